@@ -1,0 +1,61 @@
+"""The Python API notebooks import; the CLI is a thin layer over these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from .inputs import ReadOptions, Record, iter_records
+from .model import Model
+from .registry import get_registry
+from .results import Prediction, Predictions
+from .spec import ModelSpec
+
+
+def list_models(domain: str | None = None) -> list[ModelSpec]:
+    """Specs of the registered models, optionally of one domain (``chem``, ``biology``...)."""
+    return get_registry().list(domain)
+
+
+def get_spec(model_id: str) -> ModelSpec:
+    """The spec (model card data) of one model; raises UnknownModelError with close matches."""
+    return get_registry().get(model_id)
+
+
+def load(model_id: str, device: str = "auto", **options: Any) -> Model:
+    """Load a model once per process; options are the model's declared options."""
+    return get_registry().load(model_id, device=device, **options)
+
+
+def predict(model_id: str, inputs: Any, device: str = "auto", batch_size: int | None = None,
+            **options: Any) -> Predictions:
+    """Load ``model_id`` and predict on one input or a list of inputs."""
+    return load(model_id, device=device, **options).predict(inputs, batch_size=batch_size)
+
+
+def read_inputs(sources: str | Iterable[str], kind: str, column: str | None = None,
+                id_column: str | None = None) -> Iterator[Record]:
+    """Stream records of input ``kind`` from files, directories, values or ``-`` (stdin)."""
+    if isinstance(sources, str):
+        sources = [sources]
+    return iter_records(get_registry().input_kind(kind), sources, ReadOptions(column, id_column))
+
+
+def predict_stream(models: Sequence[Model], records: Iterable[Record],
+                   batch_size: int | None = None) -> Iterator[Prediction]:
+    """Run several models over one record stream; yields per input, then per model, in order."""
+    size = batch_size or min(model.spec.batch_size for model in models)
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield from _run_chunk(models, chunk)
+            chunk = []
+    if chunk:
+        yield from _run_chunk(models, chunk)
+
+
+def _run_chunk(models: Sequence[Model], chunk: list[Record]) -> Iterator[Prediction]:
+    per_model = [model.predict_batch(chunk) for model in models]
+    for predictions in zip(*per_model):
+        yield from predictions

@@ -1,0 +1,234 @@
+"""The ``hub`` command: a thin layer over the Python API.
+
+Exit codes: 0 every record succeeded; 1 some records failed (the others are still written);
+2 usage error (unknown domain or model, bad option, missing dependency).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import HubError, UsageError
+from .inputs import ReadOptions, iter_records
+from .registry import get_registry
+
+EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class HubGroup(click.Group):
+    """Turns HubErrors into a one-line message and their exit code instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except HubError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hub")
+def main() -> None:
+    """Specialist Hub: small, specialised models for chemistry, biology, vision and audio.
+
+    \b
+    Exit codes: 0 all records ok; 1 some records failed; 2 usage error.
+    """
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def _model_row(registry, spec) -> dict:
+    missing = registry.missing_requirements(spec)
+    return {**spec.to_dict(), "available": not missing,
+            "install_hint": registry.install_hint(spec) if missing else None,
+            "plugin": registry.model_plugin.get(spec.id)}
+
+
+@main.command("list")
+@click.option("--domain", "-d", help="Only this domain (chemistry/chem, biology/bio, vision/image, audio).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_command(domain, as_json):
+    """List the models of every installed plugin."""
+    registry = get_registry()
+    specs = registry.list(domain)
+    if as_json:
+        _echo_json([_model_row(registry, spec) for spec in specs])
+        return
+    _warn_broken_plugins(registry)
+    if not specs:
+        click.echo("No models installed. Install a plugin, e.g. pip install \"specialist-hub[all]\".", err=True)
+        return
+    width = max(len(s.id) for s in specs) + 2
+    for spec in specs:
+        missing = registry.missing_requirements(spec)
+        flag = "*" if spec.default else " "
+        status = f"  [unavailable: {registry.install_hint(spec)}]" if missing else ""
+        click.echo(f"{flag} {spec.id:<{width}}{spec.summary}{status}")
+    click.echo("\n* domain default", err=True)
+
+
+def _warn_broken_plugins(registry) -> None:
+    for info in registry.plugins.values():
+        if info.error:
+            click.echo(f"warning: {info.error}", err=True)
+
+
+@main.command()
+@click.argument("model_id")
+@click.option("--json", "as_json", is_flag=True, help="The card as JSON.")
+@click.option("--markdown", is_flag=True, help="The card as Markdown (the default view is the same text).")
+def info(model_id, as_json, markdown):
+    """Show a model's card: summary, inputs, outputs with units, licence, citation, weights."""
+    from .cards import render_markdown
+
+    registry = get_registry()
+    spec = registry.get(model_id)
+    if as_json:
+        _echo_json(_model_row(registry, spec))
+        return
+    missing = registry.missing_requirements(spec)
+    click.echo(render_markdown(spec, available=not missing, install_hint=registry.install_hint(spec)))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def plugins(as_json):
+    """List installed plugins, their models, and any error that stopped them loading."""
+    registry = get_registry()
+    infos = list(registry.plugins.values())
+    if as_json:
+        _echo_json([i.to_dict() for i in infos])
+        return
+    for i in infos:
+        where = f"{i.distribution} {i.version}" if i.distribution else i.module
+        state = f"ERROR: {i.error}" if i.error else f"{len(i.models)} models"
+        click.echo(f"{i.name:<16}{where:<32}{state}")
+
+
+@main.command()
+@click.argument("model_ids", nargs=-1)
+@click.option("--domain", "-d", help="Only the models of this domain.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable results for CI.")
+def check(model_ids, domain, as_json):
+    """Run each model's shipped examples and compare with the expected outputs (exit 1 on failure)."""
+    from .conformance import check_model
+
+    registry = get_registry()
+    specs = [registry.get(i) for i in model_ids] if model_ids else registry.list(domain)
+    results = [result for spec in specs for result in check_model(registry, spec)]
+    if as_json:
+        _echo_json([r.to_dict() for r in results])
+    else:
+        width = max((len(r.model) for r in results), default=10) + 2
+        for r in results:
+            click.echo(f"{r.status.upper():<12}{r.model:<{width}}example {r.example}  {r.message}")
+            for mismatch in r.mismatches:
+                click.echo(f"{'':<14}{mismatch}")
+        counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "error", "unavailable")}
+        click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to check", err=True)
+    sys.exit(EXIT_OK if all(r.ok for r in results) else EXIT_RECORDS_FAILED)
+
+
+def _parse_options(pairs) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--option expects KEY=VALUE, got {pair!r}.")
+        options[key.strip()] = value
+    return options
+
+
+def _options_for(spec, options: dict, output: str | None) -> dict:
+    declared = {o.name for o in spec.options}
+    mine = {k: v for k, v in options.items() if k in declared}
+    if "output_dir" in declared and "output_dir" not in mine:
+        mine["output_dir"] = str(Path(output).resolve().parent) if output and output != "-" else os.getcwd()
+    return mine
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--domain", "-d", help="Domain whose default model runs when --model is not given.")
+@click.option("--model", "-m", "model_ids", help="Model id(s), comma-separated.")
+@click.option("--input", "-i", "input_files", multiple=True, help="Input file, directory, or - for stdin.")
+@click.option("--output", "-o", help="Output file (format from its extension); default stdout.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "parquet"]),
+              help="Output format (default: table on a terminal, jsonl otherwise).")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Records per model call.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or mps.")
+@click.option("--option", "-O", "option_pairs", multiple=True, metavar="KEY=VALUE", help="A model option.")
+@click.option("--column", "--smiles-column", "column", help="Input column of a CSV/TSV file.")
+@click.option("--id-column", help="Record-id column of a CSV/TSV file.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
+            id_column, quiet):
+    """Run models over inputs given as arguments, files, directories or stdin.
+
+    \b
+    Examples:
+      hub predict --domain chem "CC(=O)Oc1ccccc1C(=O)O"
+      hub predict -m chemistry/qed,chemistry/esol --input mols.sdf -o out.csv
+      cat seqs.fasta | hub predict --domain bio -
+    """
+    from .api import predict_stream
+    from .writers import format_for, open_writer
+
+    registry = get_registry()
+    specs = _select_models(registry, domain, model_ids)
+    kinds = {spec.input_kind for spec in specs}
+    if len(kinds) > 1:
+        raise UsageError(f"These models take different inputs ({', '.join(sorted(kinds))}); run them separately.")
+    options = _parse_options(option_pairs)
+    unused = set(options) - {o.name for spec in specs for o in spec.options}
+    if unused:
+        raise UsageError(f"No selected model has option(s) {', '.join(sorted(unused))}; see 'hub info MODEL'.")
+    models = [registry.load(spec.id, device=device, **_options_for(spec, options, output)) for spec in specs]
+    sources = list(inputs) + list(input_files)
+    if not sources:
+        if sys.stdin.isatty():
+            raise UsageError("No input: give values or files as arguments, --input FILE, or pipe data to stdin.")
+        sources = ["-"]
+    fmt = format_for(output, fmt, sys.stdout.isatty())
+    records = iter_records(registry.input_kind(kinds.pop()), sources, ReadOptions(column, id_column))
+    failed = 0
+    with open_writer(fmt, output, specs, sys.stdout) as writer:
+        for prediction in _progress(predict_stream(models, records, batch_size), quiet):
+            writer.write(prediction)
+            failed += not prediction.ok
+    if failed:
+        click.echo(f"{failed} prediction(s) failed; see their error fields.", err=True)
+    sys.exit(EXIT_RECORDS_FAILED if failed else EXIT_OK)
+
+
+def _select_models(registry, domain, model_ids):
+    if model_ids:
+        specs = [registry.get(i.strip()) for i in model_ids.split(",") if i.strip()]
+        if domain:
+            wanted = registry.resolve_domain(domain)
+            stray = [s.id for s in specs if s.domain != wanted]
+            if stray:
+                raise UsageError(f"{', '.join(stray)} not in domain {wanted!r}.")
+        return specs
+    if domain:
+        return [registry.default_model(domain)]
+    raise UsageError("Say which model to run: --domain D (its default model) or --model ID.")
+
+
+def _progress(predictions, quiet):
+    if quiet or not sys.stderr.isatty():
+        return predictions
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return predictions
+    return tqdm(predictions, unit=" predictions", file=sys.stderr)

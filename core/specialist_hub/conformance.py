@@ -1,0 +1,91 @@
+"""Conformance: run each model's examples and compare with the expected outputs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import HubError
+from .registry import Registry
+from .spec import Example, ModelSpec
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one example of one model."""
+
+    model: str
+    example: int
+    status: str  # "pass", "fail", "error" or "unavailable"
+    message: str = ""
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("pass", "unavailable")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "example": self.example, "status": self.status,
+                "message": self.message, "mismatches": self.mismatches}
+
+
+def compare(expected: Any, actual: Any, tolerance: float, path: str = "output") -> list[str]:
+    """Differences between ``expected`` and ``actual``, each saying where, what and the tolerance.
+
+    Numbers match when within ``tolerance`` absolute or relative; dicts compare only the keys
+    that ``expected`` lists; lists compare element by element.
+    """
+    if isinstance(expected, bool) or expected is None or isinstance(expected, str):
+        return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
+    if isinstance(expected, (int, float)):
+        if isinstance(actual, bool) or not isinstance(actual, (int, float)):
+            return [f"{path}: expected number {expected!r}, got {actual!r}"]
+        if math.isclose(actual, expected, rel_tol=tolerance, abs_tol=tolerance) or (
+            math.isnan(expected) and math.isnan(actual)
+        ):
+            return []
+        return [f"{path}: expected {expected!r} ± {tolerance:g}, got {actual!r} (off by {actual - expected:+.4g})"]
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected a dict, got {actual!r}"]
+        problems = []
+        for key, value in expected.items():
+            if key not in actual:
+                problems.append(f"{path}.{key}: missing")
+            else:
+                problems += compare(value, actual[key], tolerance, f"{path}.{key}")
+        return problems
+    if isinstance(expected, (list, tuple)):
+        if not isinstance(actual, (list, tuple)) or len(actual) != len(expected):
+            size = len(actual) if isinstance(actual, (list, tuple)) else type(actual).__name__
+            return [f"{path}: expected {len(expected)} items, got {size}"]
+        return [p for i, (e, a) in enumerate(zip(expected, actual)) for p in compare(e, a, tolerance, f"{path}[{i}]")]
+    return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
+
+
+def check_example(registry: Registry, spec: ModelSpec, index: int, example: Example) -> CheckResult:
+    try:
+        model = registry.load(spec.id, device="cpu", **dict(example.options))
+        (prediction,) = model.predict([example.input])
+    except HubError as exc:
+        return CheckResult(spec.id, index, "error", str(exc))
+    except Exception as exc:  # noqa: BLE001 - report, do not crash the whole check
+        return CheckResult(spec.id, index, "error", f"{type(exc).__name__}: {exc}")
+    if not prediction.ok:
+        return CheckResult(spec.id, index, "fail",
+                           f"prediction failed: {prediction.error['type']}: {prediction.error['message']}")
+    mismatches = compare(dict(example.expected), prediction.output, example.tolerance)
+    if mismatches:
+        return CheckResult(spec.id, index, "fail", f"{len(mismatches)} mismatch(es)", mismatches)
+    return CheckResult(spec.id, index, "pass")
+
+
+def check_model(registry: Registry, spec: ModelSpec) -> list[CheckResult]:
+    """Run every example of ``spec``; a model without examples fails (it must ship some)."""
+    missing = registry.missing_requirements(spec)
+    if missing:
+        return [CheckResult(spec.id, 0, "unavailable", f"not installed: {registry.install_hint(spec)}")]
+    if not spec.examples:
+        return [CheckResult(spec.id, 0, "fail", "the model ships no examples")]
+    return [check_example(registry, spec, i, example) for i, example in enumerate(spec.examples)]

@@ -1,0 +1,346 @@
+"""Typed inputs: records, the input kinds of each modality, and streaming file readers.
+
+Readers only split files into records (no chemistry or decoding happens here); a model's
+``preprocess`` parses each record and raises :class:`~specialist_hub.errors.InputError` when it
+is malformed, so one bad record never stops a batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import UsageError
+
+DISPLAY_LIMIT = 80
+
+
+@dataclass
+class Record:
+    """One input item, with where it came from."""
+
+    position: int
+    value: Any
+    id: str | None = None
+    #: Set when the record could not even be read (e.g. a CSV row without the column).
+    read_error: str | None = None
+    #: Extra columns carried through from a table input.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        """A short text for the ``input`` column: long sequences and objects are summarised."""
+        return describe_value(self.value)
+
+
+@dataclass(frozen=True)
+class Waveform:
+    """Audio samples already in memory: a 1-D (samples) or 2-D (channels, samples) array."""
+
+    samples: Any
+    sample_rate: int
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, str):
+        if "\n" in value:
+            first = value.split("\n", 1)[0].strip()
+            return f"<record {first}>" if first else "<record>"
+        if len(value) > DISPLAY_LIMIT:
+            return f"{value[:DISPLAY_LIMIT - 20]}…({len(value)} chars)"
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, Waveform):
+        return f"<waveform {getattr(value.samples, 'shape', '?')} @ {value.sample_rate} Hz>"
+    size = getattr(value, "size", None)
+    if hasattr(value, "mode") and isinstance(size, tuple):
+        return f"<image {size[0]}x{size[1]} {value.mode}>"
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return f"<array {tuple(shape)}>"
+    return f"<{type(value).__name__}>"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read table inputs; ``None`` means find the column by its usual names."""
+
+    column: str | None = None
+    id_column: str | None = None
+
+
+def open_text(path: Path) -> TextIO:
+    """Open a text file, transparently un-gzipping ``*.gz``."""
+    if path.suffix.lower() == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline="")
+    return open(path, encoding="utf-8", errors="replace", newline="")
+
+
+def _suffix(path: Path | str) -> str:
+    """Lower-case extension without a trailing .gz: ``mols.sdf.gz`` -> ``.sdf``."""
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[1]
+
+
+class InputKind:
+    """A modality of input: which Python values it takes and which files it reads.
+
+    Subclass it and register an instance through the ``register_input_kinds`` hook to add a
+    modality. Readers yield ``(value, id)`` pairs or ``Record``s and must stream (never load
+    a whole file).
+    """
+
+    name: str = ""
+    description: str = ""
+    #: File extensions (lower case, without .gz) this kind reads, mapped to reader method names.
+    readers: dict[str, str] = {}
+    #: True when command-line arguments are values (SMILES, sequences) rather than file paths.
+    literal_arguments: bool = True
+    #: True when a directory argument means "every readable file below it".
+    reads_directories: bool = False
+
+    def is_single(self, value: Any) -> bool:
+        """Whether a Python API value is one record (a list/iterator means many)."""
+        return isinstance(value, (str, os.PathLike))
+
+    def read_path(self, path: Path, options: ReadOptions) -> Iterator[tuple[Any, str | None] | Record]:
+        reader = self.readers.get(_suffix(path))
+        if reader is None:
+            raise UsageError(
+                f"Cannot read {path} as {self.name} input: unsupported extension. "
+                f"Supported: {', '.join(sorted(self.readers))}."
+            )
+        return getattr(self, reader)(path, options)
+
+    def read_stream(self, stream: TextIO, options: ReadOptions) -> Iterator[Any]:
+        """Read standard input: one value per non-blank line by default."""
+        for line in stream:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line, None
+
+    def knows_extension(self, path: str) -> bool:
+        return _suffix(path) in self.readers
+
+    def read_lines(self, path: Path, options: ReadOptions) -> Iterator[tuple[Any, str | None]]:
+        with open_text(path) as handle:
+            yield from self.read_stream(handle, options)
+
+    def read_table(self, path: Path, options: ReadOptions) -> Iterator[Record | tuple[Any, str | None]]:
+        delimiter = "\t" if _suffix(path) == ".tsv" else ","
+        with open_text(path) as handle:
+            yield from read_table_rows(handle, delimiter, options, self.column_names, path)
+
+    #: Column names looked for (case-insensitively, in order) in CSV/TSV inputs.
+    column_names: tuple[str, ...] = ()
+
+
+ID_COLUMNS = ("id", "name", "identifier", "compound_id", "mol_id", "title", "accession")
+
+
+def _find_column(header: list[str], wanted: str | None, candidates: Iterable[str], what: str, path) -> str | None:
+    if wanted is not None:
+        if wanted not in header:
+            raise UsageError(f"{path}: no column {wanted!r} for {what}; columns are: {', '.join(header)}.")
+        return wanted
+    lowered = {h.strip().lower(): h for h in header}
+    for name in candidates:
+        if name in lowered:
+            return lowered[name]
+    return None
+
+
+def read_table_rows(handle: TextIO, delimiter: str, options: ReadOptions, value_columns, path) -> Iterator[Record | tuple]:
+    reader = csv.reader(handle, delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return
+    value_col = _find_column(header, options.column, value_columns, "the input values", path)
+    if value_col is None:
+        raise UsageError(
+            f"{path}: no input column found (looked for {', '.join(value_columns)}); "
+            f"columns are: {', '.join(header)}. Choose one with --column NAME."
+        )
+    id_col = _find_column(header, options.id_column, ID_COLUMNS, "record ids", path)
+    value_index = header.index(value_col)
+    id_index = header.index(id_col) if id_col is not None else None
+    for line_no, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        record_id = row[id_index] if id_index is not None and id_index < len(row) else None
+        if value_index >= len(row):
+            yield Record(-1, "", record_id, read_error=f"line {line_no} has no {value_col!r} value")
+        else:
+            yield row[value_index].strip(), record_id
+
+
+class MoleculeKind(InputKind):
+    name = "molecule"
+    description = "Molecules: SMILES strings, .smi/.csv/.tsv tables, or .sdf/.mol records"
+    readers = {".smi": "read_lines", ".smiles": "read_lines", ".txt": "read_lines", ".csv": "read_table",
+               ".tsv": "read_table", ".sdf": "read_sdf", ".mol": "read_sdf"}
+    column_names = ("smiles", "canonical_smiles", "isomeric_smiles", "smi", "mol", "molecule")
+
+    def read_stream(self, stream, options):
+        """SMILES files: the SMILES, then an optional name; a 'SMILES ...' header is skipped."""
+        for line in stream:
+            parts = line.strip().split(None, 1)
+            if not parts or parts[0].startswith("#") or parts[0].lower() in ("smiles", "smi"):
+                continue
+            yield parts[0], (parts[1].strip() if len(parts) > 1 else None)
+
+    def read_sdf(self, path, options):
+        """Yield each molfile block as text; its first line (the title) is the record id."""
+        with open_text(path) as handle:
+            block: list[str] = []
+            for line in handle:
+                if line.rstrip("\r\n") == "$$$$":
+                    yield _molblock_record(block)
+                    block = []
+                else:
+                    block.append(line)
+            if any(line.strip() for line in block):
+                yield _molblock_record(block)
+
+
+def _molblock_record(lines: list[str]) -> tuple[str, str | None]:
+    text = "".join(lines)
+    title = lines[0].strip() if lines else ""
+    return text if text.endswith("\n") else text + "\n", (title or None)
+
+
+class SequenceKind(InputKind):
+    name = "sequence"
+    description = "Biological sequences (protein, DNA, RNA): raw strings, FASTA, or CSV with a sequence column"
+    readers = {ext: "read_fasta" for ext in (".fasta", ".fa", ".faa", ".fna", ".ffn", ".fas", ".frn")}
+    readers.update({".csv": "read_table", ".tsv": "read_table", ".txt": "read_lines", ".seq": "read_lines"})
+    column_names = ("sequence", "seq", "protein", "peptide", "dna", "rna")
+
+    def read_stream(self, stream, options):
+        first = ""
+        for first in stream:
+            if first.strip():
+                break
+        if first.startswith(">"):
+            yield from parse_fasta(_chain([first], stream))
+        elif first.strip():
+            yield from super().read_stream(_chain([first], stream), options)
+
+    def read_fasta(self, path, options):
+        with open_text(path) as handle:
+            yield from parse_fasta(handle)
+
+
+def _chain(first: list[str], rest: Iterable[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def parse_fasta(lines: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+    """Stream (sequence, id) pairs from FASTA lines; the id is the header's first word."""
+    header: str | None = None
+    chunks: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if line.startswith(">"):
+            if header is not None:
+                yield "".join(chunks), header
+            header = line[1:].split(None, 1)[0] if line[1:].strip() else ""
+            chunks = []
+        elif line and not line.startswith(";"):
+            chunks.append(line)
+    if header is not None:
+        yield "".join(chunks), header
+
+
+class TextKind(InputKind):
+    name = "text"
+    description = "Free text (e.g. prompts): one record per line, or a CSV column"
+    readers = {".txt": "read_lines", ".csv": "read_table", ".tsv": "read_table"}
+    column_names = ("text", "prompt", "caption")
+
+
+class MediaFileKind(InputKind):
+    """Inputs that are files of a media type (images, audio): arguments are paths."""
+
+    literal_arguments = False
+    reads_directories = True
+    python_types: tuple[str, ...] = ()
+
+    def read_one(self, path, options):
+        yield str(path), None
+
+    def read_stream(self, stream, options):
+        for line in stream:
+            line = line.strip()
+            if line:
+                yield line, None
+
+    def is_single(self, value: Any) -> bool:
+        if isinstance(value, (list, Iterator)) or (isinstance(value, tuple) and not self._is_pair(value)):
+            return False
+        return True
+
+    @staticmethod
+    def _is_pair(value: tuple) -> bool:
+        return len(value) == 2 and isinstance(value[1], int) and not isinstance(value[0], (str, os.PathLike))
+
+
+class ImageKind(MediaFileKind):
+    name = "image"
+    description = "Images: PNG, JPEG, TIFF, BMP, WebP, GIF files or directories; PIL images or arrays in Python"
+    readers = {ext: "read_one" for ext in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")}
+
+
+class AudioKind(MediaFileKind):
+    name = "audio"
+    description = "Audio: WAV, FLAC, OGG, MP3 files or directories; (array, sample_rate) or Waveform in Python"
+    readers = {ext: "read_one" for ext in (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif")}
+
+
+BUILTIN_KINDS: tuple[InputKind, ...] = (MoleculeKind(), SequenceKind(), TextKind(), ImageKind(), AudioKind())
+
+
+def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions = ReadOptions(),
+                 stdin: Callable[[], TextIO] = lambda: sys.stdin) -> Iterator[Record]:
+    """Stream records from command-line style sources: values, paths, directories or ``-``."""
+    position = 0
+    for source in sources:
+        for item in _expand_source(kind, source, options, stdin):
+            record = item if isinstance(item, Record) else Record(position, item[0], item[1])
+            record.position = position
+            position += 1
+            yield record
+
+
+def _expand_source(kind: InputKind, source: Any, options: ReadOptions, stdin) -> Iterator:
+    if not isinstance(source, (str, os.PathLike)):
+        yield source, None
+        return
+    text = os.fspath(source)
+    if text == "-":
+        yield from kind.read_stream(stdin(), options)
+        return
+    path = Path(text)
+    if kind.reads_directories and path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file() and kind.knows_extension(p.name)):
+            yield from kind.read_path(child, options)
+        return
+    if kind.knows_extension(text) and (path.is_file() or kind.literal_arguments):
+        if not path.is_file():
+            raise UsageError(f"Input file not found: {text}")
+        yield from kind.read_path(path, options)
+        return
+    # A literal value, or a media path that is missing or unsupported: the model reports the
+    # latter as a per-record error, in order, instead of stopping the run.
+    yield text, None

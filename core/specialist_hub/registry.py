@@ -1,0 +1,251 @@
+"""Plugin discovery through the ``specialist_hub`` entry-point group, and the model registry.
+
+Discovery is cheap (plugins register specs, not models) and fault-isolated: a plugin that fails
+to import or to register is recorded with its error and every other plugin keeps working.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import (DuplicateModelError, HubError, InvalidSpecError, MissingDependencyError,
+                     UnknownDomainError, UnknownModelError, UsageError)
+from .inputs import BUILTIN_KINDS, InputKind
+from .spec import ModelSpec
+
+ENTRY_POINT_GROUP = "specialist_hub"
+#: Short names users may type for ``--domain``.
+DOMAIN_ALIASES = {"chem": "chemistry", "bio": "biology", "image": "vision", "sound": "audio"}
+
+
+@dataclass
+class PluginInfo:
+    """What ``hub plugins`` shows for one plugin."""
+
+    name: str
+    module: str
+    distribution: str | None = None
+    version: str | None = None
+    error: str | None = None
+    models: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "module": self.module, "distribution": self.distribution,
+                "version": self.version, "ok": self.ok, "error": self.error, "models": self.models}
+
+
+def _env_list(name: str) -> set[str] | None:
+    value = os.environ.get(name, "").strip()
+    return {part.strip() for part in value.split(",") if part.strip()} if value else None
+
+
+class Registry:
+    """Models and input kinds contributed by plugins.
+
+    ``Registry()`` discovers installed plugins through entry points; ``Registry(plugins=[...],
+    entry_points=False)`` builds an isolated registry for tests.
+    """
+
+    def __init__(self, plugins: Iterable[Any] = (), entry_points: bool = True):
+        self.plugin_manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.plugin_manager.add_hookspecs(hookspecs)
+        self.plugins: dict[str, PluginInfo] = {}
+        self.models: dict[str, ModelSpec] = {}
+        self.model_plugin: dict[str, str] = {}
+        self.conflicts: dict[str, set[str]] = {}
+        self.input_kinds: dict[str, InputKind] = {kind.name: kind for kind in BUILTIN_KINDS}
+        self._instances: dict[tuple, Any] = {}
+        if entry_points:
+            self._load_entry_points()
+        for plugin in plugins:
+            name = getattr(plugin, "__name__", None) or type(plugin).__name__
+            self._add_plugin(name, plugin, PluginInfo(name=name, module=getattr(plugin, "__module__", name)))
+
+    # -- discovery -----------------------------------------------------------------------------
+
+    def _load_entry_points(self) -> None:
+        allowed, disabled = _env_list("HUB_PLUGINS"), _env_list("HUB_DISABLE_PLUGINS") or set()
+        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if (allowed is not None and ep.name not in allowed) or ep.name in disabled:
+                continue
+            dist = getattr(ep, "dist", None)
+            info = PluginInfo(name=ep.name, module=ep.value, distribution=dist.name if dist else None,
+                              version=dist.version if dist else None)
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the hub
+                info.error = f'Error importing plugin "{ep.name}": {type(exc).__name__}: {exc}'
+                self.plugins[ep.name] = info
+                continue
+            self._add_plugin(ep.name, plugin, info)
+
+    def _add_plugin(self, name: str, plugin: Any, info: PluginInfo) -> None:
+        self.plugins[name] = info
+        try:
+            self.plugin_manager.register(plugin, name=name)
+        except Exception as exc:  # noqa: BLE001
+            info.error = f'Error registering plugin "{name}": {type(exc).__name__}: {exc}'
+            return
+        self._call_hook(name, "register_input_kinds", self._register_input_kind, info)
+        self._call_hook(name, "register_models", lambda spec: self._register_model(spec, name, info), info)
+
+    def _call_hook(self, plugin_name: str, hook_name: str, callback, info: PluginInfo) -> None:
+        """Call one plugin's implementation alone, so its failure is its own."""
+        for impl in getattr(self.plugin_manager.hook, hook_name).get_hookimpls():
+            if impl.plugin_name != plugin_name:
+                continue
+            try:
+                impl.function(**{arg: callback for arg in impl.argnames})
+            except Exception as exc:  # noqa: BLE001
+                tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                info.error = f'Error in plugin "{plugin_name}" {hook_name}: {tail}'
+                for model_id in info.models:
+                    self.models.pop(model_id, None)
+                    self.model_plugin.pop(model_id, None)
+                info.models = []
+
+    def _register_input_kind(self, kind: InputKind) -> None:
+        if not isinstance(kind, InputKind) or not kind.name:
+            raise InvalidSpecError(f"register_input_kinds expects InputKind instances with a name, got {kind!r}.")
+        if kind.name in self.input_kinds:
+            raise InvalidSpecError(f"Input kind {kind.name!r} is already registered.")
+        self.input_kinds[kind.name] = kind
+
+    def _register_model(self, spec: ModelSpec, plugin_name: str, info: PluginInfo) -> None:
+        if not isinstance(spec, ModelSpec):
+            raise InvalidSpecError(f"register() expects a ModelSpec, got {type(spec).__name__}.")
+        if spec.input_kind not in self.input_kinds:
+            raise InvalidSpecError(
+                f"{spec.id}: unknown input kind {spec.input_kind!r}; known: {', '.join(self.input_kinds)}."
+            )
+        owner = self.model_plugin.get(spec.id) or next(iter(self.conflicts.get(spec.id, ())), None)
+        if owner is not None:
+            # Neither registration wins: the id is unusable until one plugin is removed.
+            self.conflicts.setdefault(spec.id, set()).update({owner, plugin_name})
+            self.models.pop(spec.id, None)
+            self.model_plugin.pop(spec.id, None)
+            error = DuplicateModelError(spec.id, self.conflicts[spec.id])
+            for name in self.conflicts[spec.id]:
+                self.plugins[name].error = str(error)
+            return
+        self.models[spec.id] = spec
+        self.model_plugin[spec.id] = plugin_name
+        info.models.append(spec.id)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def input_kind(self, name: str) -> InputKind:
+        return self.input_kinds[name]
+
+    @property
+    def domains(self) -> list[str]:
+        return sorted({spec.domain for spec in self.models.values()})
+
+    def resolve_domain(self, domain: str) -> str:
+        domain = DOMAIN_ALIASES.get(domain.lower(), domain.lower())
+        if domain not in self.domains:
+            raise UnknownDomainError(domain, self.domains + sorted(DOMAIN_ALIASES))
+        return domain
+
+    def list(self, domain: str | None = None) -> list[ModelSpec]:
+        specs = sorted(self.models.values(), key=lambda s: (s.domain, not s.default, s.id))
+        if domain is not None:
+            domain = self.resolve_domain(domain)
+            specs = [s for s in specs if s.domain == domain]
+        return specs
+
+    def get(self, model_id: str) -> ModelSpec:
+        if model_id in self.conflicts:
+            raise DuplicateModelError(model_id, self.conflicts[model_id])
+        try:
+            return self.models[model_id]
+        except KeyError:
+            raise UnknownModelError(model_id, self.models) from None
+
+    def default_model(self, domain: str) -> ModelSpec:
+        domain = self.resolve_domain(domain)
+        defaults = [s for s in self.list(domain) if s.default]
+        if not defaults:
+            raise UsageError(f"Domain {domain!r} has no default model; choose one with --model.")
+        return defaults[0]
+
+    def missing_requirements(self, spec: ModelSpec) -> list[str]:
+        """The import names in ``spec.requires`` that are not installed (nothing is imported)."""
+        return [name for name in spec.requires if not _module_available(name)]
+
+    def install_hint(self, spec: ModelSpec) -> str:
+        return spec.install_hint or f"pip install {' '.join(self.missing_requirements(spec) or spec.requires)}"
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def load(self, model_id: str, device: str = "auto", **options: Any):
+        """The loaded model (cached per process for the same id, device and options)."""
+        from .model import Model, resolve_device
+
+        spec = self.get(model_id)
+        missing = self.missing_requirements(spec)
+        if missing:
+            raise MissingDependencyError(spec.id, missing, self.install_hint(spec))
+        resolved = spec.resolve_options(options)
+        device = resolve_device(device, spec.uses_torch)
+        key = (spec.id, device, tuple(sorted((k, repr(v)) for k, v in resolved.items())))
+        if key not in self._instances:
+            factory = _import_factory(spec)
+            model = factory(spec, resolved, device)
+            if not isinstance(model, Model):
+                raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
+            model.load()
+            self._instances[key] = model
+        return self._instances[key]
+
+
+def _module_available(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _import_factory(spec: ModelSpec):
+    module_name, _, attribute = spec.factory.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        hint = spec.install_hint or f"pip install {exc.name or module_name}"
+        raise MissingDependencyError(spec.id, [exc.name or module_name], hint) from exc
+    try:
+        return getattr(module, attribute)
+    except AttributeError:
+        raise HubError(f"{spec.id}: factory {spec.factory!r} not found in {module_name}.") from None
+
+
+_default_registry: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The process-wide registry, built on first use from the installed entry points."""
+    global _default_registry
+    if _default_registry is None:
+        _default_registry = Registry()
+    return _default_registry
+
+
+def set_registry(registry: Registry | None) -> Registry | None:
+    """Swap the process-wide registry (tests use this); returns the previous one."""
+    global _default_registry
+    previous, _default_registry = _default_registry, registry
+    return previous

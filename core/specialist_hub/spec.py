@@ -1,0 +1,218 @@
+"""Model metadata: plain frozen dataclasses, readable without importing any model code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+from .errors import InvalidSpecError, OptionError
+
+#: Value types an output field or option may declare, with the Python types that satisfy them.
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "float": (float, int),
+    "int": (int,),
+    "str": (str,),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+}
+
+MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class OutputField:
+    """One field of a model's output record."""
+
+    name: str
+    type: str
+    description: str
+    unit: str = ""
+    #: True when the value may be None (e.g. a percentile that does not apply).
+    nullable: bool = False
+
+    def accepts(self, value: Any) -> bool:
+        if value is None:
+            return self.nullable
+        if self.type != "bool" and isinstance(value, bool):
+            return False
+        return isinstance(value, FIELD_TYPES[self.type])
+
+
+@dataclass(frozen=True)
+class Option:
+    """A user-settable option (``--option name=value`` / ``load(id, name=value)``)."""
+
+    name: str
+    type: str
+    default: Any
+    description: str
+    #: Allowed values, when the option is an enumeration.
+    choices: tuple[Any, ...] = ()
+
+    def convert(self, value: Any) -> Any:
+        """Convert a command-line string (or check a Python value) to this option's type."""
+        try:
+            if isinstance(value, str) and self.type != "str":
+                if self.type == "bool":
+                    lowered = value.strip().lower()
+                    if lowered not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                        raise ValueError(value)
+                    value = lowered in {"1", "true", "yes", "on"}
+                elif self.type in ("float", "int"):
+                    value = FIELD_TYPES[self.type][0](value)
+                else:
+                    raise ValueError(value)
+            if self.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, FIELD_TYPES[self.type]) or (
+                self.type != "bool" and isinstance(value, bool)
+            ):
+                raise ValueError(value)
+        except ValueError:
+            raise OptionError(f"Option {self.name!r} expects a {self.type}, got {value!r}.") from None
+        if self.choices and value not in self.choices:
+            allowed = ", ".join(map(str, self.choices))
+            raise OptionError(f"Option {self.name!r} must be one of {allowed}; got {value!r}.")
+        return value
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A weights file the model loads, with its checksum, so users can verify what they run."""
+
+    file: str
+    sha256: str
+    size: int
+    #: Where the file comes from (a package, this repository, a hub URL).
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A conformance example: running the model on ``input`` must give ``expected``.
+
+    ``expected`` may list a subset of the output fields. Numbers match within ``tolerance``
+    (absolute, or relative to the expected value, whichever is looser); other values match
+    exactly. ``reference`` says where the expected numbers come from (paper, independent tool).
+    """
+
+    input: Any
+    expected: Mapping[str, Any]
+    tolerance: float = 1e-6
+    options: Mapping[str, Any] = field(default_factory=dict)
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the hub knows about a model before importing it.
+
+    The ``factory`` is ``"module:attribute"``, a :class:`~specialist_hub.model.Model` subclass
+    imported only when the model is loaded.
+    """
+
+    id: str
+    task: str
+    summary: str
+    input_kind: str
+    outputs: tuple[OutputField, ...]
+    factory: str
+    license: str
+    citation: str
+    version: str = "1"
+    #: Import names of the optional packages the model needs (checked without importing them).
+    requires: tuple[str, ...] = ()
+    #: What to run when ``requires`` is not met, e.g. ``pip install "specialist-hub[chem]"``.
+    install_hint: str = ""
+    options: tuple[Option, ...] = ()
+    weights: tuple[Weights, ...] = ()
+    default: bool = False
+    examples: tuple[Example, ...] = ()
+    #: True when the model uses torch: the core then selects a device and runs inference_mode.
+    uses_torch: bool = False
+    #: True when the same input and options always give the same output.
+    deterministic: bool = True
+    batch_size: int = 64
+    #: Model-card sections (intended use, training data, metrics, limitations...), Markdown text.
+    card: Mapping[str, str] = field(default_factory=dict)
+    #: Source URL of the model or its paper.
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        if not MODEL_ID.match(self.id):
+            raise InvalidSpecError(
+                f"Model id {self.id!r} must look like 'domain/name' (lowercase letters, digits, - _ .)."
+            )
+        for name in ("outputs", "options", "weights", "examples", "requires"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "card", MappingProxyType(dict(self.card)))
+        if ":" not in self.factory:
+            raise InvalidSpecError(f"{self.id}: factory {self.factory!r} must be 'module:attribute'.")
+        for output in self.outputs:
+            if output.type not in FIELD_TYPES:
+                raise InvalidSpecError(
+                    f"{self.id}: output {output.name!r} has unknown type {output.type!r}; "
+                    f"use one of {', '.join(FIELD_TYPES)}."
+                )
+        names = [o.name for o in self.outputs]
+        if len(set(names)) != len(names):
+            raise InvalidSpecError(f"{self.id}: output field names repeat: {names}.")
+        if self.batch_size < 1:
+            raise InvalidSpecError(f"{self.id}: batch_size must be at least 1.")
+
+    @property
+    def domain(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.id.split("/", 1)[1]
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.outputs)
+
+    def resolve_options(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Defaults overlaid with ``given``, converted and checked; unknown names are an error."""
+        declared = {o.name: o for o in self.options}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise OptionError(f"{self.id} has no option {', '.join(map(repr, unknown))}. Its options: {known}.")
+        resolved = {name: opt.default for name, opt in declared.items()}
+        resolved.update({name: declared[name].convert(value) for name, value in given.items()})
+        return resolved
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (the model card data); the factory is left out."""
+        data: dict[str, Any] = {"id": self.id, "domain": self.domain}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "factory":
+                continue
+            if f.name in ("outputs", "options", "weights", "examples"):
+                value = [_dataclass_dict(v) for v in value]
+            elif f.name == "card":
+                value = dict(value)
+            elif f.name == "requires":
+                value = list(value)
+            data[f.name] = value
+        return data
+
+
+def _dataclass_dict(obj: Any) -> dict[str, Any]:
+    data = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, Mapping):
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif not isinstance(value, (str, int, float, bool, list, dict, type(None))):
+            value = repr(value)
+        data[f.name] = value
+    return data

@@ -1,0 +1,1 @@
+"""Specialist Hub chemistry plugin: molecular property models built on RDKit and Chemprop."""

@@ -1,0 +1,83 @@
+"""Shared molecule handling: parse SMILES or molfile records, standardise, canonicalise."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, NamedTuple
+
+from rdkit import Chem, rdBase
+from rdkit.Chem.MolStandardize import rdMolStandardize
+
+from specialist_hub import InputError, Model
+
+# RDKit's parse errors go to Python logging, where parse_molecule collects them as the reason.
+rdBase.LogToPythonLogger()
+_rdkit_log = logging.getLogger("rdkit")
+_rdkit_log.propagate = False
+_rdkit_log.handlers = [logging.NullHandler()]  # RDKit's own stderr handler would print every failure
+
+
+class ParsedMolecule(NamedTuple):
+    mol: Chem.Mol
+    canonical_smiles: str
+    standardized: bool
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage().split("]", 1)[-1].strip(" :\n"))
+
+
+def parse_molecule(value: Any) -> Chem.Mol:
+    """An RDKit molecule from a SMILES string or a molfile block; InputError gives RDKit's reason."""
+    if isinstance(value, Chem.Mol):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("empty input: expected a SMILES string or a molfile record")
+    is_block = "\n" in value
+    collect = _Collect()
+    _rdkit_log.addHandler(collect)
+    try:
+        mol = Chem.MolFromMolBlock(value) if is_block else Chem.MolFromSmiles(value.strip())
+    finally:
+        _rdkit_log.removeHandler(collect)
+    if mol is None:
+        what = "molfile record" if is_block else f"SMILES {value.strip()!r}"
+        reason = "; ".join(dict.fromkeys(m for m in collect.messages if m)) or "RDKit could not parse it"
+        raise InputError(f"invalid {what}: {reason}")
+    if mol.GetNumAtoms() == 0:
+        raise InputError("the molecule has no atoms")
+    return mol
+
+
+def standardize(mol: Chem.Mol) -> Chem.Mol:
+    """Largest organic fragment, neutralised, canonical tautomer (RDKit MolStandardize)."""
+    mol = rdMolStandardize.Cleanup(mol)
+    mol = rdMolStandardize.FragmentParent(mol)
+    mol = rdMolStandardize.Uncharger().uncharge(mol)
+    return rdMolStandardize.TautomerEnumerator().Canonicalize(mol)
+
+
+class MoleculeModel(Model):
+    """Base for chemistry models: preprocess parses (and optionally standardises) each record."""
+
+    def preprocess(self, value: Any) -> ParsedMolecule:
+        mol = parse_molecule(value)
+        wanted = bool(self.options.get("standardize", False))
+        if wanted:
+            mol = standardize(mol)
+        return ParsedMolecule(mol, Chem.MolToSmiles(mol), wanted)
+
+    def forward(self, batch: list[ParsedMolecule]) -> list[dict[str, Any]]:
+        return [self.compute(item.mol) for item in batch]
+
+    def compute(self, mol: Chem.Mol) -> dict[str, Any]:
+        """The model's values for one molecule."""
+        raise NotImplementedError
+
+    def postprocess(self, raw: dict[str, Any], item: ParsedMolecule) -> dict[str, Any]:
+        return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized, **raw}
