@@ -74,14 +74,19 @@ class DeviceError(UsageError):
 class CheckpointNotFoundError(HubError):
     """A Hugging Face checkpoint is neither cached nor downloadable (offline, or a bad name)."""
 
-    def __init__(self, checkpoint: str, reason: str = ""):
-        detail = f" ({reason})" if reason else ""
-        super().__init__(
-            f"Checkpoint {checkpoint!r} is not available{detail}. It is not in the local Hugging Face "
-            f"cache and could not be downloaded. Connect to the internet once (the download is cached), "
-            f"or run 'huggingface-cli download {checkpoint}' on a connected machine and copy the cache, "
-            f"or pass a local directory with --option checkpoint=/path/to/model."
-        )
+    def __init__(self, checkpoint: str, reason: str = "", local: bool = False):
+        if local:
+            message = (f"Checkpoint directory {checkpoint!r} does not exist. Pass a directory made by "
+                       f"save_pretrained(), or a Hugging Face hub id.")
+        else:
+            detail = f" ({reason})" if reason else ""
+            message = (
+                f"Checkpoint {checkpoint!r} is not available{detail}. It is not in the local Hugging Face "
+                f"cache and could not be downloaded. Connect to the internet once (the download is cached), "
+                f"or run 'huggingface-cli download {checkpoint}' on a connected machine and copy the cache, "
+                f"or pass a local directory with --option checkpoint=/path/to/model."
+            )
+        super().__init__(message)
         self.checkpoint = checkpoint
 
 

@@ -1,0 +1,42 @@
+"""Loading Hugging Face checkpoints the same way for every plugin.
+
+The real ``from_pretrained`` path is always used: online users get the download (cached by
+huggingface_hub), offline users with a cached copy or a local directory get it from disk, and
+everyone else gets a :class:`CheckpointNotFoundError` that names the checkpoint and the fix.
+``trust_remote_code`` is never enabled: only code that ships in transformers/diffusers runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import CheckpointNotFoundError
+
+T = TypeVar("T")
+
+
+def looks_like_path(checkpoint: str) -> bool:
+    """Hub ids are ``owner/name``; anything absolute, relative or home-based is a directory."""
+    return checkpoint.startswith(("/", "./", "../", "~")) or os.path.isdir(checkpoint)
+
+
+def from_pretrained(loader: Callable[..., T], checkpoint: str, **kwargs: Any) -> T:
+    """``loader(checkpoint, **kwargs)``, e.g. ``AutoModel.from_pretrained``, with a clear error.
+
+    :param loader: a ``from_pretrained`` classmethod (transformers or diffusers).
+    :param checkpoint: a hub id such as ``facebook/esm2_t6_8M_UR50D`` or a local directory.
+    """
+    if kwargs.get("trust_remote_code"):
+        raise ValueError("trust_remote_code is not allowed in Specialist Hub.")
+    path = os.path.expanduser(checkpoint)
+    if looks_like_path(checkpoint) and not os.path.isdir(path):
+        raise CheckpointNotFoundError(checkpoint, local=True)
+    try:
+        return loader(path if os.path.isdir(path) else checkpoint, **kwargs)
+    except (OSError, ValueError) as exc:
+        text = str(exc)
+        offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+        reason = "HF_HUB_OFFLINE is set and no cached copy was found" if offline else text.splitlines()[0][:200]
+        raise CheckpointNotFoundError(checkpoint, reason) from exc
