@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import HubError
+from .errors import CheckpointNotFoundError, HubError
 from .registry import Registry
 from .spec import Example, ModelSpec
 
@@ -17,7 +17,8 @@ class CheckResult:
 
     model: str
     example: int
-    status: str  # "pass", "fail", "error" or "unavailable"
+    #: "pass", "fail", "error", or "unavailable" (dependency not installed, checkpoint not cached)
+    status: str
     message: str = ""
     mismatches: list[str] = field(default_factory=list)
 
@@ -68,6 +69,9 @@ def check_example(registry: Registry, spec: ModelSpec, index: int, example: Exam
     try:
         model = registry.load(spec.id, device="cpu", **dict(example.options))
         (prediction,) = model.predict([example.input])
+    except CheckpointNotFoundError as exc:
+        # Hub-hosted weights that are not cached here cannot be checked offline; say so plainly.
+        return CheckResult(spec.id, index, "unavailable", f"checkpoint not available offline: {exc.checkpoint}")
     except HubError as exc:
         return CheckResult(spec.id, index, "error", str(exc))
     except Exception as exc:  # noqa: BLE001 - report, do not crash the whole check

@@ -1,0 +1,1 @@
+"""An example Specialist Hub plugin distributed as its own package."""

@@ -1,0 +1,60 @@
+"""Small class-based plugins for core tests: each test builds a fresh Registry with the ones it needs."""
+
+from __future__ import annotations
+
+from specialist_hub import Example, InputError, Model, ModelSpec, Option, OutputField, hookimpl
+
+
+class WordLength(Model):
+    """Counts the letters of a word; 'boom' crashes forward, to test batch isolation."""
+
+    def preprocess(self, value):
+        if not isinstance(value, str) or not value.isalpha():
+            raise InputError(f"not a word: {value!r}")
+        return value
+
+    def forward(self, batch):
+        if "boom" in batch:
+            raise RuntimeError("forward exploded")
+        scale = self.options["scale"]
+        return [{"letters": len(word) * scale, "upper": word.upper()} for word in batch]
+
+
+class WrongFields(Model):
+    def forward(self, batch):
+        return [{"unexpected": 1} for _ in batch]
+
+
+def text_spec(name="length", factory="hub_test_plugins:WordLength", **fields):
+    defaults = dict(
+        id=f"test/{name}", task="count", summary="Letters in a word", input_kind="text",
+        outputs=(OutputField("letters", "int", "Letter count"), OutputField("upper", "str", "Upper case")),
+        factory=factory, license="MIT", citation="none",
+        options=(Option("scale", "int", 1, "Multiply the count"),),
+        examples=(Example("hello", {"letters": 5}),),
+    )
+    defaults.update(fields)
+    return ModelSpec(**defaults)
+
+
+class LengthPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec(default=True, batch_size=2))
+        register(text_spec("wrong", factory="hub_test_plugins:WrongFields"))
+        register(text_spec("needs-missing", requires=("no_such_module_xyz",),
+                           install_hint='pip install "specialist-hub[xyz]"'))
+        register(text_spec("drifting", examples=(Example("hello", {"letters": 6, "upper": "HELLO"}),)))
+
+
+class DuplicatePlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec())
+
+
+class BrokenPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("first-of-broken"))
+        raise RuntimeError("registration failed on purpose")

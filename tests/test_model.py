@@ -1,0 +1,49 @@
+import pytest
+
+import specialist_hub
+from hub_test_plugins import LengthPlugin
+from specialist_hub.conformance import compare
+from specialist_hub.registry import Registry, set_registry
+
+
+@pytest.fixture(autouse=True)
+def test_registry():
+    previous = set_registry(Registry([LengthPlugin()], entry_points=False))
+    yield
+    set_registry(previous)
+
+
+def test_predict_keeps_order_across_batches_and_isolates_failures():
+    words = ["a", "bb", "boom", "ccc", "", "dddd", "eeeee"]
+    results = specialist_hub.predict("test/length", words, batch_size=2)
+    assert [p.position for p in results] == list(range(7))
+    assert [p.ok for p in results] == [True, True, False, True, False, True, True]
+    assert [p.output["letters"] for p in results if p.ok] == [1, 2, 3, 4, 5]
+
+
+def test_a_single_string_is_one_record():
+    (only,) = specialist_hub.predict("test/length", "hello")
+    assert only.output == {"letters": 5, "upper": "HELLO"}
+
+
+def test_results_are_json_ready_and_become_a_dataframe():
+    import json
+
+    results = specialist_hub.predict("test/length", ["ab", "1"])
+    json.dumps(results.to_records())
+    frame = results.to_dataframe()
+    assert list(frame["letters"].iloc[:1]) == [2]
+    assert frame["error_type"].tolist()[1] == "InputError"
+
+
+def test_list_models_and_specs():
+    assert "test/length" in [s.id for s in specialist_hub.list_models("test")]
+    assert specialist_hub.get_spec("test/length").output_names == ("letters", "upper")
+
+
+def test_compare_reports_where_and_by_how_much():
+    assert compare({"a": 1.0, "b": [1, 2]}, {"a": 1.0000001, "b": [1, 2], "c": 0}, 1e-6) == []
+    problems = compare({"a": 1.0, "b": "x", "c": [1, 2]}, {"a": 1.5, "b": "y", "c": [1]}, 0.01)
+    assert problems == ["output.a: expected 1.0 ± 0.01, got 1.5 (off by +0.5)",
+                        "output.b: expected 'x', got 'y'",
+                        "output.c: expected 2 items, got 1"]
