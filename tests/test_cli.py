@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from hub_test_plugins import LengthPlugin
+from specialist_hub import runner
 from specialist_hub.cli import main
 from specialist_hub.registry import Registry, set_registry
 
@@ -85,9 +86,9 @@ def test_csv_output_flattens_fields_and_errors(tmp_path):
     result = hub("predict", "-d", "test", "abc", "1", "-o", str(out))
     assert result.exit_code == 1
     lines = out.read_text().splitlines()
-    assert lines[0].split(",")[:9] == ["position", "id", "input", "model", "model_version", "ok",
-                                       "error_type", "error_message", "letters"]
-    assert lines[1].startswith("0,,abc,test/length,1,True,,,3,ABC")
+    assert lines[0].split(",")[:10] == ["position", "id", "input", "model", "model_version", "package", "ok",
+                                        "error_type", "error_message", "letters"]
+    assert lines[1].startswith("0,,abc,test/length,1,,True,,,3,ABC")
     assert ",False,InputError," in lines[2]
 
 
@@ -108,18 +109,39 @@ def test_parquet_output_keeps_rows_and_provenance(tmp_path):
     assert b"specialist_hub_version" in table.schema.metadata
 
 
-def test_output_file_is_not_left_half_written(tmp_path, monkeypatch):
+def test_an_interrupted_run_leaves_the_target_alone_and_resumes(tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n")
+    words = ["ab", "cde", "fghi", "jk", "lmnop"]
+    real_run_chunk = runner.run_chunk
+    calls = []
 
-    def explode(*args, **kwargs):
-        yield from ()
-        raise KeyboardInterrupt
+    def crash_on_third_chunk(models, chunk):
+        calls.append([r.value for r in chunk])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_run_chunk(models, chunk)
 
-    monkeypatch.setattr("specialist_hub.api.predict_stream", explode)
-    hub("predict", "-d", "test", "ab", "-o", str(out))
+    monkeypatch.setattr(runner, "run_chunk", crash_on_third_chunk)
+    hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2")
     assert out.read_text() == "previous results\n"
+    calls.clear()
+    monkeypatch.setattr(runner, "run_chunk", real_run_chunk)
+    resumed = hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert "Resumed after 4 records" in resumed.stderr  # two chunks of two were complete
+    assert [r["output"]["letters"] for r in jsonl(out.read_text())] == [2, 3, 4, 2, 5]
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_resume_refuses_a_different_run(tmp_path, monkeypatch):
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(runner, "run_chunk", lambda models, chunk: (_ for _ in ()).throw(KeyboardInterrupt))
+    hub("predict", "-d", "test", "ab", "-o", str(out))
+    monkeypatch.undo()
+    result = hub("predict", "-d", "test", "other", "-o", str(out), "--resume")
+    assert result.exit_code == 2 and "used other models, options or inputs" in result.stderr
+    assert hub("predict", "-d", "test", "ab", "-o", str(tmp_path / "fresh.csv"), "--resume").exit_code == 2
 
 
 def test_list_info_plugins_and_check():

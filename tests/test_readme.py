@@ -1,6 +1,10 @@
 """The README's set-up commands are what CI runs."""
 
+import json
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +20,11 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert test_command in ci_lines
 
 
-def test_readme_install_command_predicts_with_the_chemistry_default():
+def test_readme_first_prediction_runs():
     install = bash_blocks((ROOT / "README.md").read_text())[0].strip()
-    assert install == 'pip install -e ".[all]" && hub predict --domain chem "CC(=O)Oc1ccccc1C(=O)O"'
+    first_prediction = shlex.split(install.split("&&", 1)[1])
+    assert first_prediction[0] == "hub"
+    hub = Path(sys.executable).with_name("hub")
+    result = subprocess.run([str(hub), *first_prediction[1:], "--format", "jsonl"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["output"]["formula"] == "C9H8O4"  # aspirin, PubChem CID 2244

@@ -43,19 +43,27 @@ def read_inputs(sources: str | Iterable[str], kind: str, column: str | None = No
 
 def predict_stream(models: Sequence[Model], records: Iterable[Record],
                    batch_size: int | None = None) -> Iterator[Prediction]:
-    """Run several models over one record stream; yields per input, then per model, in order."""
+    """Run several loaded models over one record stream; yields per input, then per model, in order."""
+    from .runner import chunked, run_chunk
+
     size = batch_size or min(model.spec.batch_size for model in models)
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
-            yield from _run_chunk(models, chunk)
-            chunk = []
-    if chunk:
-        yield from _run_chunk(models, chunk)
+    for chunk in chunked(records, size):
+        yield from run_chunk(models, chunk)
 
 
-def _run_chunk(models: Sequence[Model], chunk: list[Record]) -> Iterator[Prediction]:
-    per_model = [model.predict_batch(chunk) for model in models]
-    for predictions in zip(*per_model):
-        yield from predictions
+def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[str], output: str | None = None,
+                 **run_options: Any):
+    """What ``hub predict`` does, as one call: stream ``sources`` through the models into ``output``.
+
+    ``run_options`` are those of :func:`specialist_hub.runner.run` (fmt, batch_size, device,
+    options, workers, resume, progress...). Returns a RunSummary.
+    """
+    from .runner import run
+
+    model_ids = [model_ids] if isinstance(model_ids, str) else list(model_ids)
+    sources = [sources] if isinstance(sources, str) else list(sources)
+    if output and "fmt" not in run_options:
+        from .writers import format_for
+
+        run_options["fmt"] = format_for(output, None, False)
+    return run(model_ids, sources, output=output, **run_options)

@@ -7,15 +7,13 @@ Exit codes: 0 every record succeeded; 1 some records failed (the others are stil
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import HubError, UsageError
-from .inputs import ReadOptions, iter_records
+from .inputs import ReadOptions
 from .registry import get_registry
 
 EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE = 0, 1, 2
@@ -148,14 +146,6 @@ def _parse_options(pairs) -> dict[str, str]:
     return options
 
 
-def _options_for(spec, options: dict, output: str | None) -> dict:
-    declared = {o.name for o in spec.options}
-    mine = {k: v for k, v in options.items() if k in declared}
-    if "output_dir" in declared and "output_dir" not in mine:
-        mine["output_dir"] = str(Path(output).resolve().parent) if output and output != "-" else os.getcwd()
-    return mine
-
-
 @main.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--domain", "-d", help="Domain whose default model runs when --model is not given.")
@@ -164,14 +154,17 @@ def _options_for(spec, options: dict, output: str | None) -> dict:
 @click.option("--output", "-o", help="Output file (format from its extension); default stdout.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "parquet"]),
               help="Output format (default: table on a terminal, jsonl otherwise).")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Records per model call.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Records per model call (and per checkpoint).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or mps.")
 @click.option("--option", "-O", "option_pairs", multiple=True, metavar="KEY=VALUE", help="A model option.")
 @click.option("--column", "--smiles-column", "column", help="Input column of a CSV/TSV file.")
 @click.option("--id-column", help="Record-id column of a CSV/TSV file.")
+@click.option("--workers", default="1", show_default=True,
+              help="Processes, each loading the model once; 'auto' picks from the cores.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run into the same --output.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
-            id_column, quiet):
+            id_column, workers, resume, quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -180,34 +173,27 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
       hub predict -m chemistry/qed,chemistry/esol --input mols.sdf -o out.csv
       cat seqs.fasta | hub predict --domain bio -
     """
-    from .api import predict_stream
-    from .writers import format_for, open_writer
+    from .runner import run
+    from .writers import format_for
 
     registry = get_registry()
     specs = _select_models(registry, domain, model_ids)
-    kinds = {spec.input_kind for spec in specs}
-    if len(kinds) > 1:
-        raise UsageError(f"These models take different inputs ({', '.join(sorted(kinds))}); run them separately.")
-    options = _parse_options(option_pairs)
-    unused = set(options) - {o.name for spec in specs for o in spec.options}
-    if unused:
-        raise UsageError(f"No selected model has option(s) {', '.join(sorted(unused))}; see 'hub info MODEL'.")
-    models = [registry.load(spec.id, device=device, **_options_for(spec, options, output)) for spec in specs]
     sources = list(inputs) + list(input_files)
     if not sources:
         if sys.stdin.isatty():
             raise UsageError("No input: give values or files as arguments, --input FILE, or pipe data to stdin.")
         sources = ["-"]
-    fmt = format_for(output, fmt, sys.stdout.isatty())
-    records = iter_records(registry.input_kind(kinds.pop()), sources, ReadOptions(column, id_column))
-    failed = 0
-    with open_writer(fmt, output, specs, sys.stdout) as writer:
-        for prediction in _progress(predict_stream(models, records, batch_size), quiet):
-            writer.write(prediction)
-            failed += not prediction.ok
-    if failed:
-        click.echo(f"{failed} prediction(s) failed; see their error fields.", err=True)
-    sys.exit(EXIT_RECORDS_FAILED if failed else EXIT_OK)
+    summary = run(
+        [spec.id for spec in specs], sources, output=output, fmt=format_for(output, fmt, sys.stdout.isatty()),
+        batch_size=batch_size, device=device, options=_parse_options(option_pairs),
+        read_options=ReadOptions(column, id_column), workers=workers, resume=resume,
+        progress=not quiet and sys.stderr.isatty(), registry=registry,
+    )
+    if summary.resumed_from:
+        click.echo(f"Resumed after {summary.resumed_from} records.", err=True)
+    if summary.failed:
+        click.echo(f"{summary.failed} prediction(s) failed; see their error fields.", err=True)
+    sys.exit(EXIT_RECORDS_FAILED if summary.failed else EXIT_OK)
 
 
 def _select_models(registry, domain, model_ids):
@@ -222,13 +208,3 @@ def _select_models(registry, domain, model_ids):
     if domain:
         return [registry.default_model(domain)]
     raise UsageError("Say which model to run: --domain D (its default model) or --model ID.")
-
-
-def _progress(predictions, quiet):
-    if quiet or not sys.stderr.isatty():
-        return predictions
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return predictions
-    return tqdm(predictions, unit=" predictions", file=sys.stderr)

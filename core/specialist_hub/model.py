@@ -26,6 +26,8 @@ class Model:
         self.spec = spec
         self.options = options
         self.device = device
+        #: Provenance written into every prediction; the registry sets it from the plugin's distribution.
+        self.package = ""
 
     # -- the four steps a plugin implements ---------------------------------------------------
 
@@ -122,7 +124,7 @@ class Model:
         return {name: output[name] for name in expected}
 
     def _prediction(self, record: Record, outcome: Any) -> Prediction:
-        base = dict(model=self.spec.id, model_version=self.spec.version, position=record.position,
+        base = dict(model=self.spec.id, model_version=self.spec.version, package=self.package, position=record.position,
                     id=record.id, input=record.display)
         if isinstance(outcome, BaseException):
             return Prediction(**base, ok=False, error={"type": type(outcome).__name__, "message": str(outcome)})

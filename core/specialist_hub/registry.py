@@ -208,6 +208,9 @@ class Registry:
             model = factory(spec, resolved, device)
             if not isinstance(model, Model):
                 raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
+            plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
+            if plugin is not None and plugin.distribution:
+                model.package = f"{plugin.distribution}=={plugin.version}"
             model.load()
             self._instances[key] = model
         return self._instances[key]

@@ -13,6 +13,8 @@ class Prediction:
 
     model: str
     model_version: str
+    #: The distribution that provides the model and its version, e.g. ``specialist-hub==0.1.0``.
+    package: str
     position: int
     id: str | None
     input: str
@@ -22,7 +24,7 @@ class Prediction:
 
     def to_dict(self) -> dict[str, Any]:
         data = {"position": self.position, "id": self.id, "input": self.input, "model": self.model,
-                "model_version": self.model_version, "ok": self.ok}
+                "model_version": self.model_version, "package": self.package, "ok": self.ok}
         if self.ok:
             data["output"] = self.output
         else:

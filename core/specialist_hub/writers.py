@@ -1,18 +1,19 @@
 """Output writers: table (for people), json, jsonl, csv and parquet (for programs).
 
-Writers take predictions one at a time, so output streams; files are written to a temporary
-name in the target folder and renamed into place only when the run completes.
+Writers take predictions as they come, so output streams. Files are written chunk by chunk to a
+hidden partial file beside the target, with a progress record after each complete chunk, and
+renamed into place only when the run completes; ``--resume`` continues from the last chunk.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import io
 import json
 import math
 import os
-import tempfile
-from collections.abc import Iterator, Sequence
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +24,7 @@ from .spec import ModelSpec
 FORMATS = ("table", "json", "jsonl", "csv", "parquet")
 EXTENSION_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
                      ".parquet": "parquet", ".txt": "table"}
-BASE_COLUMNS = ("position", "id", "input", "model", "model_version", "ok", "error_type", "error_message")
+BASE_COLUMNS = ("position", "id", "input", "model", "model_version", "package", "ok", "error_type", "error_message")
 
 
 def format_for(output: str | None, requested: str | None, is_tty: bool) -> str:
@@ -58,7 +59,9 @@ def _json_default(value: Any) -> Any:
 
 
 class Writer:
-    def __init__(self, stream: IO[str], specs: Sequence[ModelSpec]):
+    """Writes predictions to a text stream; ``resumed`` continues a document begun earlier."""
+
+    def __init__(self, stream: IO[str], specs: Sequence[ModelSpec], resumed: bool = False):
         self.stream = stream
         self.specs = specs
 
@@ -75,24 +78,26 @@ class JsonLinesWriter(Writer):
 
 
 class JsonWriter(Writer):
-    def __init__(self, stream, specs):
+    def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs)
-        self.count = 0
-        stream.write("[")
+        self.started = resumed
+        if not resumed:
+            stream.write("[")
 
     def write(self, prediction):
-        self.stream.write(("," if self.count else "") + "\n  " + json.dumps(prediction.to_dict(), default=_json_default))
-        self.count += 1
+        self.stream.write(("," if self.started else "") + "\n  " + json.dumps(prediction.to_dict(), default=_json_default))
+        self.started = True
 
     def close(self):
-        self.stream.write("\n]\n" if self.count else "]\n")
+        self.stream.write("\n]\n" if self.started else "]\n")
 
 
 class CsvWriter(Writer):
-    def __init__(self, stream, specs):
+    def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs)
         self.writer = csv.DictWriter(stream, fieldnames=output_columns(specs), extrasaction="ignore")
-        self.writer.writeheader()
+        if not resumed:
+            self.writer.writeheader()
 
     def write(self, prediction):
         self.writer.writerow({k: _cell(v) for k, v in prediction.flat().items()})
@@ -101,7 +106,7 @@ class CsvWriter(Writer):
 class TableWriter(Writer):
     """A readable block per prediction: values with their units, errors spelled out."""
 
-    def __init__(self, stream, specs):
+    def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs)
         self.units = {(s.id, o.name): o.unit for s in specs for o in s.outputs}
 
@@ -128,85 +133,144 @@ def _human(value: Any, limit: int = 100) -> str:
     return str(value)
 
 
-class ParquetWriter(Writer):
-    """Streams row groups through pyarrow; provenance goes in the file's metadata."""
-
-    def __init__(self, stream, specs, path: str, rows_per_group: int = 10_000):
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise UsageError('Parquet output needs pyarrow: pip install "specialist-hub[tables]"') from None
-        self.pa, self.rows, self.rows_per_group = pa, [], rows_per_group
-        self.schema = _arrow_schema(pa, specs)
-        from . import __version__
-
-        metadata = {"specialist_hub_version": __version__,
-                    "models": json.dumps({s.id: s.version for s in specs})}
-        self.schema = self.schema.with_metadata(metadata)
-        self.writer = pq.ParquetWriter(path, self.schema)
-
-    def write(self, prediction):
-        self.rows.append({k: _cell(v) for k, v in prediction.flat().items()})
-        if len(self.rows) >= self.rows_per_group:
-            self._flush()
-
-    def _flush(self):
-        if self.rows:
-            self.writer.write_table(self.pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.rows = []
-
-    def close(self):
-        self._flush()
-        self.writer.close()
-
-
-def _arrow_schema(pa, specs):
-    types = {"float": pa.float64(), "int": pa.int64(), "str": pa.string(), "bool": pa.bool_(),
-             "list": pa.string(), "dict": pa.string()}
-    columns = {"position": pa.int64(), "id": pa.string(), "input": pa.string(), "model": pa.string(),
-               "model_version": pa.string(), "ok": pa.bool_(), "error_type": pa.string(),
-               "error_message": pa.string()}
-    for spec in specs:
-        for output in spec.outputs:
-            columns.setdefault(output.name, types[output.type])
-    return pa.schema(list(columns.items()))
-
-
 WRITERS = {"jsonl": JsonLinesWriter, "json": JsonWriter, "csv": CsvWriter, "table": TableWriter}
 
 
-@contextlib.contextmanager
-def open_writer(fmt: str, output: str | None, specs: Sequence[ModelSpec], stdout: IO[str]) -> Iterator[Writer]:
-    """A writer to stdout, or to a temporary file renamed over ``output`` on success."""
-    if fmt not in FORMATS:
+def stream_writer(fmt: str, stdout: IO[str], specs: Sequence[ModelSpec]) -> Writer:
+    if fmt == "parquet":
+        raise UsageError("Parquet output needs a file: add --output results.parquet.")
+    if fmt not in WRITERS:
         raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
-    if not output or output == "-":
+    return WRITERS[fmt](stdout, specs)
+
+
+def _arrow_schema(specs):
+    import pyarrow as pa
+
+    types = {"float": pa.float64(), "int": pa.int64(), "str": pa.string(), "bool": pa.bool_(),
+             "list": pa.string(), "dict": pa.string()}
+    columns = {"position": pa.int64(), "id": pa.string(), "input": pa.string(), "model": pa.string(),
+               "model_version": pa.string(), "package": pa.string(), "ok": pa.bool_(),
+               "error_type": pa.string(), "error_message": pa.string()}
+    for spec in specs:
+        for output in spec.outputs:
+            columns.setdefault(output.name, types[output.type])
+    from . import __version__
+
+    metadata = {"specialist_hub_version": __version__, "models": json.dumps({s.id: s.version for s in specs})}
+    return pa.schema(list(columns.items())).with_metadata(metadata)
+
+
+class OutputFile:
+    """Chunked, crash-safe, resumable output to ``target``.
+
+    Text formats append to ``.NAME.partial``; Parquet writes one part file per chunk into
+    ``.NAME.parts/`` and merges them at the end. After every chunk ``.NAME.progress.json``
+    records how many input records are complete (and the partial file's size), so a killed run
+    resumes exactly there: anything written after the last record is cut off.
+    """
+
+    def __init__(self, target: str | os.PathLike, fmt: str, specs: Sequence[ModelSpec], fingerprint: str,
+                 resume: bool = False):
+        if fmt == "table" and resume:
+            raise UsageError("--resume needs a csv, json, jsonl or parquet output file.")
         if fmt == "parquet":
-            raise UsageError("Parquet output needs a file: add --output results.parquet.")
-        writer = WRITERS[fmt](stdout, specs)
-        yield writer
-        writer.close()
-        stdout.flush()
-        return
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    try:
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                raise UsageError('Parquet output needs pyarrow: pip install "specialist-hub[tables]"') from None
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.fmt, self.specs, self.fingerprint = fmt, specs, fingerprint
+        self.partial = self.target.with_name(f".{self.target.name}.partial")
+        self.parts = self.target.with_name(f".{self.target.name}.parts")
+        self.progress = self.target.with_name(f".{self.target.name}.progress.json")
+        state = self._read_progress() if resume else None
+        if resume and state is None:
+            raise UsageError(f"Nothing to resume for {self.target}: no unfinished run was found.")
+        if state is not None and state["fingerprint"] != fingerprint:
+            raise UsageError(f"The unfinished run for {self.target} used other models, options or inputs; "
+                             f"run again without --resume to start over.")
+        self.records_done = state["records"] if state else 0
+        self.chunks = state["chunks"] if state else 0
         if fmt == "parquet":
-            os.close(fd)
-            writer = ParquetWriter(None, specs, temp)
-            yield writer
-            writer.close()
+            if state is None:
+                shutil.rmtree(self.parts, ignore_errors=True)
+            self.parts.mkdir(exist_ok=True)
+            for stale in self.parts.glob("part-*"):
+                if int(stale.name[5:11]) >= self.chunks:
+                    stale.unlink()
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                writer = WRITERS[fmt](handle, specs)
-                yield writer
-                writer.close()
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+            if state is None:
+                self.partial.write_bytes(b"")
+            self._raw = open(self.partial, "r+b")
+            self._raw.truncate(state["offset"] if state else 0)
+            self._raw.seek(0, os.SEEK_END)
+            self._text = io.TextIOWrapper(self._raw, encoding="utf-8", newline="", write_through=True)
+            self.writer = WRITERS[fmt](self._text, specs, resumed=state is not None)
+        if state is None:
+            self._write_progress()
+
+    def _read_progress(self) -> dict | None:
+        try:
+            return json.loads(self.progress.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def _write_progress(self) -> None:
+        offset = self._raw.tell() if self.fmt != "parquet" else 0
+        state = {"fingerprint": self.fingerprint, "records": self.records_done, "chunks": self.chunks, "offset": offset}
+        temp = self.progress.with_suffix(".tmp")
+        temp.write_text(json.dumps(state))
+        os.replace(temp, self.progress)
+
+    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
+        """Write the predictions of ``records`` complete input records, then record progress."""
+        if self.fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            rows = [{k: _cell(v) for k, v in p.flat().items()} for p in predictions]
+            part = self.parts / f"part-{self.chunks:06d}.parquet"
+            pq.write_table(pa.Table.from_pylist(rows, schema=_arrow_schema(self.specs)), part.with_suffix(".tmp"))
+            os.replace(part.with_suffix(".tmp"), part)
+        else:
+            for prediction in predictions:
+                self.writer.write(prediction)
+            self._text.flush()
+        self.chunks += 1
+        self.records_done += records
+        self._write_progress()
+
+    def finish(self) -> None:
+        """Complete the document and move it over the target atomically."""
+        if self.fmt == "parquet":
+            self._merge_parts()
+        else:
+            self.writer.close()
+            self._text.flush()
+            os.fsync(self._raw.fileno())
+            self._text.close()
+        os.replace(self.partial, self.target)
+        self.progress.unlink(missing_ok=True)
+        shutil.rmtree(self.parts, ignore_errors=True)
+
+    def close_for_resume(self) -> None:
+        """Stop without finishing: the partial output and its progress stay for --resume."""
+        if self.fmt != "parquet":
+            self._text.close()
+
+    def _merge_parts(self, rows_per_group: int = 10_000) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = _arrow_schema(self.specs)
+        with pq.ParquetWriter(self.partial, schema) as writer:
+            pending, written = [], False
+            for part in sorted(self.parts.glob("part-*.parquet")):
+                pending.append(pq.read_table(part, schema=schema))
+                if sum(t.num_rows for t in pending) >= rows_per_group:
+                    writer.write_table(pa.concat_tables(pending))
+                    pending, written = [], True
+            if pending or not written:
+                writer.write_table(pa.concat_tables(pending) if pending else schema.empty_table())
