@@ -3,7 +3,7 @@
 Importing this package is cheap: no plugin and no heavy library is imported until a model is used.
 """
 
-from .api import get_spec, list_models, load, predict, predict_stream, read_inputs
+from .api import get_spec, list_models, load, predict, predict_file, predict_stream, read_inputs
 from .errors import (CheckpointNotFoundError, HubError, InputError, MissingDependencyError, OptionError,
                      UnknownModelError, UsageError)
 from .hookspecs import hookimpl
@@ -18,5 +18,5 @@ __all__ = [
     "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "MissingDependencyError",
     "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Prediction", "Predictions", "Record",
     "UnknownModelError", "UsageError", "Waveform", "Weights", "get_spec", "hookimpl", "list_models", "load",
-    "predict", "predict_stream", "read_inputs",
+    "predict", "predict_file", "predict_stream", "read_inputs",
 ]

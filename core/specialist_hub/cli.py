@@ -208,3 +208,15 @@ def _select_models(registry, domain, model_ids):
     if domain:
         return [registry.default_model(domain)]
     raise UsageError("Say which model to run: --domain D (its default model) or --model ID.")
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("--domain", "-d", default="text", show_default=True, help="Domain of the example model's id.")
+@click.option("--directory", help="Where to write it (default ./hub-plugin-NAME).")
+def new_plugin(name, domain, directory):
+    """Write a ready plugin package: pyproject with the entry point, one example model, tests, README."""
+    from .scaffold import create_plugin
+
+    target = create_plugin(name, domain, directory)
+    click.echo(f"Created {target}. Next: pip install -e {target} && hub check && python -m pytest {target}/tests")

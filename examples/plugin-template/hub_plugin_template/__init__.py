@@ -1,1 +1,1 @@
-"""An example Specialist Hub plugin distributed as its own package."""
+"""hub-plugin-template: a Specialist Hub plugin."""

@@ -1,0 +1,78 @@
+"""Conformance helpers for a plugin's own pytest suite.
+
+    from specialist_hub.testing import assert_plugin_conforms
+
+    def test_my_plugin_conforms():
+        assert_plugin_conforms("my_plugin")   # the entry-point name
+
+Failures raise AssertionError with the expected and actual values and the tolerance.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from .conformance import check_model
+from .registry import Registry, get_registry
+
+#: Libraries whose import at registration time would slow ``hub list`` for everyone.
+HEAVY_MODULES = ("torch", "transformers", "diffusers", "torchaudio", "tensorflow", "jax", "rdkit",
+                 "onnxruntime", "cv2", "sklearn", "pandas")
+
+
+def assert_examples_pass(model_id: str, registry: Registry | None = None) -> None:
+    """Run the model's examples; fail with every mismatch (expected, actual, tolerance)."""
+    registry = registry or get_registry()
+    results = check_model(registry, registry.get(model_id))
+    failures = [r for r in results if r.status in ("fail", "error")]
+    if failures:
+        lines = [f"{r.model} example {r.example}: {r.status}: {r.message}" for r in failures]
+        lines += [f"    {m}" for r in failures for m in r.mismatches]
+        raise AssertionError("\n".join(lines))
+    if all(r.status == "unavailable" for r in results):
+        raise AssertionError(f"{model_id} could not be checked: {results[0].message}")
+
+
+def assert_deterministic(model_id: str, registry: Registry | None = None) -> None:
+    """Two runs on each example input give identical outputs (for specs declaring determinism)."""
+    registry = registry or get_registry()
+    spec = registry.get(model_id)
+    if not spec.deterministic:
+        return
+    for example in spec.examples:
+        model = registry.load(model_id, device="cpu", **dict(example.options))
+        first, second = (model.predict([example.input])[0] for _ in range(2))
+        assert first.to_dict() == second.to_dict(), f"{model_id} gave different outputs for {example.input!r}"
+
+
+def assert_registration_is_light(entry_point_module: str) -> None:
+    """Importing the plugin module and registering its models imports no heavy library."""
+    code = textwrap.dedent(f"""
+        import importlib, json, sys
+        module = importlib.import_module({entry_point_module!r})
+        specs = []
+        module.register_models(register=specs.append)
+        print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    heavy = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not heavy, (f"{entry_point_module} imports {', '.join(heavy)} at registration; "
+                       f"import it inside the model's factory module instead")
+
+
+def assert_plugin_conforms(plugin_name: str, registry: Registry | None = None) -> None:
+    """The plugin loaded without error, registers models, imports nothing heavy, and every
+    model passes its examples (and is deterministic where it says so)."""
+    registry = registry or get_registry()
+    info = registry.plugins.get(plugin_name)
+    assert info is not None, f"no plugin named {plugin_name!r}; installed: {', '.join(registry.plugins)}"
+    assert info.ok, info.error
+    assert info.models, f"plugin {plugin_name!r} registers no models"
+    assert_registration_is_light(info.module.split(":")[0])
+    for model_id in info.models:
+        assert_examples_pass(model_id, registry)
+        assert_deterministic(model_id, registry)
