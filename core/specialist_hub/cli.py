@@ -162,9 +162,11 @@ def _parse_options(pairs) -> dict[str, str]:
 @click.option("--workers", default="1", show_default=True,
               help="Processes, each loading the model once; 'auto' picks from the cores.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run into the same --output.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: Ray Data actors on a local Ray or the cluster in RAY_ADDRESS (CSV/TSV/Parquet input).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
-            id_column, workers, resume, quiet):
+            id_column, workers, resume, engine, quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -187,7 +189,7 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         [spec.id for spec in specs], sources, output=output, fmt=format_for(output, fmt, sys.stdout.isatty()),
         batch_size=batch_size, device=device, options=_parse_options(option_pairs),
         read_options=ReadOptions(column, id_column), workers=workers, resume=resume,
-        progress=not quiet and sys.stderr.isatty(), registry=registry,
+        progress=not quiet and sys.stderr.isatty(), registry=registry, engine=engine,
     )
     if summary.resumed_from:
         click.echo(f"Resumed after {summary.resumed_from} records.", err=True)
@@ -220,3 +222,41 @@ def new_plugin(name, domain, directory):
 
     target = create_plugin(name, domain, directory)
     click.echo(f"Created {target}. Next: pip install -e {target} && hub check && python -m pytest {target}/tests")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; 0.0.0.0 exposes the server to the network (set an API key).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--models", "model_ids", help="Serve only these model ids, comma-separated.")
+@click.option("--domain", "-d", help="Serve only the models of this domain.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Server processes; each loads the models it is asked for.")
+@click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False),
+              help="Require the key in this file on every request but /health (default: $HUB_API_KEY, if set).")
+@click.option("--max-batch", type=click.IntRange(min=1), help="Most inputs per request (default 256).")
+@click.option("--max-body-mb", type=click.FloatRange(min=0, min_open=True), help="Largest request body (default 32).")
+@click.option("--cors-origin", "cors_origins", multiple=True, help="Allow browser calls from this origin (repeatable).")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or mps.")
+def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_body_mb, cors_origins, device):
+    """Serve the models over HTTP: a JSON API (docs at /docs) and a web playground at /.
+
+    \b
+    Examples:
+      hub serve --domain chem
+      HUB_API_KEY=secret hub serve --host 0.0.0.0 --port 8080 --workers 2
+    """
+    try:
+        from . import server
+    except ImportError as exc:
+        raise UsageError(f'hub serve needs {exc.name}: pip install "specialist-hub[serve]"') from None
+    registry = get_registry()
+    if model_ids and domain:
+        raise UsageError("Give --models or --domain, not both.")
+    if model_ids:
+        models = [registry.get(i.strip()).id for i in model_ids.split(",") if i.strip()]
+    else:
+        models = [spec.id for spec in registry.list(domain)] if domain else None
+    limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
+    server.serve(registry, host, port, workers=workers, api_key_file=api_key_file, models=models,
+                 cors_origins=list(cors_origins), device=device, **{k: v for k, v in limits.items() if v})

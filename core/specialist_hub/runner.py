@@ -143,15 +143,25 @@ def fingerprint(specs: Sequence[ModelSpec], requests: Sequence[ModelRequest], so
 def run(model_ids: Sequence[str], sources: Sequence[str], *, output: str | None = None, fmt: str = "jsonl",
         batch_size: int | None = None, device: str = "auto", options: dict[str, Any] | None = None,
         read_options: ReadOptions = ReadOptions(), workers: int | str = 1, resume: bool = False,
-        progress: bool = False, stdout: IO[str] | None = None, registry: Registry | None = None) -> RunSummary:
+        progress: bool = False, stdout: IO[str] | None = None, registry: Registry | None = None,
+        engine: str = "local") -> RunSummary:
     """Predict with ``model_ids`` over ``sources`` (values, files, directories, ``-``) into ``output``.
 
-    ``options`` apply to every model that declares them. Returns counts; failed records are in
-    the output with their errors.
+    ``options`` apply to every model that declares them. ``engine="ray"`` runs the models on
+    Ray Data (local, or the cluster in RAY_ADDRESS) over one CSV/TSV/Parquet file. Returns
+    counts; failed records are in the output with their errors.
     """
     from .writers import OutputFile, stream_writer
 
     registry = registry or get_registry()
+    if engine not in ("local", "ray"):
+        raise UsageError(f"Unknown engine {engine!r}; choose local or ray.")
+    if engine == "ray":
+        if resume:
+            raise UsageError("--resume works with the local engine; Ray retries failed tasks itself.")
+        from .ray_engine import import_ray
+
+        import_ray()  # before any output file is touched
     specs = [registry.get(model_id) for model_id in model_ids]
     kinds = {spec.input_kind for spec in specs}
     if len(kinds) != 1:
@@ -169,10 +179,16 @@ def run(model_ids: Sequence[str], sources: Sequence[str], *, output: str | None 
         sink, skip = None, 0
         writer = stream_writer(fmt, stdout or sys.stdout, specs)
     summary = RunSummary(records=skip, predictions=0, failed=0, resumed_from=skip)
-    records = _skip(records, skip)
+    if engine == "ray":
+        from .ray_engine import ray_chunks
+
+        chunks = ray_chunks(model_ids, sources, read_options.column, read_options.id_column, options or {},
+                            size, workers, device, registry)
+    else:
+        chunks = predict_chunks(registry, requests, _skip(records, skip), size, workers)
     bar = _progress_bar(progress, skip)
     try:
-        for predictions, count in predict_chunks(registry, requests, records, size, workers):
+        for predictions, count in chunks:
             if sink is not None:
                 sink.write_chunk(predictions, count)
             else:

@@ -1,0 +1,164 @@
+"""Images per second for vision/ocr and vision/classify: the hub versus the libraries it wraps.
+
+Run:  python benchmarks/vision.py [--ocr-images 8] [--classify-images 256]
+
+OCR: ``hub predict`` (a fresh process, file in -> file out), the Python API (model already loaded),
+and RapidOCR called directly. Classification, on a tiny random ViT saved locally (no download):
+``hub predict``, the Python API, transformers by hand (processor + model in batches), and the
+transformers ``pipeline``. Everyone reads the same PNG files. Each timing is the best of three
+round-robin runs; ratios are throughput / direct (above 1: faster than the library called directly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+HUB = [sys.executable, "-m", "specialist_hub"]
+WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar".split()
+
+
+def compare(count: int, runs: dict[str, tuple[str, object]], repeats: int = 3) -> None:
+    """Time each run ``repeats`` times, round robin (so load from other processes hits all of them
+    alike), and print the best throughput of each and its ratio to the first ("direct")."""
+    best = {name: float("inf") for name in runs}
+    for _ in range(repeats):
+        for name, (_, run) in runs.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    direct = next(iter(runs))
+    for name, (label, _) in runs.items():
+        ratio = "" if name == direct else f"   ratio {name} / {direct}: {best[direct] / best[name]:.2f}"
+        print(f"  {label:<42}{best[name]:8.2f} s {count / best[name]:9.1f} images/s{ratio}")
+
+
+def text_images(folder: Path, count: int) -> list[str]:
+    font = ImageFont.load_default(size=28)
+    rng = np.random.default_rng(0)
+    paths = []
+    for index in range(count):
+        image = Image.new("RGB", (640, 200), "white")
+        draw = ImageDraw.Draw(image)
+        for row in range(3):
+            draw.text((20, 20 + 60 * row), " ".join(rng.choice(WORDS, 4)), fill="black", font=font)
+        paths.append(str(folder / f"text{index:04d}.png"))
+        image.save(paths[-1])
+    return paths
+
+
+def photo_images(folder: Path, count: int) -> list[str]:
+    from skimage import data
+
+    sources = [data.astronaut(), data.coffee(), data.chelsea(), data.rocket()]
+    rng = np.random.default_rng(1)
+    paths = []
+    for index in range(count):
+        source = sources[index % len(sources)]
+        y, x = rng.integers(0, source.shape[0] - 224), rng.integers(0, source.shape[1] - 224)
+        paths.append(str(folder / f"photo{index:04d}.png"))
+        Image.fromarray(source[y:y + 224, x:x + 224]).save(paths[-1])
+    return paths
+
+
+def tiny_classifier(folder: Path) -> str:
+    import torch
+    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessorPil
+
+    torch.manual_seed(0)
+    labels = {i: f"class_{i}" for i in range(10)}
+    config = ViTConfig(image_size=64, patch_size=16, hidden_size=64, num_hidden_layers=4, num_attention_heads=4,
+                       intermediate_size=128, id2label=labels, label2id={v: k for k, v in labels.items()})
+    ViTForImageClassification(config).save_pretrained(folder)
+    ViTImageProcessorPil(size={"height": 64, "width": 64}).save_pretrained(folder)
+    return str(folder)
+
+
+def hub_cli(model: str, folder: Path, output: Path, *options: str) -> None:
+    command = [*HUB, "predict", "-m", model, str(folder), "-o", str(output), "-q"]
+    for option in options:
+        command += ["-O", option]
+    subprocess.run(command, check=True)
+
+
+def bench_ocr(work: Path, count: int) -> None:
+    import specialist_hub as hub
+    from rapidocr_onnxruntime import RapidOCR
+
+    folder = work / "ocr"
+    folder.mkdir()
+    paths = text_images(folder, count)
+    print(f"OCR: {count} images of 640x200 with 3 text lines")
+    engine = RapidOCR()
+    engine(paths[0])  # warm up both sides the same way
+    model = hub.load("vision/ocr")
+    model.predict(paths[:1])
+    compare(count, {
+        "direct": ("RapidOCR directly", lambda: [engine(p) for p in paths]),
+        "hub api": ("hub Python API (loaded model)", lambda: list(model.predict(paths))),
+        "hub cli": ("hub predict (new process, incl. start-up)",
+                    lambda: hub_cli("vision/ocr", folder, work / "ocr.jsonl")),
+    })
+
+
+def bench_classify(work: Path, count: int) -> None:
+    import torch
+    from transformers import AutoImageProcessor, AutoModelForImageClassification, pipeline
+    from transformers.utils import logging as hf_logging
+
+    import specialist_hub as hub
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    folder = work / "photos"
+    folder.mkdir()
+    paths = photo_images(folder, count)
+    checkpoint = tiny_classifier(work / "tiny-vit")
+    batch = 32
+    print(f"Classification: {count} photos of 224x224, tiny ViT (64 px input), batch {batch}, CPU")
+
+    processor = AutoImageProcessor.from_pretrained(checkpoint, backend="pil")
+    network = AutoModelForImageClassification.from_pretrained(checkpoint).eval()
+
+    def direct():
+        for start in range(0, count, batch):
+            images = [Image.open(p).convert("RGB") for p in paths[start:start + batch]]
+            with torch.inference_mode():
+                probabilities = network(**processor(images=images, return_tensors="pt")).logits.softmax(-1)
+            probabilities.topk(5)
+
+    classifier = pipeline("image-classification", model=checkpoint, device="cpu")
+    model = hub.load("vision/classify", device="cpu", checkpoint=checkpoint)
+    direct(), model.predict(paths[:2]), classifier(paths[:2])  # warm-up
+    compare(count, {
+        "direct": ("transformers by hand", direct),
+        "pipeline": ("transformers pipeline", lambda: classifier(paths, batch_size=batch)),
+        "hub api": ("hub Python API (loaded model)", lambda: list(model.predict(paths, batch_size=batch))),
+        "hub cli": ("hub predict (new process, incl. start-up)",
+                    lambda: hub_cli("vision/classify", folder, work / "classify.jsonl", f"checkpoint={checkpoint}")),
+    })
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ocr-images", type=int, default=8)
+    parser.add_argument("--classify-images", type=int, default=256)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_ocr(Path(tmp), args.ocr_images)
+        bench_classify(Path(tmp), args.classify_images)
+
+
+if __name__ == "__main__":
+    main()

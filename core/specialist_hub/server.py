@@ -1,0 +1,446 @@
+"""``hub serve``: an HTTP API and a web playground over the same registry and models as the CLI.
+
+The server adds transport only: ``/models`` is ``hub list --json``, ``/models/{id}`` is
+``hub info --json`` plus the Markdown card, and ``/models/{id}/predict`` returns the records of
+``hub predict --format json``. Models load on first use and stay loaded (the registry caches
+them). Inference runs in worker threads behind one lock per model, so the event loop stays free
+and models that are not thread-safe are safe.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import __version__
+from .cards import render_markdown
+from .errors import (CheckpointNotFoundError, DuplicateModelError, HubError, MissingDependencyError, OptionError,
+                     UnknownDomainError, UnknownModelError, UsageError)
+from .inputs import Record, iter_records
+from .registry import Registry, get_registry
+from .runner import chunked, run_chunk
+
+STATIC_DIR = Path(__file__).parent / "static"
+DEFAULT_MAX_BATCH = 256
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+#: Options that name places on the server (files written, checkpoints read): clients may not set them.
+SERVER_ONLY_OPTIONS = frozenset({"output_dir", "annotate_dir", "checkpoint"})
+#: Environment variable carrying the configuration to ``--workers`` processes.
+CONFIG_ENV = "HUB_SERVE_CONFIG"
+
+
+class PredictRequest(BaseModel):
+    """JSON body of a prediction for text-like inputs (molecules, sequences, text)."""
+
+    model_config = ConfigDict(extra="forbid")
+    inputs: list[str] = Field(description="One value per record: SMILES or molfile, sequence, or text")
+    ids: list[str | None] | None = Field(None, description="Optional record ids, one per input")
+    options: dict[str, Any] = Field(default_factory=dict, description="Model options, as in 'hub info MODEL'")
+
+
+class PredictionRecord(BaseModel):
+    """One record of the response: the same fields as ``hub predict --format json``."""
+
+    position: int
+    id: str | None
+    input: str
+    model: str
+    model_version: str
+    package: str
+    ok: bool
+    output: dict[str, Any] | None = Field(None, description="The model's output fields, when ok")
+    error: dict[str, str] | None = Field(None, description="{type, message}, when not ok")
+
+
+PREDICT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": PredictRequest.model_json_schema()},
+        "multipart/form-data": {"schema": {
+            "type": "object",
+            "properties": {
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                          "description": "Image or audio files (or input files such as .smi, .fasta, .sdf)"},
+                "options": {"type": "string", "description": "Model options as a JSON object"},
+            },
+        }},
+    },
+}
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: they become null, as in the CLI's JSON output."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+class HubJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(_finite(content), ensure_ascii=False, allow_nan=False, default=str,
+                          separators=(",", ":")).encode("utf-8")
+
+
+def _error(status: int, message: str, **extra: Any) -> HubJSONResponse:
+    return HubJSONResponse({"detail": message, **extra}, status_code=status)
+
+
+def hub_error_response(exc: HubError) -> HubJSONResponse:
+    """The HTTP status for each hub error, with the same message the CLI prints."""
+    extra: dict[str, Any] = {"error": type(exc).__name__}
+    if isinstance(exc, UnknownModelError):
+        status, extra["close_matches"] = 404, exc.close_matches
+    elif isinstance(exc, UnknownDomainError):
+        status = 404
+    elif isinstance(exc, OptionError):
+        status = 422
+    elif isinstance(exc, MissingDependencyError):
+        status, extra["install_hint"] = 503, exc.install_hint
+    elif isinstance(exc, CheckpointNotFoundError):
+        status, extra["checkpoint"] = 503, exc.checkpoint
+    elif isinstance(exc, DuplicateModelError):
+        status = 409
+    elif isinstance(exc, UsageError):
+        status = 400
+    else:
+        status = 500
+    return _error(status, str(exc), **extra)
+
+
+class TooLarge(Exception):
+    """A request beyond the server's caps (answered with 413)."""
+
+
+class BodyLimit:
+    """ASGI middleware: refuse bodies over ``max_bytes`` (413) before the app parses them.
+
+    The body is read here (at most ``max_bytes``) and replayed, so chunked uploads without a
+    Content-Length are capped too.
+    """
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._refuse(scope, receive, send)
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await self._refuse(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope, receive, send):
+        size = f"{self.max_bytes / 1024 / 1024:g} MiB" if self.max_bytes >= 1024 * 1024 else f"{self.max_bytes} bytes"
+        response = _error(413, f"Request body too large: the limit is {size}. Send fewer or smaller inputs per "
+                               f"request, or start the server with a larger --max-body-mb.")
+        await response(scope, receive, send)
+
+
+class HubService:
+    """The served models: which ones, loading them once, and running them one request at a time."""
+
+    def __init__(self, registry: Registry, models: Iterable[str] | None, device: str, max_batch: int):
+        self.registry = registry
+        self.served = None if models is None else sorted(set(models))
+        self.device = device
+        self.max_batch = max_batch
+        self._output_dir: str | None = None
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def specs(self, domain: str | None = None):
+        return [spec for spec in self.registry.list(domain) if self.served is None or spec.id in self.served]
+
+    def spec(self, model_id: str):
+        if self.served is not None and model_id not in self.served:
+            raise UnknownModelError(model_id, self.served)
+        return self.registry.get(model_id)
+
+    def row(self, spec) -> dict[str, Any]:
+        from .cli import _model_row
+
+        return _model_row(self.registry, spec)
+
+    def _lock(self, model_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(model_id, threading.Lock())
+
+    @property
+    def output_dir(self) -> str:
+        """Where models with an ``output_dir`` option write their files (made on first use)."""
+        if self._output_dir is None:
+            self._output_dir = tempfile.mkdtemp(prefix="hub-serve-outputs-")
+        return self._output_dir
+
+    def options_for(self, spec, given: dict[str, Any]) -> dict[str, Any]:
+        fixed = sorted(SERVER_ONLY_OPTIONS & set(given))
+        if fixed:
+            raise OptionError(f"Option(s) {', '.join(fixed)} are set by the server, not per request.")
+        declared = {option.name for option in spec.options}
+        return {**given, "output_dir": self.output_dir} if "output_dir" in declared else dict(given)
+
+    def predict(self, model_id: str, records: list[Record], options: dict[str, Any]) -> list[dict[str, Any]]:
+        """Load the model if needed and predict; runs in a worker thread."""
+        spec = self.spec(model_id)
+        options = self.options_for(spec, options)
+        with self._lock(model_id):
+            try:
+                model = self.registry.load(model_id, device=self.device, **options)
+            except HubError:
+                raise
+            except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
+                raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
+            predictions = [p for chunk in chunked(records, spec.batch_size) for p in run_chunk([model], chunk)]
+        return [prediction.to_dict() for prediction in predictions]
+
+    def check_batch(self, count: int, exact: bool = True) -> None:
+        if count > self.max_batch:
+            raise TooLarge(f"Too many inputs: a request may carry at most {self.max_batch} "
+                           f"(got {count if exact else 'more'}). Split the batch into smaller requests.")
+
+
+_SAFE_SUFFIX = re.compile(r"^(\.[A-Za-z0-9]{1,8}){1,2}$")
+
+
+def _suffix(filename: str) -> str:
+    """The upload's extension (``.png``, ``.sdf.gz``), which tells the readers its format."""
+    suffixes = "".join(Path(filename).suffixes[-2:]) if filename.lower().endswith(".gz") else Path(filename).suffix
+    return suffixes.lower() if _SAFE_SUFFIX.match(suffixes) else ""
+
+
+def _predict_uploads(service: HubService, model_id: str, uploads: list[tuple[str, bytes]],
+                     options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Save uploads to a private temporary folder, predict on their paths, delete them."""
+    spec = service.spec(model_id)
+    kind = service.registry.input_kind(spec.input_kind)
+    with tempfile.TemporaryDirectory(prefix="hub-serve-") as folder:
+        names: dict[str, str] = {}
+        for index, (filename, content) in enumerate(uploads):
+            path = Path(folder) / f"{index}{_suffix(filename)}"
+            path.write_bytes(content)
+            names[str(path)] = filename or path.name
+            if kind.literal_arguments and not kind.knows_extension(path.name):
+                raise UsageError(f"Cannot read {filename!r} as {kind.name} input: unsupported extension. "
+                                 f"Supported: {', '.join(sorted(kind.readers))}.")
+        records = list(islice(iter_records(kind, list(names)), service.max_batch + 1))
+        service.check_batch(len(records), exact=False)
+        results = service.predict(model_id, records, options)
+    for result in results:  # show the client its file names, never the server's temporary paths
+        for path, name in names.items():
+            result["input"] = result["input"].replace(path, name)
+            if result.get("error"):
+                result["error"]["message"] = result["error"]["message"].replace(path, name)
+    return results
+
+
+def _parse_options(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        options = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OptionError(f"The 'options' form field must be a JSON object: {exc}.") from None
+    if not isinstance(options, dict):
+        raise OptionError("The 'options' form field must be a JSON object, e.g. {\"standardize\": true}.")
+    return options
+
+
+def _key_dependency(api_key: str):
+    expected = api_key.encode()
+    bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer KEY")
+    header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: KEY")
+
+    async def require_key(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+                          key: str | None = Depends(header)) -> None:
+        given = key or (credentials.credentials if credentials else None)
+        if given is None or not hmac.compare_digest(given.encode(), expected):
+            raise HTTPException(401, "Missing or wrong API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    return require_key
+
+
+def create_app(registry: Registry | None = None, api_key: str | None = None, max_batch: int = DEFAULT_MAX_BATCH,
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, cors_origins: Iterable[str] = (),
+               models: Iterable[str] | None = None, device: str = "auto") -> FastAPI:
+    """The FastAPI app. ``models`` limits what is served (default: every registered model).
+
+    With ``api_key``, every route that touches models needs it; ``/health``, the static
+    playground page and the API docs do not (they hold no data and run nothing).
+    """
+    service = HubService(registry or get_registry(), models, device, max_batch)
+    app = FastAPI(title="Specialist Hub", version=__version__, default_response_class=HubJSONResponse,
+                  description="Small, specialised models for chemistry, biology, vision and audio. "
+                              "The same models and records as the `hub` command.")
+    app.state.service = service
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+
+    @app.exception_handler(HubError)
+    async def on_hub_error(request: Request, exc: HubError):
+        return hub_error_response(exc)
+
+    @app.exception_handler(TooLarge)
+    async def on_too_large(request: Request, exc: TooLarge):
+        return _error(413, str(exc))
+
+    @app.get("/health", tags=["service"])
+    async def health() -> dict[str, Any]:
+        """Liveness: always answers, without the API key."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/", include_in_schema=False)
+    async def playground():
+        return FileResponse(STATIC_DIR / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    api = APIRouter(dependencies=[Depends(_key_dependency(api_key))] if api_key else [])
+
+    @api.get("/models", tags=["models"])
+    async def list_models(domain: str | None = Query(None, description="chemistry/chem, biology/bio, vision, audio")):
+        """The served models: the same rows as `hub list --json`."""
+        return [service.row(spec) for spec in service.specs(domain)]
+
+    @api.get("/models/{domain}/{name}", tags=["models"])
+    async def model_card(domain: str, name: str):
+        """The model card: the same data as `hub info --json`, plus the card as Markdown."""
+        spec = service.spec(f"{domain}/{name}")
+        row = service.row(spec)
+        return {**row, "markdown": render_markdown(spec, available=row["available"],
+                                                   install_hint=service.registry.install_hint(spec))}
+
+    @api.post("/models/{domain}/{name}/predict", tags=["models"], openapi_extra={"requestBody": PREDICT_BODY},
+              responses={200: {"model": list[PredictionRecord], "description": "One record per input, in order"},
+                         404: {"description": "Unknown model (with close_matches)"},
+                         413: {"description": "Body or batch too large"},
+                         503: {"description": "Dependency or checkpoint missing (with install_hint)"}})
+    async def predict(domain: str, name: str, request: Request):
+        """Predict: JSON `{"inputs": [...], "options": {...}}` for molecules, sequences and text;
+        multipart `files` (plus an `options` JSON field) for images and audio. Records that fail
+        come back with `ok: false` and their error; the status stays 200."""
+        model_id = f"{domain}/{name}"
+        spec = service.spec(model_id)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "multipart/form-data":
+            form = await request.form(max_files=100_000, max_fields=100_000)
+            files = [f for f in form.getlist("files") if not isinstance(f, str)]
+            service.check_batch(len(files))
+            if not files:
+                raise UsageError("Send one or more files in multipart fields named 'files'.")
+            uploads = [(f.filename or "", await f.read()) for f in files]
+            options = _parse_options(form.get("options") if isinstance(form.get("options"), str) else None)
+            return await run_in_threadpool(_predict_uploads, service, model_id, uploads, options)
+        if not service.registry.input_kind(spec.input_kind).literal_arguments:
+            raise UsageError(f"{model_id} takes {spec.input_kind} files: POST multipart/form-data with the files "
+                             f"in fields named 'files' (and options as a JSON string in 'options').")
+        try:
+            body = PredictRequest.model_validate_json(await request.body() or b"null")
+        except ValidationError as exc:
+            return _error(422, 'Send a JSON body like {"inputs": ["..."], "options": {}}.',
+                          errors=json.loads(exc.json(include_url=False, include_context=False)))
+        service.check_batch(len(body.inputs))
+        if body.ids is not None and len(body.ids) != len(body.inputs):
+            raise UsageError(f"'ids' has {len(body.ids)} items but 'inputs' has {len(body.inputs)}.")
+        ids = body.ids or [None] * len(body.inputs)
+        records = [Record(position, value, record_id) for position, (value, record_id)
+                   in enumerate(zip(body.inputs, ids))]
+        return await run_in_threadpool(service.predict, model_id, records, body.options)
+
+    @api.get("/draw/molecule", tags=["drawing"], response_class=Response,
+             responses={200: {"content": {"image/svg+xml": {}}, "description": "The 2-D depiction (RDKit)"}})
+    def draw_molecule(smiles: str = Query(..., min_length=1, max_length=5000, description="SMILES or molfile"),
+                      width: int = Query(320, ge=50, le=2000), height: int = Query(240, ge=50, le=2000)):
+        """The molecule drawn as SVG by RDKit (runs in a worker thread)."""
+        try:
+            from rdkit import Chem, rdBase
+            from rdkit.Chem.Draw import rdMolDraw2D
+        except ImportError:
+            raise MissingDependencyError("draw/molecule", ["rdkit"], 'pip install "specialist-hub[chem]"') from None
+        blocker = rdBase.BlockLogs()  # a bad SMILES is answered with 422, not logged
+        mol = Chem.MolFromMolBlock(smiles) if "\n" in smiles else Chem.MolFromSmiles(smiles)
+        del blocker
+        if mol is None or mol.GetNumAtoms() == 0:
+            return _error(422, f"Cannot parse {smiles[:100]!r} as a SMILES string or molfile.")
+        drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
+        rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol)
+        drawer.FinishDrawing()
+        return Response(drawer.GetDrawingText(), media_type="image/svg+xml")
+
+    app.include_router(api)
+    return app
+
+
+def api_key_from(key_file: str | None) -> str | None:
+    """The key in ``key_file``, else ``$HUB_API_KEY``, else None (no key required)."""
+    if key_file:
+        key = Path(key_file).read_text().strip()
+        if not key:
+            raise UsageError(f"{key_file} is empty; put the API key in it.")
+        return key
+    return os.environ.get("HUB_API_KEY") or None
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of each ``--workers N`` process: the configuration comes from ``HUB_SERVE_CONFIG``."""
+    config = json.loads(os.environ.get(CONFIG_ENV, "{}"))
+    return create_app(api_key=api_key_from(config.pop("api_key_file", None)), **config)
+
+
+def serve(registry: Registry, host: str, port: int, workers: int = 1, api_key_file: str | None = None,
+          **config: Any) -> None:
+    """Run the server (``hub serve``); ``config`` is passed to :func:`create_app`."""
+    import uvicorn
+
+    api_key = api_key_from(api_key_file)
+    if not api_key and host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {host} without an API key; anyone who can reach it can use it.", file=sys.stderr)
+    if workers == 1:
+        uvicorn.run(create_app(registry, api_key=api_key, **config), host=host, port=port)
+        return
+    # Worker processes are fresh interpreters: each builds its app (and reads the key file) itself.
+    os.environ[CONFIG_ENV] = json.dumps({**config, "api_key_file": api_key_file})
+    uvicorn.run("specialist_hub.server:create_app_from_env", factory=True, host=host, port=port, workers=workers)

@@ -1,0 +1,383 @@
+// The Specialist Hub playground: plain JavaScript over the JSON API, no build step, nothing remote.
+"use strict";
+
+const SERVER_ONLY_OPTIONS = new Set(["output_dir", "annotate_dir", "checkpoint"]);
+const MAX_PICTURES = 24;
+const $ = (id) => document.getElementById(id);
+let models = [];
+
+// -- API calls -------------------------------------------------------------------------------
+
+async function api(path, init = {}) {
+  const key = sessionStorage.getItem("hub-api-key");
+  const headers = Object.assign({}, init.headers || {}, key ? { "X-API-Key": key } : {});
+  const response = await fetch(path, Object.assign({}, init, { headers }));
+  if (response.status === 401) {
+    $("key-box").hidden = false;
+    throw new Error("This server needs an API key: enter it above.");
+  }
+  return response;
+}
+
+async function apiJson(path, init) {
+  const response = await api(path, init);
+  const data = await response.json().catch(() => ({ detail: response.statusText }));
+  if (!response.ok) {
+    const close = data.close_matches && data.close_matches.length ? ` Did you mean ${data.close_matches.join(", ")}?` : "";
+    throw new Error(`${response.status}: ${typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)}${close}`);
+  }
+  return data;
+}
+
+// -- choosing a model ------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+function currentModel() {
+  return models.find((m) => m.id === $("model").value);
+}
+
+function isFileKind(spec) {
+  return spec.input_kind === "image" || spec.input_kind === "audio";
+}
+
+async function loadModels() {
+  models = await apiJson("/models");
+  const domains = [...new Set(models.map((m) => m.domain))].sort();
+  $("domain").replaceChildren(...domains.map((d) => el("option", { value: d, text: d })));
+  const wanted = new URLSearchParams(location.search).get("model");
+  if (wanted && models.some((m) => m.id === wanted)) $("domain").value = wanted.split("/")[0];
+  fillModels(wanted);
+}
+
+function fillModels(wanted) {
+  const domain = $("domain").value;
+  const list = models.filter((m) => m.domain === domain);  // the server lists the default first
+  $("model").replaceChildren(...list.map((m) => el("option", { value: m.id, text: m.id + (m.default ? " (default)" : "") })));
+  if (wanted && list.some((m) => m.id === wanted)) $("model").value = wanted;
+  showModel();
+}
+
+function showModel() {
+  const spec = currentModel();
+  if (!spec) return;
+  const status = spec.available ? "" : ` — not installed here: ${spec.install_hint}`;
+  $("summary").textContent = `${spec.summary} · input: ${spec.input_kind} · licence: ${spec.license}${status}`;
+  const fileKind = isFileKind(spec);
+  $("text-area").hidden = fileKind;
+  $("file-area").hidden = !fileKind;
+  $("file-input").accept = fileKind ? `${spec.input_kind}/*` : "";
+  const placeholders = { molecule: "CC(=O)Oc1ccccc1C(=O)O", sequence: "MKTAYIAKQRQISFVKSHFSRQ", text: "Some text" };
+  $("text-label").textContent = `${spec.input_kind === "molecule" ? "SMILES" : "Inputs"}, one per line`;
+  $("text-input").placeholder = placeholders[spec.input_kind] || "";
+  $("example").hidden = !spec.examples.some((e) => typeof e.input === "string");
+  const fields = spec.options.filter((o) => !SERVER_ONLY_OPTIONS.has(o.name)).map(optionField);
+  $("option-fields").replaceChildren(...fields);
+  $("options").hidden = fields.length === 0;
+  $("results").replaceChildren();
+  $("visuals").replaceChildren();
+  $("status").textContent = "";
+}
+
+function optionField(option) {
+  let input;
+  if (option.choices && option.choices.length) {
+    input = el("select", {}, ...option.choices.map((c) => el("option", { value: JSON.stringify(c), text: String(c) })));
+    input.value = JSON.stringify(option.default);
+  } else if (option.type === "bool") {
+    input = el("input", { type: "checkbox" });
+    input.checked = Boolean(option.default);
+  } else {
+    input = el("input", { type: option.type === "str" ? "text" : "number", step: option.type === "int" ? "1" : "any" });
+    input.value = option.default ?? "";
+  }
+  input.dataset.option = option.name;
+  input.dataset.type = option.type;
+  return el("label", { title: option.description }, `${option.name} `, input);
+}
+
+function chosenOptions() {
+  const spec = currentModel();
+  const options = {};
+  for (const input of document.querySelectorAll("[data-option]")) {
+    const declared = spec.options.find((o) => o.name === input.dataset.option);
+    let value;
+    if (input.tagName === "SELECT") value = JSON.parse(input.value);
+    else if (input.type === "checkbox") value = input.checked;
+    else if (input.dataset.type === "str") value = input.value;
+    else if (input.value === "") continue;
+    else value = Number(input.value);
+    if (JSON.stringify(value) !== JSON.stringify(declared.default)) options[declared.name] = value;
+  }
+  return options;
+}
+
+// -- predicting ------------------------------------------------------------------------------
+
+async function predict(event) {
+  event.preventDefault();
+  const spec = currentModel();
+  const options = chosenOptions();
+  let init;
+  let files = [];
+  if (isFileKind(spec)) {
+    files = [...$("file-input").files];
+    if (!files.length) return setStatus("Choose one or more files first.", true);
+    const form = new FormData();
+    files.forEach((file) => form.append("files", file, file.name));
+    form.append("options", JSON.stringify(options));
+    init = { method: "POST", body: form };
+  } else {
+    const inputs = $("text-input").value.split("\n").map((s) => s.trim()).filter(Boolean);
+    if (!inputs.length) return setStatus("Type at least one input.", true);
+    init = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ inputs, options }) };
+  }
+  $("predict").disabled = true;
+  setStatus("Running… (the first call loads the model)");
+  try {
+    const records = await apiJson(`/models/${spec.id}/predict`, init);
+    const failed = records.filter((r) => !r.ok).length;
+    setStatus(`${records.length - failed} ok${failed ? `, ${failed} failed` : ""}`, failed > 0);
+    renderTable(spec, records);
+    await renderVisuals(spec, records, files);
+  } catch (error) {
+    setStatus(error.message, true);
+  } finally {
+    $("predict").disabled = false;
+  }
+}
+
+function setStatus(text, isError = false) {
+  $("status").textContent = text;
+  $("status").className = isError ? "error" : "";
+}
+
+function formatValue(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function renderTable(spec, records) {
+  const head = el("tr", {}, el("th", { text: "#" }), el("th", { text: "input" }), el("th", { text: "ok" }));
+  for (const field of spec.outputs) {
+    const th = el("th", { title: field.description, text: field.name });
+    if (field.unit) th.append(" ", el("small", { text: `(${field.unit})` }));
+    head.append(th);
+  }
+  head.append(el("th", { text: "error" }));
+  const rows = records.map((record) => {
+    const tr = el("tr", { class: record.ok ? "" : "failed" }, el("td", { text: String(record.position) }),
+      el("td", { text: record.id ? `${record.id}: ${record.input}` : record.input }), el("td", { text: record.ok ? "yes" : "no" }));
+    for (const field of spec.outputs) {
+      const value = record.ok ? record.output[field.name] : null;
+      tr.append(el("td", { class: typeof value === "number" ? "num" : "", "data-field": field.name, text: formatValue(value) }));
+    }
+    tr.append(el("td", { class: "error", text: record.ok ? "" : `${record.error.type}: ${record.error.message}` }));
+    return tr;
+  });
+  const table = el("table", { id: "result-table" }, el("thead", {}, head), el("tbody", {}, ...rows));
+  $("results").replaceChildren(el("div", { class: "scroll" }, table));
+}
+
+async function renderVisuals(spec, records, files) {
+  const figures = [];
+  for (const record of records.slice(0, MAX_PICTURES)) {
+    if (spec.input_kind === "molecule" && record.ok) figures.push(await moleculeFigure(record));
+    const file = files[record.position];
+    if (spec.input_kind === "image" && file && record.ok) figures.push(await imageFigure(file, record));
+    if (spec.input_kind === "audio" && file && record.ok) figures.push(await audioFigure(file, record));
+  }
+  $("visuals").replaceChildren(...figures.filter(Boolean));
+}
+
+// -- molecules: RDKit SVG from the server ----------------------------------------------------
+
+async function moleculeFigure(record) {
+  const smiles = record.output.canonical_smiles || record.input;
+  const response = await api(`/draw/molecule?smiles=${encodeURIComponent(smiles)}`);
+  if (!response.ok) return null;
+  const url = URL.createObjectURL(new Blob([await response.text()], { type: "image/svg+xml" }));
+  return el("figure", { class: "molecule" }, el("img", { src: url, alt: smiles, width: "320", height: "240" }),
+    el("figcaption", { text: smiles }));
+}
+
+// -- images: boxes and polygons from any output field with coordinates -----------------------
+
+const isNum = (v) => typeof v === "number" && Number.isFinite(v);
+const RECT_KEYS = [["x1", "y1", "x2", "y2"], ["xmin", "ymin", "xmax", "ymax"], ["x_min", "y_min", "x_max", "y_max"],
+  ["left", "top", "right", "bottom"]];
+const SIZE_KEYS = [["x", "y", "width", "height"], ["x", "y", "w", "h"]];
+
+function rectangle(x1, y1, x2, y2) {
+  return [[x1, y1], [x2, y1], [x2, y2], [x1, y2]];
+}
+
+function polygonOf(geometry) {
+  if (Array.isArray(geometry)) {
+    if (geometry.length === 4 && geometry.every(isNum)) return rectangle(...geometry);
+    if (geometry.length >= 2 && geometry.every((p) => Array.isArray(p) && isNum(p[0]) && isNum(p[1]))) {
+      return geometry.length === 2 ? rectangle(geometry[0][0], geometry[0][1], geometry[1][0], geometry[1][1]) : geometry;
+    }
+    return null;
+  }
+  if (geometry && typeof geometry === "object") {
+    for (const keys of RECT_KEYS) if (keys.every((k) => isNum(geometry[k]))) return rectangle(...keys.map((k) => geometry[k]));
+    for (const [x, y, w, h] of SIZE_KEYS) {
+      if ([x, y, w, h].every((k) => isNum(geometry[k]))) {
+        return rectangle(geometry[x], geometry[y], geometry[x] + geometry[w], geometry[y] + geometry[h]);
+      }
+    }
+  }
+  return null;
+}
+
+function shapesOf(output) {
+  const shapes = [];
+  for (const value of Object.values(output)) {
+    if (!Array.isArray(value)) continue;
+    for (const item of value) {
+      let geometry = item;
+      let label = "";
+      if (item && typeof item === "object" && !Array.isArray(item)) {
+        geometry = item.box ?? item.bbox ?? item.points ?? item.polygon ?? item;
+        const name = item.label ?? item.text ?? item.class ?? "";
+        label = [name, isNum(item.score) ? item.score.toFixed(2) : ""].filter((s) => s !== "").join(" ");
+      }
+      const points = polygonOf(geometry);
+      if (points) shapes.push({ points, label: String(label) });
+    }
+  }
+  return shapes;
+}
+
+async function imageFigure(file, record) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);  // honours EXIF rotation, like the models
+  } catch {
+    return null;
+  }
+  const canvas = el("canvas", { class: "annotated" });
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  const ctx = canvas.getContext("2d");
+  ctx.drawImage(bitmap, 0, 0);
+  const shapes = shapesOf(record.output);
+  const line = Math.max(2, Math.round(Math.max(bitmap.width, bitmap.height) / 300));
+  ctx.lineWidth = line;
+  ctx.font = `${6 * line + 4}px sans-serif`;
+  for (const shape of shapes) {
+    ctx.strokeStyle = "#ff2d55";
+    ctx.beginPath();
+    shape.points.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    ctx.closePath();
+    ctx.stroke();
+    if (shape.label) {
+      const [x, y] = shape.points[0];
+      const width = ctx.measureText(shape.label).width + 2 * line;
+      ctx.fillStyle = "#ff2d55";
+      ctx.fillRect(x, Math.max(0, y - 7 * line - 4), width, 7 * line + 4);
+      ctx.fillStyle = "#fff";
+      ctx.fillText(shape.label, x + line, Math.max(6 * line + 2, y - line - 2));
+    }
+  }
+  canvas.dataset.shapes = String(shapes.length);
+  return el("figure", { class: "image" }, canvas, el("figcaption", { text: `${record.input}: ${shapes.length} shape(s)` }));
+}
+
+// -- audio: waveform with time segments ------------------------------------------------------
+
+function segmentsOf(output) {
+  const segments = [];
+  for (const [field, value] of Object.entries(output)) {
+    if (!Array.isArray(value)) continue;
+    for (const item of value) {
+      if (Array.isArray(item) && field === "segments" && isNum(item[0]) && isNum(item[1])) {
+        segments.push({ start: item[0], end: item[1], label: "" });
+      } else if (item && isNum(item.start) && isNum(item.end)) {
+        segments.push({ start: item.start, end: item.end, label: String(item.text ?? item.label ?? item.speaker ?? "") });
+      }
+    }
+  }
+  return segments;
+}
+
+async function audioFigure(file, record) {
+  let audio;
+  try {
+    const context = new OfflineAudioContext(1, 1, 44100);
+    audio = await context.decodeAudioData(await file.arrayBuffer());
+  } catch {
+    return el("figure", { class: "audio" }, el("figcaption", { text: `${record.input}: this browser cannot decode the file` }));
+  }
+  const width = 720;
+  const height = 140;
+  const canvas = el("canvas", { class: "waveform" });
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext("2d");
+  const segments = segmentsOf(record.output);
+  const perPixel = audio.duration / width;
+  ctx.fillStyle = "rgba(35, 57, 93, 0.18)";
+  for (const segment of segments) {
+    ctx.fillRect(segment.start / perPixel, 0, Math.max(1, (segment.end - segment.start) / perPixel), height);
+  }
+  const samples = audio.getChannelData(0);
+  const step = Math.max(1, Math.floor(samples.length / width));
+  ctx.strokeStyle = "#23395d";
+  ctx.beginPath();
+  for (let x = 0; x < width; x++) {
+    let low = 0;
+    let high = 0;
+    for (let i = x * step; i < Math.min(samples.length, (x + 1) * step); i++) {
+      low = Math.min(low, samples[i]);
+      high = Math.max(high, samples[i]);
+    }
+    ctx.moveTo(x + 0.5, (1 - high) * height / 2);
+    ctx.lineTo(x + 0.5, (1 - low) * height / 2 + 1);
+  }
+  ctx.stroke();
+  ctx.fillStyle = "#1d232a";
+  ctx.font = "12px sans-serif";
+  for (const segment of segments) if (segment.label) ctx.fillText(segment.label, segment.start / perPixel + 2, 14);
+  canvas.dataset.segments = String(segments.length);
+  const caption = `${record.input}: ${audio.duration.toFixed(2)} s, ${segments.length} segment(s)`;
+  return el("figure", { class: "audio" }, canvas, el("figcaption", { text: caption }));
+}
+
+// -- wiring ----------------------------------------------------------------------------------
+
+function useExamples() {
+  const examples = currentModel().examples.map((e) => e.input).filter((i) => typeof i === "string");
+  $("text-input").value = examples.join("\n");
+}
+
+async function boot() {
+  try {
+    await loadModels();
+    document.body.dataset.ready = "true";
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+$("domain").addEventListener("change", () => fillModels());
+$("model").addEventListener("change", showModel);
+$("form").addEventListener("submit", predict);
+$("example").addEventListener("click", useExamples);
+$("save-key").addEventListener("click", () => {
+  sessionStorage.setItem("hub-api-key", $("api-key").value.trim());
+  $("key-box").hidden = true;
+  boot();
+});
+boot();

@@ -1,0 +1,1 @@
+"""Specialist Hub audio plugin: VAD, pitch, signal features, classification, transcription."""

@@ -1,0 +1,1 @@
+"""Specialist Hub biology plugin: protein and nucleic-acid sequence models."""

@@ -1,0 +1,77 @@
+"""Antimicrobial-peptide classifier: a small numpy MLP on composition and physicochemical features.
+
+The weights (``data/amp_mlp.npz``) come from ``plugins/biology/scripts/train_antimicrobial.py``,
+trained on modlAMP's AMP (APD3) vs UniProt set; ``features`` is shared with that script so
+training and inference see identical inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .sequences import SequenceModel
+
+WEIGHTS = Path(__file__).parent / "data" / "amp_mlp.npz"
+AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
+#: Eisenberg et al. 1984 consensus hydrophobicity scale.
+EISENBERG = dict(A=0.62, R=-2.53, N=-0.78, D=-0.90, C=0.29, Q=-0.85, E=-0.74, G=0.48, H=-0.40, I=1.38,
+                 L=1.06, K=-1.50, M=0.64, F=1.19, P=0.12, S=-0.18, T=-0.05, W=0.81, Y=0.26, V=1.08)
+#: Seven residue classes (conjoint-triad grouping, Shen et al. 2007) for the reduced dipeptide counts.
+GROUPS = ("AGV", "ILFP", "YMTS", "HNQW", "RK", "DE", "C")
+_GROUP_OF = {aa: i for i, members in enumerate(GROUPS) for aa in members}
+#: Residues per turn of an alpha helix: 100 degrees, the angle of Eisenberg's hydrophobic moment.
+HELIX_ANGLE = np.deg2rad(100.0)
+MOMENT_WINDOW = 11
+FEATURE_NAMES = (
+    *(f"frac_{aa}" for aa in AMINO_ACIDS), "log_length", "net_charge", "charge_density", "mean_hydrophobicity",
+    "hydrophobic_moment", "max_window_moment", "mean_window_moment",
+    *(f"pair_{a}_{b}" for a in GROUPS for b in GROUPS),
+)
+
+
+def features(sequence: str) -> np.ndarray:
+    """Feature vector of one validated protein sequence (order: FEATURE_NAMES)."""
+    n = len(sequence)
+    codes = np.frombuffer(sequence.encode("ascii"), dtype=np.uint8)
+    composition = np.array([np.count_nonzero(codes == ord(aa)) for aa in AMINO_ACIDS], dtype=float) / n
+    hydro = np.array([EISENBERG[aa] for aa in sequence])
+    angles = HELIX_ANGLE * np.arange(n)
+    cos, sin = hydro * np.cos(angles), hydro * np.sin(angles)
+    window = min(MOMENT_WINDOW, n)
+    # Window sums from cumulative sums; the moment's length does not depend on where angles start.
+    cum_cos, cum_sin = np.concatenate(([0.0], np.cumsum(cos))), np.concatenate(([0.0], np.cumsum(sin)))
+    moments = np.hypot(cum_cos[window:] - cum_cos[:-window], cum_sin[window:] - cum_sin[:-window]) / window
+    charge = sum(sequence.count(aa) for aa in "KR") - sum(sequence.count(aa) for aa in "DE")
+    pairs = np.zeros(len(GROUPS) ** 2)
+    groups = [_GROUP_OF[aa] for aa in sequence]
+    np.add.at(pairs, [a * len(GROUPS) + b for a, b in zip(groups, groups[1:])], 1.0)
+    physchem = [np.log(n), charge, charge / n, hydro.mean(), np.hypot(cos.sum(), sin.sum()) / n,
+                moments.max(), moments.mean()]
+    return np.concatenate((composition, physchem, pairs / max(1, n - 1)))
+
+
+def load_weights(path: Path = WEIGHTS) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+def predict_proba(weights: dict[str, np.ndarray], matrix: np.ndarray) -> np.ndarray:
+    """P(AMP) for rows of features: standardise, one ReLU layer, logistic output."""
+    x = (matrix - weights["mean"]) / weights["scale"]
+    hidden = np.maximum(x @ weights["w1"] + weights["b1"], 0.0)
+    logits = hidden @ weights["w2"] + weights["b2"]
+    return 1.0 / (1.0 + np.exp(-logits.ravel()))
+
+
+class AntimicrobialModel(SequenceModel):
+    def load(self):
+        self.weights = load_weights()
+
+    def forward(self, batch):
+        probabilities = predict_proba(self.weights, np.stack([features(s) for s in batch]))
+        return [float(p) for p in probabilities]
+
+    def postprocess(self, raw, item):
+        return {"probability": raw, "label": "AMP" if raw >= self.options["threshold"] else "non-AMP"}

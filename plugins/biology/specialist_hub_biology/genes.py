@@ -1,0 +1,63 @@
+"""Prokaryotic gene finding with Prodigal (pyrodigal): metagenomic profiles or single-genome training."""
+
+from __future__ import annotations
+
+import warnings
+
+import pyrodigal
+
+from specialist_hub import InputError
+
+from .sequences import NUCLEOTIDE, SequenceModel
+
+#: Prodigal refuses to train on less sequence than this (pyrodigal.MIN_SINGLE_GENOME).
+MIN_TRAINING_LENGTH = 20_000
+
+
+class GenesModel(SequenceModel):
+    alphabet = NUCLEOTIDE
+    protein = False
+
+    def load(self):
+        o = self.options
+        self.settings = dict(closed=o["closed"], mask=o["mask"])
+        self.meta_finder = pyrodigal.GeneFinder(meta=True, **self.settings) if o["mode"] == "meta" else None
+
+    def preprocess(self, value):
+        sequence = super().preprocess(value)
+        if "U" in sequence:
+            raise InputError("gene finding takes DNA; this sequence contains U (RNA)")
+        if self.meta_finder is None and len(sequence) < MIN_TRAINING_LENGTH:
+            raise InputError(
+                f"single-genome mode trains on the record itself and needs at least {MIN_TRAINING_LENGTH} bp "
+                f"(this one has {len(sequence)}); use mode=meta for short contigs"
+            )
+        return sequence
+
+    def compute(self, sequence):
+        if self.meta_finder is not None:
+            genes = self.meta_finder.find_genes(sequence)
+            model = genes.metagenomic_bin.description
+        else:
+            finder = pyrodigal.GeneFinder(**self.settings)
+            with warnings.catch_warnings():  # Prodigal suggests >= 100 kb; 20 kb is its hard minimum
+                warnings.simplefilter("ignore", UserWarning)
+                finder.train(sequence, translation_table=self.options["translation_table"])
+            genes = finder.find_genes(sequence)
+            model = "single"
+        table = genes.training_info.translation_table
+        return {
+            "gene_count": len(genes),
+            "gc_content": (sequence.count("G") + sequence.count("C")) / max(1, len(sequence) - sequence.count("N")),
+            "translation_table": table,
+            "model": model,
+            "genes": [
+                {
+                    "start": gene.begin, "end": gene.end, "strand": "+" if gene.strand == 1 else "-",
+                    "partial_begin": gene.partial_begin, "partial_end": gene.partial_end,
+                    "start_codon": gene.start_type, "rbs_motif": gene.rbs_motif, "score": gene.score,
+                    "confidence": gene.confidence(), "protein": gene.translate(include_stop=False),
+                }
+                for gene in genes
+            ],
+        }

@@ -1,0 +1,1 @@
+"""Specialist Hub vision plugin: OCR, face detection, and transformers/diffusers image models."""

@@ -1,0 +1,93 @@
+"""Image classification and object detection with any compatible transformers checkpoint."""
+
+from __future__ import annotations
+
+import inspect
+from collections import defaultdict
+from typing import Any
+
+import transformers
+from transformers import AutoImageProcessor
+
+from specialist_hub.hf import from_pretrained
+
+from .images import LoadedImage, VisionModel
+
+
+def _processor_kwargs() -> dict[str, Any]:
+    """Ask for the Pillow image processors: they need no torchvision and match the reference code.
+
+    transformers 5 selects the backend with ``backend``; 4.x with ``use_fast``.
+    """
+    major = int(transformers.__version__.split(".", 1)[0])
+    return {"backend": "pil"} if major >= 5 else {"use_fast": False}
+
+
+class TransformersVisionModel(VisionModel):
+    """Loads ``checkpoint`` with ``auto_class`` and its image processor through the hub's loader."""
+
+    auto_class = ""
+
+    def load(self) -> None:
+        super().load()
+        checkpoint = self.options["checkpoint"]
+        loader = getattr(transformers, self.auto_class).from_pretrained
+        self.model = from_pretrained(loader, checkpoint).to(self.device).eval()
+        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **_processor_kwargs())
+        self.labels = self.model.config.id2label
+        self.accepted = set(inspect.signature(self.model.forward).parameters)
+
+    def run(self, images: list) -> Any:
+        inputs = self.processor(images=images, return_tensors="pt")
+        # Some processors also return e.g. pixel_mask, which not every architecture takes.
+        return self.model(**{k: v.to(self.device) for k, v in inputs.items() if k in self.accepted})
+
+    def label(self, index: int) -> str:
+        return self.labels.get(index, str(index))
+
+
+class ClassifyModel(TransformersVisionModel):
+    auto_class = "AutoModelForImageClassification"
+
+    def forward(self, batch: list[LoadedImage]) -> list[list[tuple[int, float]]]:
+        logits = self.run([item.image for item in batch]).logits.float()
+        if self.model.config.problem_type == "multi_label_classification":
+            probabilities = logits.sigmoid()
+        else:
+            probabilities = logits.softmax(dim=-1)
+        k = min(self.options["top_k"], probabilities.shape[-1])
+        scores, indices = probabilities.topk(k, dim=-1)
+        return [list(zip(i.tolist(), s.tolist())) for i, s in zip(indices.cpu(), scores.cpu())]
+
+    def postprocess(self, raw: list[tuple[int, float]], item: LoadedImage) -> dict[str, Any]:
+        top = [{"label": self.label(index), "score": float(score)} for index, score in raw]
+        return {"label": top[0]["label"], "score": top[0]["score"], "top_k": top}
+
+
+class DetectModel(TransformersVisionModel):
+    auto_class = "AutoModelForObjectDetection"
+
+    def forward(self, batch: list[LoadedImage]) -> list[list[dict[str, Any]]]:
+        # Images of one size go through together: padding a batch to its largest image would
+        # change what the model sees, so results would depend on the batch they landed in.
+        groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for index, item in enumerate(batch):
+            groups[item.image.size].append(index)
+        results: list[Any] = [None] * len(batch)
+        for (width, height), indices in groups.items():
+            outputs = self.run([batch[i].image for i in indices])
+            found = self.processor.post_process_object_detection(
+                outputs, threshold=self.options["threshold"], target_sizes=[(height, width)] * len(indices))
+            for index, detections in zip(indices, found):
+                results[index] = [
+                    {"label": self.label(int(label)), "score": float(score),
+                     "box": [round(min(max(float(v), 0.0), limit), 2)
+                             for v, limit in zip(box.tolist(), (width, height, width, height))]}
+                    for score, label, box in zip(detections["scores"], detections["labels"], detections["boxes"])
+                ]
+        return results
+
+    def postprocess(self, raw: list[dict[str, Any]], item: LoadedImage) -> dict[str, Any]:
+        objects = sorted(raw, key=lambda o: -o["score"])
+        shapes = [([o["box"][:2], o["box"][2:]], f"{o['label']} {o['score']:.2f}") for o in objects]
+        return {"objects": objects, "count": len(objects), "annotated_path": self.annotate(item, shapes)}

@@ -1,0 +1,157 @@
+"""The web playground driven in headless Chromium (the system browser; nothing is downloaded).
+
+CI installs Debian's ``chromium``; without it these tests fail with the install line rather than skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from specialist_hub.registry import Registry
+from specialist_hub.server import create_app
+
+CHROMIUM = os.environ.get("HUB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+KEY = "playground-key"
+
+
+class Server:
+    """uvicorn on a free loopback port, in a thread."""
+
+    def __init__(self, app):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            self.thread.join(0.02)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (Debian: apt-get install -y chromium) "
+                    f"or point HUB_CHROMIUM at a Chromium binary.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return Registry()
+
+
+@pytest.fixture(scope="module")
+def hub(registry):
+    with Server(create_app(registry)) as server:
+        yield server.url
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    remote = []
+    page.on("request", lambda request: remote.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "blob:", "data:")) else None)
+    yield page
+    page.close()
+    assert remote == [], f"the playground fetched from outside the server: {remote}"
+
+
+def open_model(page, url, model_id):
+    page.goto(f"{url}/?model={model_id}")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.input_value("#model") == model_id
+
+
+def test_chemistry_smiles_to_table_and_drawing(page, hub):
+    page.goto(hub)
+    page.wait_for_selector("body[data-ready=true]")
+    page.select_option("#domain", "chemistry")
+    page.select_option("#model", "chemistry/descriptors")
+    page.fill("#text-input", "CC(=O)Oc1ccccc1C(=O)O\nC1CC")
+    page.click("#predict")
+    page.wait_for_selector("#result-table")
+    assert page.text_content("#status") == "1 ok, 1 failed"
+    assert page.text_content("#result-table tbody tr:first-child td[data-field=formula]") == "C9H8O4"  # PubChem 2244
+    assert "InputError" in page.text_content("#result-table tbody tr:nth-child(2)")
+    header = page.text_content("#result-table thead")
+    assert "molecular_weight (g/mol)" in header
+    image = page.wait_for_selector(".molecule img")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image)
+    assert page.locator(".molecule").count() == 1  # only the parsed molecule is drawn
+
+
+def _domain_defaults():
+    registry = Registry()
+    specs = []
+    for domain in registry.domains:
+        defaults = [s for s in registry.list(domain) if s.default and s.examples and s.id != "chemistry/descriptors"]
+        specs += [s for s in defaults[:1] if not registry.missing_requirements(s)]
+    return specs
+
+
+@pytest.mark.parametrize("spec", _domain_defaults(), ids=lambda spec: spec.id)
+def test_each_domain_default_model(page, hub, spec):
+    """The first example of each other domain's default model, typed or uploaded, then drawn."""
+    example = spec.examples[0]
+    open_model(page, hub, spec.id)
+    media = spec.input_kind in ("image", "audio")
+    if media:
+        page.set_input_files("#file-input", example.input)
+    else:
+        page.fill("#text-input", example.input)
+    page.click("#predict")
+    page.wait_for_selector("#result-table")
+    assert page.text_content("#status") == "1 ok", page.text_content("#results")
+    for field, expected in example.expected.items():
+        if isinstance(expected, str) or (isinstance(expected, int) and not isinstance(expected, bool)):
+            cell = page.text_content(f"#result-table td[data-field={field}]")
+            assert cell == (expected if isinstance(expected, str) else str(expected)), field
+    if spec.input_kind == "image":
+        canvas = page.wait_for_selector("canvas.annotated")
+        assert int(canvas.get_attribute("data-shapes")) >= 1  # boxes of the example drawn on the image
+    if spec.input_kind == "audio":
+        canvas = page.wait_for_selector("canvas.waveform")
+        cell = page.locator("#result-table td[data-field=segments]")
+        segments = json.loads(cell.text_content()) if cell.count() else []
+        assert int(canvas.get_attribute("data-segments")) == len(segments)  # time segments over the waveform
+
+
+def test_the_page_asks_for_the_api_key(browser, registry):
+    with Server(create_app(registry, api_key=KEY)) as server:
+        page = browser.new_page()
+        try:
+            page.goto(server.url)
+            page.wait_for_selector("#key-box:not([hidden])")
+            page.fill("#api-key", KEY)
+            page.click("#save-key")
+            page.wait_for_selector("body[data-ready=true]")
+            assert page.locator("#model option").count() > 0
+        finally:
+            page.close()
