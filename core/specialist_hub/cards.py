@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from .inputs import describe_value
 from .spec import ModelSpec
 
 #: Card sections a plugin may fill, in the order they are shown.
@@ -41,7 +42,7 @@ def render_markdown(spec: ModelSpec, available: bool = True, install_hint: str =
         lines += ["## Examples", ""]
         for example in spec.examples:
             options = f" with options {dict(example.options)}" if example.options else ""
-            lines.append(f"- input `{example.input}`{options} → `{json.dumps(dict(example.expected), default=str)}` "
+            lines.append(f"- input `{describe_value(example.input)}`{options} → `{json.dumps(dict(example.expected), default=str)}` "
                          f"(tolerance {example.tolerance:g}){'; reference: ' + example.reference if example.reference else ''}")
         lines.append("")
     lines += ["## Citation", "", spec.citation.strip(), ""]

@@ -7,6 +7,7 @@ Exit codes: 0 every record succeeded; 1 some records failed (the others are stil
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -44,13 +45,6 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
-def _model_row(registry, spec) -> dict:
-    missing = registry.missing_requirements(spec)
-    return {**spec.to_dict(), "available": not missing,
-            "install_hint": registry.install_hint(spec) if missing else None,
-            "plugin": registry.model_plugin.get(spec.id)}
-
-
 @main.command("list")
 @click.option("--domain", "-d", help="Only this domain (chemistry/chem, biology/bio, vision/image, audio).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -59,7 +53,7 @@ def list_command(domain, as_json):
     registry = get_registry()
     specs = registry.list(domain)
     if as_json:
-        _echo_json([_model_row(registry, spec) for spec in specs])
+        _echo_json([registry.describe(spec) for spec in specs])
         return
     _warn_broken_plugins(registry)
     if not specs:
@@ -91,7 +85,7 @@ def info(model_id, as_json, markdown):
     registry = get_registry()
     spec = registry.get(model_id)
     if as_json:
-        _echo_json(_model_row(registry, spec))
+        _echo_json(registry.describe(spec))
         return
     missing = registry.missing_requirements(spec)
     click.echo(render_markdown(spec, available=not missing, install_hint=registry.install_hint(spec)))
@@ -164,9 +158,11 @@ def _parse_options(pairs) -> dict[str, str]:
 @click.option("--resume", is_flag=True, help="Continue an interrupted run into the same --output.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray: Ray Data actors on a local Ray or the cluster in RAY_ADDRESS (CSV/TSV/Parquet input).")
+@click.option("--annotate", "annotate_dir", metavar="DIR",
+              help="Write copies of the inputs with the results drawn on them (models with annotate_dir).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
-            id_column, workers, resume, engine, quiet):
+            id_column, workers, resume, engine, annotate_dir, quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -185,11 +181,18 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         if sys.stdin.isatty():
             raise UsageError("No input: give values or files as arguments, --input FILE, or pipe data to stdin.")
         sources = ["-"]
+    options = _parse_options(option_pairs)
+    if annotate_dir:
+        options["annotate_dir"] = annotate_dir
+    progress = not quiet and sys.stderr.isatty()
+    if not progress:  # model libraries' own bars (downloads, weight loading) too
+        os.environ.setdefault("TQDM_DISABLE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     summary = run(
         [spec.id for spec in specs], sources, output=output, fmt=format_for(output, fmt, sys.stdout.isatty()),
-        batch_size=batch_size, device=device, options=_parse_options(option_pairs),
+        batch_size=batch_size, device=device, options=options,
         read_options=ReadOptions(column, id_column), workers=workers, resume=resume,
-        progress=not quiet and sys.stderr.isatty(), registry=registry, engine=engine,
+        progress=progress, registry=registry, engine=engine,
     )
     if summary.resumed_from:
         click.echo(f"Resumed after {summary.resumed_from} records.", err=True)

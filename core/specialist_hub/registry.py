@@ -10,6 +10,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import os
+import threading
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class Registry:
         self.conflicts: dict[str, set[str]] = {}
         self.input_kinds: dict[str, InputKind] = {kind.name: kind for kind in BUILTIN_KINDS}
         self._instances: dict[tuple, Any] = {}
+        self._loading = threading.Lock()  # servers load from several threads
         if entry_points:
             self._load_entry_points()
         for plugin in plugins:
@@ -190,11 +192,18 @@ class Registry:
     def install_hint(self, spec: ModelSpec) -> str:
         return spec.install_hint or f"pip install {' '.join(self.missing_requirements(spec) or spec.requires)}"
 
+    def describe(self, spec: ModelSpec) -> dict[str, Any]:
+        """The spec as JSON-ready data, with availability and the plugin that registered it."""
+        missing = self.missing_requirements(spec)
+        return {**spec.to_dict(), "available": not missing,
+                "install_hint": self.install_hint(spec) if missing else None,
+                "plugin": self.model_plugin.get(spec.id)}
+
     # -- loading -------------------------------------------------------------------------------
 
     def load(self, model_id: str, device: str = "auto", **options: Any):
         """The loaded model (cached per process for the same id, device and options)."""
-        from .model import Model, resolve_device
+        from .model import resolve_device
 
         spec = self.get(model_id)
         missing = self.missing_requirements(spec)
@@ -203,17 +212,21 @@ class Registry:
         resolved = spec.resolve_options(options)
         device = resolve_device(device, spec.uses_torch)
         key = (spec.id, device, tuple(sorted((k, repr(v)) for k, v in resolved.items())))
-        if key not in self._instances:
-            factory = _import_factory(spec)
-            model = factory(spec, resolved, device)
-            if not isinstance(model, Model):
-                raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
-            plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
-            if plugin is not None and plugin.distribution:
-                model.package = f"{plugin.distribution}=={plugin.version}"
-            model.load()
-            self._instances[key] = model
-        return self._instances[key]
+        with self._loading:
+            return self._instances.get(key) or self._create(spec, resolved, device, key)
+
+    def _create(self, spec: ModelSpec, resolved: dict[str, Any], device: str, key: tuple):
+        from .model import Model
+
+        model = _import_factory(spec)(spec, resolved, device)
+        if not isinstance(model, Model):
+            raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
+        plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
+        if plugin is not None and plugin.distribution:
+            model.package = f"{plugin.distribution}=={plugin.version}"
+        model.load()
+        self._instances[key] = model
+        return model
 
 
 def _module_available(name: str) -> bool:

@@ -198,9 +198,7 @@ class HubService:
         return self.registry.get(model_id)
 
     def row(self, spec) -> dict[str, Any]:
-        from .cli import _model_row
-
-        return _model_row(self.registry, spec)
+        return self.registry.describe(spec)
 
     def _lock(self, model_id: str) -> threading.Lock:
         with self._locks_guard:
