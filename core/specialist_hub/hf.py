@@ -13,8 +13,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import CheckpointNotFoundError
+from .spec import Option
 
 T = TypeVar("T")
+
+
+def checkpoint_option(default: str, what: str = "a transformers model") -> Option:
+    """The ``checkpoint`` option every Hugging Face-backed model declares."""
+    return Option("checkpoint", "str", default,
+                  f"Hugging Face hub id or local directory (from save_pretrained) of {what}")
 
 
 def looks_like_path(checkpoint: str) -> bool:

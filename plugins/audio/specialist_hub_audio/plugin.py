@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub.hf import checkpoint_option
 
 INSTALL_HINT = 'pip install "specialist-hub[audio]"'
 EXAMPLES = Path(__file__).parent / "examples"
@@ -30,10 +31,6 @@ def audio_spec(name: str, outputs: tuple[OutputField, ...], requires: tuple[str,
         id=f"audio/{name}", input_kind="audio", outputs=AUDIO_OUTPUTS + outputs,
         requires=AUDIO_REQUIRES + requires, install_hint=INSTALL_HINT, uses_torch=True, **fields,
     )
-
-
-def checkpoint_option(default: str) -> Option:
-    return Option("checkpoint", "str", default, "Hugging Face hub id or local directory (save_pretrained)")
 
 
 VAD = audio_spec(
@@ -195,7 +192,7 @@ CLASSIFY = audio_spec(
              "Commands: A Dataset for Limited-Vocabulary Speech Recognition, arXiv:1804.03209 (2018).",
     url="https://huggingface.co/MIT/ast-finetuned-speech-commands-v2",
     options=(
-        checkpoint_option("MIT/ast-finetuned-speech-commands-v2"),
+        checkpoint_option("MIT/ast-finetuned-speech-commands-v2", "an audio-classification model"),
         Option("top_k", "int", 5, "How many best labels to return"),
         Option("max_seconds", "float", 30.0, "Only the first seconds are classified"),
     ),
@@ -228,7 +225,7 @@ TRANSCRIBE = audio_spec(
     citation="Radford et al., Robust Speech Recognition via Large-Scale Weak Supervision, ICML 2023.",
     url="https://huggingface.co/openai/whisper-tiny",
     options=(
-        checkpoint_option("openai/whisper-tiny"),
+        checkpoint_option("openai/whisper-tiny", "a Whisper speech-recognition model"),
         Option("language", "str", "", "Spoken language, e.g. en or french; empty: detected per 30 s window"),
         Option("task", "str", "transcribe", "transcribe, or translate into English", ("transcribe", "translate")),
         Option("timestamps", "bool", False, "Also return timed segments"),

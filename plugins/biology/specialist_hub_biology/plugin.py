@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub.hf import checkpoint_option
 
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_EXTENDED
 
@@ -292,8 +293,7 @@ ESM2 = biology_spec(
               "[pseudo-log-likelihood]."),
     url="https://huggingface.co/facebook/esm2_t6_8M_UR50D",
     options=(
-        Option("checkpoint", "str", "facebook/esm2_t6_8M_UR50D",
-               "Hugging Face ESM-2 checkpoint (e.g. facebook/esm2_t12_35M_UR50D) or a local directory"),
+        checkpoint_option("facebook/esm2_t6_8M_UR50D", "an ESM-2 model (e.g. facebook/esm2_t12_35M_UR50D)"),
         Option("output", "str", "embedding", "embedding; pseudo_perplexity (one forward pass per residue); or both",
                choices=("embedding", "pseudo_perplexity", "both")),
     ),

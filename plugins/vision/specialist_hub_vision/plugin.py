@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub.hf import checkpoint_option
 
 INSTALL_HINT = 'pip install "specialist-hub[vision]"'
 EXAMPLES = Path(__file__).parent / "examples"
@@ -34,10 +35,6 @@ HF_CHECKPOINT_NOTE = (
     "The weights are downloaded from the Hugging Face Hub on first use and cached; offline, pass a "
     "local directory made by `save_pretrained()` with `--option checkpoint=DIR`."
 )
-
-
-def checkpoint_option(default: str, what: str) -> Option:
-    return Option("checkpoint", "str", default, f"Hugging Face hub id or local directory of {what}")
 
 
 def vision_spec(name: str, outputs: tuple[OutputField, ...], options: tuple[Option, ...] = (),
