@@ -20,7 +20,12 @@ FLESCH = ModelSpec(
         Example("The cat sat on the mat.", {"reading_ease": 116.145, "words": 6, "syllables": 6},
                 tolerance=1e-3, reference="Flesch formula by hand: 206.835 - 1.015*6 - 84.6*1"),
     ),
-    card={"limitations": "Syllables are estimated from vowel groups, as most implementations do."},
+    card={
+        "intended_use": "Rough readability of English prose (school texts, instructions, abstracts).",
+        "training_data": "None: Flesch's formula, fitted by Flesch (1948) to McCall-Crabbs reading tests.",
+        "metrics": "Reproduces hand calculations of the formula; syllable counts may differ from a dictionary.",
+        "limitations": "Syllables are estimated from vowel groups, as most implementations do.",
+    },
 )
 
 

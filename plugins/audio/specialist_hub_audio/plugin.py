@@ -173,6 +173,7 @@ FEATURES = audio_spec(
     card={
         "intended_use": "Describing recordings before further work: level checks against loudness "
                         "targets (e.g. EBU R 128's -23 LUFS), brightness, timbre summaries.",
+        "training_data": "None: signal processing (ITU-R BS.1770 K-weighting and gating, STFT, MFCC).",
         "metrics": "Loudness matches EBU Tech 3341 test case 1 within 0.1 LU; levels are exact.",
         "limitations": "dBFS here is 20·log10 of the sample value (AES17's convention would read a full-"
                        "scale sine as 0 dBFS RMS). Sample peak, not true peak. BS.1770 K-weighting is "

@@ -105,6 +105,7 @@ PROTEIN_PROPERTIES = biology_spec(
     card={
         "intended_use": "Sequence-only physicochemical profiling of proteins and peptides, the quantities of "
                         "ExPASy ProtParam, e.g. for expression and purification planning.",
+        "training_data": "None: ExPASy's published residue masses, pK values and index tables; nothing is fitted.",
         "metrics": "Matches ExPASy ProtParam to its printed rounding (MW 0.01 Da, pI 0.01, II/AI 0.01, GRAVY "
                    "0.001, extinction exact) for human ubiquitin, hen and human lysozyme, insulin A and B "
                    "chains, haemoglobin alpha and calmodulin, and MW/pI of N-terminally trimmed ubiquitins "
@@ -169,6 +170,11 @@ NUCLEOTIDE_PROPERTIES = biology_spec(
     ),
     card={
         "intended_use": "Primer and oligo checks (Tm, GC, MW), quick sequence utilities.",
+        "training_data": "None: SantaLucia & Hicks 2004 nearest-neighbour parameters (Xia 1998 for RNA) as "
+                         "tabulated in Biopython.",
+        "metrics": "Tm matches an independent evaluation of SantaLucia & Hicks (2004) Table 1 within 0.01 °C "
+                   "on four primers, including changed salt and strand concentrations; MW within 0.1 Da of "
+                   "OligoCalc's formula.",
         "limitations": "Tm assumes a perfectly matched two-state duplex in the given salt; mismatches, dangling "
                        "ends and secondary structure are not modelled. Ambiguity codes other than N are refused.",
     },
@@ -225,6 +231,9 @@ GENES = biology_spec(
         "intended_use": "Finding protein-coding genes in bacterial and archaeal genomes, contigs and metagenomes.",
         "training_data": "Metagenomic mode uses Prodigal's 50 built-in profiles trained on RefSeq genomes; single "
                          "mode trains on the record itself.",
+        "metrics": "Reproduces Prodigal v2.6.3's reference output shipped in pyrodigal's tests exactly: 19/19 "
+                   "genes on KK037166 in metagenomic mode and 22/22 in single-genome mode (coordinates, strand, "
+                   "partial flags, start codon, protein), and all 70 genes of SRR492066.",
         "limitations": "Licence: Prodigal and pyrodigal are GPL-3.0, so this model runs GPL-3.0 code in your "
                        "process. Prokaryotes only (no introns); no RNA genes. Single mode trains per record: give "
                        "a complete genome as one record (draft genomes: concatenate contigs or use meta mode).",
@@ -313,6 +322,9 @@ ESM2 = biology_spec(
         "intended_use": "Protein features for downstream models, and a zero-shot plausibility score "
                         "(pseudo-perplexity) for sequences and variants.",
         "training_data": "UniRef50 (2021_04) for the public ESM-2 checkpoints.",
+        "metrics": "Not re-measured here (the checkpoints cannot be downloaded offline); Lin et al. (2023) "
+                   "report validation perplexity and contact-prediction accuracy by model size. The code path "
+                   "is tested on a tiny random-weight ESM model against transformers directly.",
         "limitations": "At most 1022 residues per sequence. Pseudo-perplexity costs one forward pass per "
                        "residue. Needs the checkpoint in the Hugging Face cache or a local directory.",
     },
