@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any, NamedTuple
 
 from rdkit import Chem, rdBase
 from rdkit.Chem.MolStandardize import rdMolStandardize
-
 from specialist_hub import InputError, Model
 
 # RDKit's parse errors go to Python logging, where parse_molecule collects them as the reason.
@@ -62,15 +62,26 @@ def standardize(mol: Chem.Mol) -> Chem.Mol:
     return rdMolStandardize.TautomerEnumerator().Canonicalize(mol)
 
 
+def _prepare(value: Any, wanted: bool) -> ParsedMolecule:
+    mol = parse_molecule(value)
+    if wanted:
+        mol = standardize(mol)
+    return ParsedMolecule(mol, Chem.MolToSmiles(mol), wanted)
+
+
+#: Several models on one record stream see each chunk once per model: parse each string once.
+#: Models only read the molecule (RDKit descriptor functions do not change it).
+_parsed = functools.lru_cache(maxsize=2048)(_prepare)
+
+
 class MoleculeModel(Model):
     """Base for chemistry models: preprocess parses (and optionally standardises) each record."""
 
     def preprocess(self, value: Any) -> ParsedMolecule:
-        mol = parse_molecule(value)
         wanted = bool(self.options.get("standardize", False))
-        if wanted:
-            mol = standardize(mol)
-        return ParsedMolecule(mol, Chem.MolToSmiles(mol), wanted)
+        if isinstance(value, str):
+            return _parsed(value, wanted)
+        return _prepare(value, wanted)
 
     def forward(self, batch: list[ParsedMolecule]) -> list[dict[str, Any]]:
         return [self.compute(item.mol) for item in batch]
@@ -81,3 +92,11 @@ class MoleculeModel(Model):
 
     def postprocess(self, raw: dict[str, Any], item: ParsedMolecule) -> dict[str, Any]:
         return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized, **raw}
+
+
+def smiles_mol(item: ParsedMolecule) -> Chem.Mol:
+    """The molecule re-read from its canonical SMILES: what SMILES-trained models were fed."""
+    mol = Chem.MolFromSmiles(item.canonical_smiles)
+    if mol is None:
+        raise InputError(f"RDKit cannot re-read its own canonical SMILES {item.canonical_smiles!r}")
+    return mol

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from specialist_hub import Example, ModelSpec, Option, OutputField, hookimpl
+from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+
+from .admet_endpoints import ENDPOINTS
 
 INSTALL_HINT = 'pip install "specialist-hub[chem]"'
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
@@ -81,12 +83,323 @@ DESCRIPTORS = chemistry_spec(
     card={
         "intended_use": "Fast first-pass profiling of molecules: size, polarity, flexibility and "
                         "rule-of-five style filters. Not a model of any experimental property.",
+        "training_data": "None for the rules and counts; Crippen logP/MR contributions were fitted by "
+                         "Wildman & Crippen (1999) on 9,920 molecules.",
+        "metrics": "Matches PubChem's computed properties (MW, exact mass, formula, TPSA, donors, "
+                   "rotatable bonds, heavy atoms) for aspirin, caffeine, ibuprofen and paracetamol; "
+                   "caffeine's TPSA differs (RDKit 61.82 vs PubChem 58.4, a different method).",
         "limitations": "Crippen logP is an atom-contribution estimate (RMSE ≈ 0.68 log units on its "
                        "training set); Lipinski/Veber rules are heuristics for oral drugs only.",
+    },
+)
+DELANEY_SET = ("Delaney's own data set (J. Chem. Inf. Comput. Sci. 2004 supplementary data, 1,128 compounds "
+               "with measured log S, as redistributed by MoleculeNet as 'ESOL'/delaney-processed.csv)")
+
+ESOL = chemistry_spec(
+    "esol",
+    task="aqueous-solubility",
+    summary="Delaney's ESOL aqueous solubility (log S) from the paper's linear equation",
+    batch_size=256,
+    factory="specialist_hub_chemistry.esol:EsolModel",
+    license="Method: published equation (Delaney 2004); implementation: Apache-2.0 (this package) on RDKit (BSD-3-Clause)",
+    citation="Delaney, ESOL: Estimating Aqueous Solubility Directly from Molecular Structure, "
+             "J. Chem. Inf. Comput. Sci. 44, 1000-1005 (2004). " + RDKIT_CITATION,
+    url="https://doi.org/10.1021/ci034243x",
+    outputs=(
+        OutputField("log_solubility", "float", "Predicted aqueous solubility, log10 of mol/L (log S)", "log(mol/L)"),
+        OutputField("solubility_mg_per_ml", "float", "The same solubility in mass per volume", "mg/mL"),
+        OutputField("logp", "float", "Crippen logP used in the equation", "log units"),
+        OutputField("molecular_weight", "float", "Average molecular weight used in the equation", "g/mol"),
+        OutputField("rotatable_bonds", "int", "Rotatable bonds used in the equation (RDKit strict definition)"),
+        OutputField("aromatic_proportion", "float", "Aromatic heavy atoms / heavy atoms used in the equation"),
+    ),
+    examples=(
+        Example("CC12CCC3C(CCc4cc(O)ccc34)C2CCC1O", {"log_solubility": -4.138}, tolerance=0.05,
+                reference="Delaney 2004 supplementary data: ESOL prediction for estradiol -4.138 "
+                          "(computed there with Daylight clogP; we use Crippen logP, hence 5% tolerance)"),
+        Example("Clc1ccc(cc1)C(c2ccc(Cl)cc2)C(Cl)(Cl)Cl", {"log_solubility": -6.638}, tolerance=0.05,
+                reference="Delaney 2004 supplementary data: ESOL prediction for DDT -6.638 (Daylight clogP)"),
+    ),
+    card={
+        "intended_use": "A fast, transparent estimate of aqueous solubility for triage of organic "
+                        "molecules; its four inputs are reported so the estimate can be explained.",
+        "training_data": "Delaney fitted log S = 0.16 - 0.63 clogP - 0.0062 MW + 0.066 RB - 0.74 AP on 2,874 "
+                         "measured solubilities. The coefficients are used as published; logP is "
+                         "RDKit's Crippen estimate instead of Daylight's clogP.",
+        "metrics": ("RMSE 1.10 log units (MAE 0.84) against measured log S on " + DELANEY_SET + ", measured "
+                    "here with the paper's coefficients and Crippen logP (tests reproduce it). Largest errors: "
+                    "long alkanes and fatty alcohols, predicted ~4 log units too soluble."),
+        "limitations": "A linear model: it cannot capture crystal-packing effects (high-melting flat "
+                       "aromatics and long alkanes are over-predicted). Not for salts, metals or mixtures.",
+    },
+)
+
+QED_SPEC = chemistry_spec(
+    "qed",
+    task="drug-likeness",
+    summary="QED quantitative estimate of drug-likeness with its eight properties (Bickerton 2012)",
+    batch_size=256,
+    factory="specialist_hub_chemistry.qed:QedModel",
+    license="BSD-3-Clause (RDKit implementation of the published method)",
+    citation="Bickerton, Paolini, Besnard, Muresan & Hopkins, Quantifying the chemical beauty of drugs, "
+             "Nat. Chem. 4, 90-98 (2012). " + RDKIT_CITATION,
+    url="https://doi.org/10.1038/nchem.1243",
+    outputs=(
+        OutputField("qed", "float", "QED with the paper's mean weights (QED_w,mo), 0 (unlike drugs) to 1"),
+        OutputField("qed_max_weights", "float", "QED with the paper's max weights (QED_w,max)"),
+        OutputField("qed_unweighted", "float", "QED with all weights 1 (QED_w,u)"),
+        OutputField("molecular_weight", "float", "Molecular weight (QED property MW)", "g/mol"),
+        OutputField("alogp", "float", "Crippen logP (QED property ALOGP)", "log units"),
+        OutputField("h_bond_acceptors", "int", "H-bond acceptors, QED's acceptor patterns (HBA)"),
+        OutputField("h_bond_donors", "int", "H-bond donors (HBD)"),
+        OutputField("polar_surface_area", "float", "Polar surface area, N and O only (PSA)", "Å²"),
+        OutputField("rotatable_bonds", "int", "Rotatable bonds (ROTB)"),
+        OutputField("aromatic_rings", "int", "Aromatic rings (AROM)"),
+        OutputField("structural_alerts", "int", "Matches of QED's 94 unwanted-group alerts (ALERTS)"),
+    ),
+    examples=(
+        Example("N=C(CCSCc1csc(N=C(N)N)n1)NS(N)(=O)=O", {"qed": 0.253}, tolerance=1e-3,
+                reference="RDKit rdkit.Chem.QED documented example (famotidine): 0.253"),
+        Example("CNC(=NCCSCc1nc[nH]c1C)NC#N", {"qed": 0.234}, tolerance=1e-3,
+                reference="RDKit rdkit.Chem.QED documented example (cimetidine): 0.234"),
+        Example("CC(O)(C1=CC=CC=C1)C2=CC=CC=C2", {"qed": 0.78622}, tolerance=1e-4,
+                reference="RDKit QED regression data rdkit/Chem/test_data/QED/NCI_200_qed.csv: 0.786215"),
+    ),
+    card={
+        "intended_use": "Ranking compounds by similarity of their property profile to oral drugs.",
+        "training_data": "Desirability functions fitted by Bickerton et al. to 771 orally absorbed "
+                         "small-molecule drugs; weights from the paper.",
+        "metrics": "Reproduces RDKit's QED regression values (NCI 200 set) to 1e-6 in the tests.",
+        "limitations": "A heuristic of drug-likeness, not a probability of success; the alerts count "
+                       "uses QED's own alert list, not PAINS.",
+    },
+)
+
+CONTRIB_NOTE = ("Runs RDKit's Contrib reference implementation (Ertl's code) with the fragment table "
+                "RDKit ships; that table is a gzipped pickle loaded from the installed RDKit by the "
+                "Contrib module itself, never from elsewhere.")
+
+SA_SCORE = chemistry_spec(
+    "sa-score",
+    task="synthetic-accessibility",
+    summary="Synthetic accessibility score, 1 (easy) to 10 (hard) (Ertl & Schuffenhauer 2009)",
+    batch_size=256,
+    factory="specialist_hub_chemistry.contrib:SaScoreModel",
+    license="BSD-3-Clause (RDKit Contrib; fragment scores from PubChem, shipped with RDKit)",
+    citation="Ertl & Schuffenhauer, Estimation of synthetic accessibility score of drug-like molecules "
+             "based on molecular complexity and fragment contributions, J. Cheminform. 1, 8 (2009). "
+             + RDKIT_CITATION,
+    url="https://doi.org/10.1186/1758-2946-1-8",
+    weights=(Weights("fpscores.pkl.gz", "10dcef9340c873e7b987924461b0af5365eb8dd96be607203debe8ddf80c1e73",
+                     3848394, "rdkit package: RDConfig.RDContribDir/SA_Score (rdkit 2026.3)"),),
+    outputs=(OutputField("sa_score", "float", "Synthetic accessibility: 1 easy to make ... 10 very hard"),),
+    examples=(
+        Example("CC(C(=O)[O-])c1ccc(-c2ccccc2)cc1", {"sa_score": 2.462}, tolerance=1e-3,
+                reference="RDKit Contrib/SA_Score/data/zim.100.txt (ZINC00000361): 2.462"),
+        Example("OC(c1ccncc1)c1ccc(OCC[NH+]2CCCC2)cc1", {"sa_score": 3.822}, tolerance=1e-3,
+                reference="RDKit Contrib/SA_Score/data/zim.100.txt (ZINC34421620): 3.822"),
+    ),
+    card={
+        "intended_use": "Flagging generated or virtual molecules that are likely hard to synthesise.",
+        "training_data": "Fragment frequencies from ~1 million PubChem molecules plus a complexity penalty.",
+        "metrics": "The paper reports r² = 0.89 against medicinal chemists' estimates on 40 molecules. "
+                   "Here: matches the 100 reference scores shipped with RDKit (zim.100.txt) within 0.001.",
+        "limitations": CONTRIB_NOTE + " A heuristic: it knows nothing of routes or reagent availability.",
+    },
+)
+
+NP_LIKENESS = chemistry_spec(
+    "np-likeness",
+    task="natural-product-likeness",
+    summary="Natural-product likeness score, about -5 (synthetic) to 5 (natural) (Ertl 2008)",
+    batch_size=256,
+    factory="specialist_hub_chemistry.contrib:NpLikenessModel",
+    license="BSD-3-Clause (RDKit Contrib; model trained on open natural-product data, shipped with RDKit)",
+    citation="Ertl, Roggo & Schuffenhauer, Natural product-likeness score and its application for "
+             "prioritization of compound libraries, J. Chem. Inf. Model. 48, 68-74 (2008). " + RDKIT_CITATION,
+    url="https://doi.org/10.1021/ci700286x",
+    weights=(Weights("publicnp.model.gz", "34db5b02d762e05a0243e640aee24202a5303b7ec810ced7ff929a233e082ab6",
+                     2077102, "rdkit package: RDConfig.RDContribDir/NP_Score (rdkit 2026.3)"),),
+    outputs=(
+        OutputField("np_likeness", "float", "Natural-product likeness: positive = natural-product-like"),
+        OutputField("confidence", "float", "Fraction of the molecule's fragments known to the model (0-1)"),
+    ),
+    examples=(
+        Example("CN1CC[C@]23[C@@H]4[C@H]1CC5=C2C(=C(C=C5)O)O[C@H]3[C@H](C=C4)O",
+                {"np_likeness": 2.5887, "confidence": 1.0}, tolerance=1e-3,
+                reference="RDKit Contrib NP_Score/npscorer.py (reference implementation) run directly on morphine"),
+        Example("CC1=C(C=C(C=C1)NC(=O)C2=CC=C(C=C2)CN3CCN(CC3)C)NC4=NC=CC(=N4)C5=CN=CC=C5",
+                {"np_likeness": -1.7980}, tolerance=1e-3,
+                reference="RDKit Contrib NP_Score/npscorer.py (reference implementation) run directly on imatinib"),
+    ),
+    card={
+        "intended_use": "Prioritising natural-product-like compounds in libraries.",
+        "training_data": "RDKit's public model: ~50,000 natural products from open databases versus "
+                         "synthetic molecules (the paper's original model used proprietary data).",
+        "metrics": "Tests check natural products (morphine, artemisinin) score above 2 and synthetic "
+                   "drugs (imatinib) below 0, and that values equal the Contrib code's own output.",
+        "limitations": CONTRIB_NOTE + " Low `confidence` means many fragments were unseen in training.",
+    },
+)
+
+ALERTS = chemistry_spec(
+    "alerts",
+    task="structural-alerts",
+    summary="Structural alerts (PAINS A/B/C, Brenk, NIH, ...) via RDKit FilterCatalog; pass/fail",
+    batch_size=256,
+    factory="specialist_hub_chemistry.alerts:AlertsModel",
+    license="BSD-3-Clause (RDKit FilterCatalog and its SMARTS)",
+    citation="Baell & Holloway, J. Med. Chem. 53, 2719 (2010) [PAINS]; Brenk et al., ChemMedChem 3, 435 "
+             "(2008); Jadhav et al., J. Med. Chem. 53, 37 (2010) [NIH]. " + RDKIT_CITATION,
+    url="https://www.rdkit.org/docs/source/rdkit.Chem.rdfiltercatalog.html",
+    options=(Option("catalogs", "str", "PAINS,BRENK,NIH",
+                    "Comma-separated FilterCatalog sets: PAINS, PAINS_A, PAINS_B, PAINS_C, BRENK, NIH, ZINC, "
+                    "CHEMBL, CHEMBL_Glaxo, CHEMBL_Dundee, CHEMBL_BMS, CHEMBL_SureChEMBL, CHEMBL_MLSMR, "
+                    "CHEMBL_Inpharmatica, CHEMBL_LINT or ALL"),),
+    outputs=(
+        OutputField("passes", "bool", "True when no alert of the chosen catalogues matches"),
+        OutputField("n_alerts", "int", "Number of matching alerts"),
+        OutputField("alerts", "list", "Matching alerts: [{'catalog': FilterSet, 'name': description}, ...]"),
+        OutputField("catalogs_matched", "list", "Catalogues with at least one match, sorted"),
+    ),
+    examples=(
+        Example("Oc1ccccc1O", {"passes": False, "alerts": [{"catalog": "PAINS_B", "name": "catechol_A(92)"},
+                                                           {"catalog": "Brenk", "name": "catechol"},
+                                                           {"catalog": "NIH", "name": "ortho_hydroquinone"}]},
+                reference="Catechol matches Baell & Holloway 2010 PAINS family B catechol_A(92), Brenk 2008 "
+                          "'catechol' and the NIH 'ortho_hydroquinone' filter"),
+        Example("O=C1NC(=S)SC1=Cc1ccccc1", {"passes": False, "alerts": [{"catalog": "PAINS_A", "name": "ene_rhod_A(235)"}]},
+                options={"catalogs": "PAINS"},
+                reference="5-Benzylidene rhodanine: Baell & Holloway 2010 PAINS family A ene_rhod_A(235)"),
+        Example("CCO", {"passes": True, "n_alerts": 0},
+                reference="Ethanol has none of the substructures in the PAINS, Brenk or NIH SMARTS"),
+    ),
+    card={
+        "intended_use": "Flagging screening hits and library members with substructures known for "
+                        "assay interference (PAINS) or toxicity/reactivity (Brenk, NIH).",
+        "training_data": "None: SMARTS rules curated by their authors (Baell & Holloway 2010 for PAINS from "
+                         "AlphaScreen frequent hitters; Brenk et al. 2008; Jadhav et al. 2010 for NIH), as "
+                         "shipped in RDKit's FilterCatalog.",
+        "metrics": "Rule sets are applied as published; the tests check known PAINS/Brenk matches "
+                   "(catechol, rhodanines) and clean molecules.",
+        "limitations": "Substructure rules only: an alert is a reason to look closer, not proof of "
+                       "interference; many approved drugs match Brenk alerts.",
+    },
+)
+
+SOLTRANNET = chemistry_spec(
+    "solubility",
+    task="aqueous-solubility",
+    summary="SolTranNet molecule-attention transformer: aqueous log S (Francoeur & Koes 2021)",
+    requires=("rdkit", "torch", "soltrannet"),
+    uses_torch=True,
+    batch_size=64,
+    factory="specialist_hub_chemistry.solubility:SolTranNetModel",
+    license="Apache-2.0 (soltrannet code and weights)",
+    citation="Francoeur & Koes, SolTranNet - A machine learning tool for fast aqueous solubility "
+             "prediction, J. Chem. Inf. Model. 61, 2530-2536 (2021).",
+    url="https://github.com/gnina/SolTranNet",
+    weights=(Weights("soltrannet_aqsol_trained.weights",
+                     "b70bcce503668f4933698446351b575a3dfc8a4317b5e9c958ff779354ed9947", 60307,
+                     "soltrannet 1.0.0 package (PyPI)"),),
+    outputs=(
+        OutputField("log_solubility", "float", "Predicted aqueous solubility, log10 of mol/L (log S)", "log(mol/L)"),
+        OutputField("warning", "str", "SolTranNet's reliability warning (salt, untyped atoms), empty if none"),
+    ),
+    examples=(
+        Example("c1ccccc1", {"log_solubility": -1.0527, "warning": ""}, tolerance=1e-3,
+                reference="soltrannet 1.0.0 package test (tests/test_predictions.py): benzene -1.05275"),
+        Example("[Zn+2]", {"log_solubility": -6.8818}, tolerance=1e-3,
+                reference="soltrannet 1.0.0 package test (tests/test_predictions.py): [Zn+2] -6.88185"),
+    ),
+    card={
+        "intended_use": "Fast aqueous-solubility estimates for organic molecules, e.g. for screening.",
+        "training_data": "AqSolDB (Sorkun et al. 2019, ~9,982 compounds), as trained by the authors.",
+        "metrics": ("RMSE 0.79 log units (MAE 0.62) against measured log S on " + DELANEY_SET + ", measured "
+                    "here (tests reproduce it). Optimistic: many of these compounds are also in AqSolDB, its "
+                    "training set; see the paper for independent test sets. Reproduces the package's own "
+                    "test values to 1e-4."),
+        "limitations": "Salts and atoms outside B, C, N, O, F, P, S, Cl, Br, I get a warning: predictions "
+                       "for them are unreliable. Uses the package's modules but not `import soltrannet`, "
+                       "which fails with setuptools >= 81 (no pkg_resources).",
+    },
+)
+
+ADMET_OUTPUTS = tuple(
+    field for e in ENDPOINTS for field in (
+        OutputField(e.field, "float", e.describe(), e.unit or ("probability" if e.classification else "")),
+        OutputField(e.percentile_field, "float",
+                    f"Percentile of {e.field} among DrugBank approved drugs (null when percentiles are off)",
+                    "%", nullable=True),
+    )
+)
+
+ADMET = chemistry_spec(
+    "admet",
+    task="admet-prediction",
+    summary="ADMET-AI: 41 ADMET endpoints (Chemprop ensembles) with DrugBank percentiles",
+    requires=("rdkit", "torch", "chemprop", "admet_ai"),
+    uses_torch=True,
+    batch_size=64,
+    factory="specialist_hub_chemistry.admet:AdmetModel",
+    license="MIT (admet-ai code and model weights); DrugBank reference file: see limitations",
+    citation="Swanson, Walther, Leitz, Mukherjee, Wu, Shivnaraine & Zou, ADMET-AI: a machine learning "
+             "ADMET platform for evaluation of large-scale chemical libraries, Bioinformatics 40, "
+             "btae416 (2024). Heid et al., Chemprop, J. Chem. Inf. Model. 64, 9 (2024).",
+    url="https://github.com/swansonk14/admet_ai",
+    options=(
+        Option("drugbank_percentiles", "bool", True,
+               "Add each endpoint's percentile among DrugBank approved drugs (from the reference file in admet-ai)"),
+        Option("atc_code", "str", "", "Restrict the DrugBank reference to one ATC code (e.g. N02); empty = all"),
+    ),
+    weights=tuple(
+        Weights(f"admet_{kind}/model_{i}.pt", sha, size, "admet-ai 2.0.1 package: admet_ai/resources/models")
+        for kind, size, shas in (
+            ("classification", 1320249, ("9a5fb298a6564e8ef739890c90b02e831521073f49eefd2310fb56cdb61a2378",
+                                         "2bf047553eef397060af376e78dd4e990114df8428e05f734c4e4aca284280ca",
+                                         "0e9d7eb3ff0b53bd2f20e43a75e0872c682b0ee27059dd50735c416d97a3fd24",
+                                         "4b35cb5686f23c6e3e5a4c587a5c4dd79b7f1f46be26684260c0b78366145d58",
+                                         "9fdac559e3058b5f7b03780f9c696223d27adb94c78f9eb9aba6154e2dbff492")),
+            ("regression", 1300041, ("c709dc4526dc7f6cf39cea64190f63adbb2b95e280d34582c492fc53da64a1a4",
+                                     "57e8011a180cddf8acf66f94f5b123023c3fed503e3870a2f3f6f5300a7f3c82",
+                                     "05e8509fea4ddc4686c521d75ee2fe770113cb93f09a849a6378b0a0e3ce113e",
+                                     "04b265ff444190247b159932ab2225afc844bae9552299bf1ddf99b336c28d71",
+                                     "b58c76493744edfb022e50e531a8ad82453bdf543c2195d878ecfd248795c7c8")),
+        )
+        for i, sha in enumerate(shas)
+    ) + (Weights("drugbank_approved.csv", "85ebf5960916a2410ca979e4c5a8c8c5d29d4d71bac5d70b9c336f9b847de40b",
+                 2116643, "admet-ai 2.0.1 package: admet_ai/resources/data"),),
+    outputs=ADMET_OUTPUTS,
+    examples=(
+        Example("CC(C)[C@H]1CC[C@H](C)C[C@@H]1O",
+                {"ames": 0.08983, "bbb_martins": 0.97859, "herg": 0.23367, "solubility_aqsoldb": -2.61265,
+                 "ld50_zhu": 1.48016, "ppbr_az": 61.4246},
+                tolerance=1e-3,
+                reference="admet-ai 2.0.1 drugbank_approved.csv: the authors' predictions for (+)-menthol DB11344"),
+    ),
+    card={
+        "intended_use": "Early triage of large libraries on absorption, distribution, metabolism, "
+                        "excretion and toxicity endpoints; compare against approved drugs via percentiles.",
+        "training_data": "41 Therapeutics Data Commons ADMET data sets (Tox21, ClinTox, BBB_Martins, hERG, "
+                         "AqSolDB, Lipophilicity_AstraZeneca, CYP inhibition/substrates, clearance...), one "
+                         "5-model Chemprop-2 ensemble for the 31 classification and one for the 10 regression tasks.",
+        "metrics": "Per-task test AUROC / R² as reported by the authors in admet_ai/resources/data/admet.csv "
+                   "(e.g. HIA AUROC 0.99, hERG 0.84, AMES 0.88; AqSolDB R² 0.82, half-life R² < 0). Here: "
+                   "reproduces the authors' DrugBank predictions to 1e-3.",
+        "limitations": "Classification outputs are probabilities of the positive class, not calibrated "
+                       "rates; some regression tasks (half-life, VDss, clearance) have poor test R². "
+                       "Model files are Chemprop checkpoints (pickled torch files) loaded by Chemprop from "
+                       "the installed admet-ai package. The DrugBank reference file (2,845 approved drugs with "
+                       "DrugBank ids, names, ATC codes and ADMET-AI predictions) ships inside the MIT-licensed "
+                       "admet-ai package without separate terms; DrugBank's own data is licensed CC BY-NC 4.0 "
+                       "(non-commercial), so commercial users should check DrugBank's terms or set "
+                       "drugbank_percentiles=false.",
     },
 )
 
 
 @hookimpl
 def register_models(register):
-    register(DESCRIPTORS)
+    for spec in (DESCRIPTORS, ESOL, QED_SPEC, SA_SCORE, NP_LIKENESS, ALERTS, SOLTRANNET, ADMET):
+        register(spec)
+

@@ -1,0 +1,29 @@
+"""Delaney's ESOL: aqueous solubility from four descriptors and the paper's fixed coefficients."""
+
+from __future__ import annotations
+
+from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
+
+from .molecules import MoleculeModel
+
+# Delaney, J. Chem. Inf. Comput. Sci. 44, 1000 (2004), eq. 2 (the "ESOL" general equation).
+INTERCEPT, LOGP, MW, RB, AP = 0.16, -0.63, -0.0062, 0.066, -0.74
+
+
+class EsolModel(MoleculeModel):
+    def compute(self, mol):
+        logp = Crippen.MolLogP(mol)
+        weight = Descriptors.MolWt(mol)
+        rotatable = rdMolDescriptors.CalcNumRotatableBonds(mol)
+        heavy = mol.GetNumHeavyAtoms()
+        aromatic = sum(atom.GetIsAromatic() for atom in mol.GetAtoms()) / heavy
+        log_s = INTERCEPT + LOGP * logp + MW * weight + RB * rotatable + AP * aromatic
+        return {
+            "log_solubility": log_s,
+            # mol/L * g/mol = g/L = mg/mL
+            "solubility_mg_per_ml": 10.0 ** log_s * weight,
+            "logp": logp,
+            "molecular_weight": weight,
+            "rotatable_bonds": rotatable,
+            "aromatic_proportion": aromatic,
+        }
