@@ -1,0 +1,91 @@
+"""Predict at scale: overhead, worker speed-up, memory and Ray, measured side by side in one run.
+
+For chemistry/descriptors + chemistry/qed over 10k and 100k molecules (RDKit's shipped WEHI and
+NCI sets, repeated to size), all as fresh processes, file in -> file out:
+- hub single worker vs the plain RDKit loop of benchmarks/chemistry.py (overhead ratio);
+- --workers 2 vs 1 (speed-up);
+- peak RSS of the hub process at 100k vs 10k (should stay flat: the run streams);
+- --engine ray (local Ray, 2 actors) vs --workers 2.
+Usage: python benchmarks/scale.py [--sizes 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from chemistry import BASELINE, HUB, MODELS, write_input  # noqa: E402  (a sibling script)
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "RAY_AUTH_MODE": "disabled"})
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: some molecules are invalid
+        sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def make_inputs(folder: Path, size: int) -> tuple[Path, Path]:
+    """The first ``size`` molecules (cycling through the shipped sets) as .smi and .csv."""
+    pool = folder / "pool.smi"
+    if not pool.exists():
+        write_input(pool)
+    lines = pool.read_text().splitlines()
+    smi, table = folder / f"mols_{size}.smi", folder / f"mols_{size}.csv"
+    with open(smi, "w") as out_smi, open(table, "w", newline="") as out_csv:
+        writer = csv.writer(out_csv)
+        writer.writerow(["smiles", "name"])
+        for i in range(size):
+            smiles, _, name = lines[i % len(lines)].partition(" ")
+            out_smi.write(f"{smiles} {name}-{i}\n")
+            writer.writerow([smiles, f"{name}-{i}"])
+    return smi, table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    args = parser.parse_args()
+    hub = [HUB, "predict", "-m", MODELS, "-q", "--batch-size", "256"]
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        plain_loop = tmp / "plain_loop.py"
+        plain_loop.write_text(BASELINE)
+        for size in args.sizes:
+            smi, table = make_inputs(tmp, size)
+            results[size] = {
+                "plain RDKit loop": run([sys.executable, str(plain_loop), str(smi), str(tmp / "plain.csv")]),
+                "hub --workers 1": run([*hub, "--input", str(smi), "-o", str(tmp / "w1.csv")]),
+                "hub --workers 2": run([*hub, "--input", str(smi), "-o", str(tmp / "w2.csv"), "--workers", "2"]),
+                "hub --engine ray (2 actors)": run([*hub, "--input", str(table), "-o", str(tmp / "ray.csv"),
+                                                    "--engine", "ray", "--workers", "2"]),
+            }
+    print(f"{'run':<30}" + "".join(f"{f'{n:,} s':>12}{f'{n:,} MiB':>12}" for n in args.sizes))
+    for name in results[args.sizes[0]]:
+        print(f"{name:<30}" + "".join(f"{results[n][name][0]:>12.1f}{results[n][name][1]:>12.0f}" for n in args.sizes))
+    print()
+    for n in args.sizes:
+        r = {k: v[0] for k, v in results[n].items()}
+        print(f"{n:>7,} molecules: hub/plain {r['hub --workers 1'] / r['plain RDKit loop']:.3f}; "
+              f"speed-up 2 workers vs 1 {r['hub --workers 1'] / r['hub --workers 2']:.2f}x; "
+              f"ray/workers-2 {r['hub --engine ray (2 actors)'] / r['hub --workers 2']:.2f}")
+    if len(args.sizes) > 1:
+        small, large = args.sizes[0], args.sizes[-1]
+        print(f"peak RSS of hub --workers 1 at {large:,} vs {small:,}: "
+              f"{results[large]['hub --workers 1'][1] / results[small]['hub --workers 1'][1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
