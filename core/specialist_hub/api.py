@@ -44,7 +44,8 @@ def read_inputs(sources: str | Iterable[str], kind: str, column: str | None = No
 def predict_stream(models: Sequence[Model], records: Iterable[Record],
                    batch_size: int | None = None) -> Iterator[Prediction]:
     """Run several loaded models over one record stream; yields per input, then per model, in order."""
-    from .runner import chunked, run_chunk
+    from .inputs import chunked
+    from .runner import run_chunk
 
     size = batch_size or min(model.spec.batch_size for model in models)
     for chunk in chunked(records, size):

@@ -48,6 +48,18 @@ class Waveform:
     sample_rate: int
 
 
+def chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    """Consecutive lists of ``size`` records (the last may be shorter), read lazily."""
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def describe_value(value: Any) -> str:
     if isinstance(value, str):
         if "\n" in value:
@@ -84,7 +96,7 @@ def open_text(path: Path) -> TextIO:
     return open(path, encoding="utf-8", errors="replace", newline="")
 
 
-def _suffix(path: Path | str) -> str:
+def file_suffix(path: Path | str) -> str:
     """Lower-case extension without a trailing .gz: ``mols.sdf.gz`` -> ``.sdf``."""
     name = str(path).lower()
     if name.endswith(".gz"):
@@ -114,7 +126,7 @@ class InputKind:
         return isinstance(value, (str, os.PathLike))
 
     def read_path(self, path: Path, options: ReadOptions) -> Iterator[tuple[Any, str | None] | Record]:
-        reader = self.readers.get(_suffix(path))
+        reader = self.readers.get(file_suffix(path))
         if reader is None:
             raise UsageError(
                 f"Cannot read {path} as {self.name} input: unsupported extension. "
@@ -130,14 +142,14 @@ class InputKind:
                 yield line, None
 
     def knows_extension(self, path: str) -> bool:
-        return _suffix(path) in self.readers
+        return file_suffix(path) in self.readers
 
     def read_lines(self, path: Path, options: ReadOptions) -> Iterator[tuple[Any, str | None]]:
         with open_text(path) as handle:
             yield from self.read_stream(handle, options)
 
     def read_table(self, path: Path, options: ReadOptions) -> Iterator[Record | tuple[Any, str | None]]:
-        delimiter = "\t" if _suffix(path) == ".tsv" else ","
+        delimiter = "\t" if file_suffix(path) == ".tsv" else ","
         with open_text(path) as handle:
             yield from read_table_rows(handle, delimiter, options, self.column_names, path)
 
@@ -148,7 +160,7 @@ class InputKind:
 ID_COLUMNS = ("id", "name", "identifier", "compound_id", "mol_id", "title", "accession")
 
 
-def _find_column(header: list[str], wanted: str | None, candidates: Iterable[str], what: str, path) -> str | None:
+def find_column(header: list[str], wanted: str | None, candidates: Iterable[str], what: str, path) -> str | None:
     if wanted is not None:
         if wanted not in header:
             raise UsageError(f"{path}: no column {wanted!r} for {what}; columns are: {', '.join(header)}.")
@@ -165,13 +177,13 @@ def read_table_rows(handle: TextIO, delimiter: str, options: ReadOptions, value_
     header = next(reader, None)
     if header is None:
         return
-    value_col = _find_column(header, options.column, value_columns, "the input values", path)
+    value_col = find_column(header, options.column, value_columns, "the input values", path)
     if value_col is None:
         raise UsageError(
             f"{path}: no input column found (looked for {', '.join(value_columns)}); "
             f"columns are: {', '.join(header)}. Choose one with --column NAME."
         )
-    id_col = _find_column(header, options.id_column, ID_COLUMNS, "record ids", path)
+    id_col = find_column(header, options.id_column, ID_COLUMNS, "record ids", path)
     value_index = header.index(value_col)
     id_index = header.index(id_col) if id_col is not None else None
     for line_no, row in enumerate(reader, start=2):

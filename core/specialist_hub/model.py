@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .errors import DeviceError, HubError, InputError, OutputSchemaError
-from .inputs import Record
+from .inputs import Record, chunked
 from .results import Prediction, Predictions
 from .spec import ModelSpec
 
@@ -54,14 +54,7 @@ class Model:
 
     def predict_records(self, records: Iterable[Record], batch_size: int | None = None) -> Iterator[Prediction]:
         """Stream predictions for records in chunks of ``batch_size``; order is kept."""
-        size = batch_size or self.spec.batch_size
-        chunk: list[Record] = []
-        for record in records:
-            chunk.append(record)
-            if len(chunk) >= size:
-                yield from self.predict_batch(chunk)
-                chunk = []
-        if chunk:
+        for chunk in chunked(records, batch_size or self.spec.batch_size):
             yield from self.predict_batch(chunk)
 
     def predict_batch(self, records: Sequence[Record]) -> list[Prediction]:
@@ -124,8 +117,8 @@ class Model:
         return {name: output[name] for name in expected}
 
     def _prediction(self, record: Record, outcome: Any) -> Prediction:
-        base = dict(model=self.spec.id, model_version=self.spec.version, package=self.package, position=record.position,
-                    id=record.id, input=record.display)
+        base = dict(model=self.spec.id, model_version=self.spec.version, package=self.package,
+                    position=record.position, id=record.id, input=record.display)
         if isinstance(outcome, BaseException):
             return Prediction(**base, ok=False, error={"type": type(outcome).__name__, "message": str(outcome)})
         return Prediction(**base, ok=True, output=outcome)

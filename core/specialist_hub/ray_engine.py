@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .errors import UsageError
-from .inputs import ID_COLUMNS, Record, _find_column, _suffix
+from .inputs import ID_COLUMNS, Record, file_suffix, find_column
 from .registry import Registry, get_registry
 from .results import Prediction
 from .runner import ModelRequest, run_chunk, usable_cores
@@ -82,10 +82,10 @@ def _row(prediction: Prediction) -> dict[str, Any]:
 
 def read_dataset(path: str):
     ray = import_ray()
-    reader = READERS.get(_suffix(path))
+    reader = READERS.get(file_suffix(path))
     if reader is None:
         raise UsageError(f"The Ray engine reads CSV, TSV or Parquet files; convert {path} or use the default engine.")
-    options = {"parse_options": _tsv_options()} if _suffix(path) == ".tsv" else {}
+    options = {"parse_options": _tsv_options()} if file_suffix(path) == ".tsv" else {}
     # Reading is light; asking a whole CPU for it deadlocks when the actors hold every core.
     return getattr(ray.data, reader)(path, num_cpus=0, **options)
 
@@ -117,10 +117,10 @@ def predict_dataset(dataset, model_ids: str | Sequence[str], *, column: str | No
         dataset = read_dataset(os.fspath(dataset))
     header = dataset.schema().names
     kind = registry.input_kind(specs[0].input_kind)
-    value_column = _find_column(header, column, kind.column_names, "the input values", "dataset")
+    value_column = find_column(header, column, kind.column_names, "the input values", "dataset")
     if value_column is None:
         raise UsageError(f"No input column found in {header}; choose one with --column NAME.")
-    id_column = _find_column(header, id_column, ID_COLUMNS, "record ids", "dataset")
+    id_column = find_column(header, id_column, ID_COLUMNS, "record ids", "dataset")
     size = batch_size or min(spec.batch_size for spec in specs)
     return dataset.map_batches(
         HubPredictor, fn_constructor_args=(tuple(requests), value_column, id_column), batch_size=size,

@@ -189,6 +189,12 @@ class Registry:
         """The import names in ``spec.requires`` that are not installed (nothing is imported)."""
         return [name for name in spec.requires if not _module_available(name)]
 
+    def require(self, spec: ModelSpec) -> None:
+        """Raise MissingDependencyError, with the install command, if ``spec`` cannot run here."""
+        missing = self.missing_requirements(spec)
+        if missing:
+            raise MissingDependencyError(spec.id, missing, self.install_hint(spec))
+
     def install_hint(self, spec: ModelSpec) -> str:
         return spec.install_hint or f"pip install {' '.join(self.missing_requirements(spec) or spec.requires)}"
 
@@ -206,9 +212,7 @@ class Registry:
         from .model import resolve_device
 
         spec = self.get(model_id)
-        missing = self.missing_requirements(spec)
-        if missing:
-            raise MissingDependencyError(spec.id, missing, self.install_hint(spec))
+        self.require(spec)
         resolved = spec.resolve_options(options)
         device = resolve_device(device, spec.uses_torch)
         key = (spec.id, device, tuple(sorted((k, repr(v)) for k, v in resolved.items())))

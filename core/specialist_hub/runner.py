@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import MissingDependencyError, UsageError
-from .inputs import ReadOptions, Record, iter_records
+from .errors import UsageError
+from .inputs import ReadOptions, Record, chunked, iter_records
 from .registry import Registry, get_registry
 from .results import Prediction
 from .spec import ModelSpec
@@ -59,17 +59,6 @@ def resolve_workers(workers: int | str, specs: Sequence[ModelSpec]) -> int:
     if count < 1:
         raise UsageError("--workers must be at least 1.")
     return count
-
-
-def chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def run_chunk(models, chunk: list[Record]) -> list[Prediction]:
@@ -169,7 +158,6 @@ def run(model_ids: Sequence[str], sources: Sequence[str], *, output: str | None 
     requests = _model_requests(registry, specs, options or {}, device, output)
     workers = resolve_workers(workers, specs)
     size = batch_size or min(spec.batch_size for spec in specs)
-    records = iter_records(registry.input_kind(kinds.pop()), sources, read_options)
     if output and output != "-":
         sink = OutputFile(output, fmt, specs, fingerprint(specs, requests, sources, fmt, read_options), resume)
         skip = sink.records_done
@@ -185,6 +173,7 @@ def run(model_ids: Sequence[str], sources: Sequence[str], *, output: str | None 
         chunks = ray_chunks(model_ids, sources, read_options.column, read_options.id_column, options or {},
                             size, workers, device, registry)
     else:
+        records = iter_records(registry.input_kind(kinds.pop()), sources, read_options)
         chunks = predict_chunks(registry, requests, _skip(records, skip), size, workers)
     bar = _progress_bar(progress, skip)
     try:
@@ -220,9 +209,7 @@ def _model_requests(registry, specs, options, device, output) -> list[ModelReque
         raise UsageError(f"No selected model has option(s) {', '.join(sorted(unused))}; see 'hub info MODEL'.")
     requests = []
     for spec in specs:
-        missing = registry.missing_requirements(spec)
-        if missing:
-            raise MissingDependencyError(spec.id, missing, registry.install_hint(spec))
+        registry.require(spec)
         mine = {o.name: options[o.name] for o in spec.options if o.name in options}
         if any(o.name == "output_dir" for o in spec.options) and "output_dir" not in mine:
             mine["output_dir"] = str(Path(output).resolve().parent) if output and output != "-" else os.getcwd()

@@ -36,7 +36,6 @@ from .errors import (CheckpointNotFoundError, DuplicateModelError, HubError, Mis
                      UnknownDomainError, UnknownModelError, UsageError)
 from .inputs import Record, iter_records
 from .registry import Registry, get_registry
-from .runner import chunked, run_chunk
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_MAX_BATCH = 256
@@ -229,8 +228,7 @@ class HubService:
                 raise
             except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
                 raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
-            predictions = [p for chunk in chunked(records, spec.batch_size) for p in run_chunk([model], chunk)]
-        return [prediction.to_dict() for prediction in predictions]
+            return [prediction.to_dict() for prediction in model.predict_records(records)]
 
     def check_batch(self, count: int, exact: bool = True) -> None:
         if count > self.max_batch:
