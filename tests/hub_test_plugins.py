@@ -30,7 +30,8 @@ def text_spec(name="length", factory="hub_test_plugins:WordLength", **fields):
         id=f"test/{name}", task="count", summary="Letters in a word", input_kind="text",
         outputs=(OutputField("letters", "int", "Letter count"), OutputField("upper", "str", "Upper case")),
         factory=factory, license="MIT", citation="none",
-        options=(Option("scale", "int", 1, "Multiply the count"),),
+        options=(Option("scale", "int", 1, "Multiply the count", stage="call"),
+                 Option("word_list", "str", "", "A file of words on the host (unused)", host="path")),
         examples=(Example("hello", {"letters": 5}),),
     )
     defaults.update(fields)

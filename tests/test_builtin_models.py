@@ -8,7 +8,7 @@ BUILTIN_PLUGINS = ("chemistry", "biology", "vision", "audio")
 DEFAULT_MODELS = {"chemistry": "chemistry/descriptors", "biology": "biology/protein-properties",
                   "vision": "vision/ocr", "audio": "audio/vad"}
 REGISTRY = Registry()
-BUILTIN = [spec for spec in REGISTRY.list() if REGISTRY.model_plugin[spec.id] in BUILTIN_PLUGINS]
+BUILTIN = [spec for spec in REGISTRY.list_models() if REGISTRY.model_plugin[spec.id] in BUILTIN_PLUGINS]
 
 
 def test_each_domain_has_the_default_the_issues_name():

@@ -48,7 +48,7 @@ def test_a_bad_record_exits_1_and_the_rest_are_written():
     (["-m", "test/lenght", "x"], "Did you mean: test/length"),
     (["-m", "test/needs-missing", "x"], 'pip install "specialist-hub[xyz]"'),
     (["-m", "test/length", "-O", "scale=big", "x"], "expects a int"),
-    (["-m", "test/length", "-O", "nonsense=1", "x"], "No selected model has option"),
+    (["-m", "test/length", "-O", "nonsense=1", "x"], "has no option 'nonsense'"),
     (["-m", "test/length", "--device", "tpu", "x"], "Unknown device"),
     (["x"], "--domain D"),
 ])

@@ -111,7 +111,7 @@ def _domain_defaults():
     registry = Registry()
     specs = []
     for domain in registry.domains:
-        defaults = [s for s in registry.list(domain) if s.default and s.examples and s.id != "chemistry/descriptors"]
+        defaults = [s for s in registry.list_models(domain) if s.default and s.examples and s.id != "chemistry/descriptors"]
         specs += [s for s in defaults[:1] if not registry.missing_requirements(s)]
     return specs
 

@@ -18,7 +18,7 @@ def test_models_are_registered_and_defaults_resolved():
     registry = Registry([LengthPlugin()], entry_points=False)
     assert registry.default_model("test").id == "test/length"
     assert registry.model_plugin["test/length"] == "LengthPlugin"
-    assert [s.id for s in registry.list("test")][0] == "test/length"
+    assert [s.id for s in registry.list_models("test")][0] == "test/length"
 
 
 def test_unknown_model_suggests_close_matches():
@@ -30,7 +30,7 @@ def test_unknown_model_suggests_close_matches():
 def test_unknown_domain_lists_known_domains():
     registry = Registry([LengthPlugin()], entry_points=False)
     with pytest.raises(UnknownDomainError, match="test"):
-        registry.list("astronomy")
+        registry.list_models("astronomy")
 
 
 def test_duplicate_ids_are_an_error_naming_both_plugins():

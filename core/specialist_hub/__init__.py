@@ -5,18 +5,21 @@ Importing this package is cheap: no plugin and no heavy library is imported unti
 
 from .api import get_spec, list_models, load, predict, predict_file, predict_stream, read_inputs
 from .errors import (CheckpointNotFoundError, HubError, InputError, MissingDependencyError, OptionError,
-                     UnknownModelError, UsageError)
+                     UnknownModelError, UsageError, WeightsError)
 from .hookspecs import hookimpl
 from .inputs import InputKind, Record, Waveform
-from .model import Model
+from .kit import SpecFamily
+from .model import ItemModel, Model
+from .registry import Registry
 from .results import Prediction, Predictions
 from .spec import Example, ModelSpec, Option, OutputField, Weights
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "MissingDependencyError",
-    "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Prediction", "Predictions", "Record",
-    "UnknownModelError", "UsageError", "Waveform", "Weights", "get_spec", "hookimpl", "list_models", "load",
-    "predict", "predict_file", "predict_stream", "read_inputs",
+    "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "ItemModel",
+    "MissingDependencyError", "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Prediction",
+    "Predictions", "Record", "Registry", "SpecFamily", "UnknownModelError", "UsageError", "Waveform", "Weights",
+    "WeightsError", "get_spec", "hookimpl", "list_models", "load", "predict", "predict_file", "predict_stream",
+    "read_inputs",
 ]

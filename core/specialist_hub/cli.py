@@ -21,7 +21,8 @@ EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class HubGroup(click.Group):
-    """Turns HubErrors into a one-line message and their exit code instead of a traceback."""
+    """Turns HubErrors into a one-line message and their exit code instead of a traceback, and
+    adds the commands that plugins register (looked up only when a name is not a core command)."""
 
     def invoke(self, ctx):
         try:
@@ -29,6 +30,19 @@ class HubGroup(click.Group):
         except HubError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self._plugin_commands()})
+
+    def get_command(self, ctx, cmd_name):
+        return super().get_command(ctx, cmd_name) or self._plugin_commands().get(cmd_name)
+
+    def _plugin_commands(self) -> dict[str, click.Command]:
+        commands: dict[str, click.Command] = {}
+        for command in get_registry().commands:
+            if command.name and command.name not in self.commands:
+                commands.setdefault(command.name, command)
+        return commands
 
 
 @click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,7 +65,7 @@ def _echo_json(data) -> None:
 def list_command(domain, as_json):
     """List the models of every installed plugin."""
     registry = get_registry()
-    specs = registry.list(domain)
+    specs = registry.list_models(domain)
     if as_json:
         _echo_json([registry.describe(spec) for spec in specs])
         return
@@ -100,10 +114,11 @@ def plugins(as_json):
     if as_json:
         _echo_json([i.to_dict() for i in infos])
         return
-    for i in infos:
-        where = f"{i.distribution} {i.version}" if i.distribution else i.module
-        state = f"ERROR: {i.error}" if i.error else f"{len(i.models)} models"
-        click.echo(f"{i.name:<16}{where:<32}{state}")
+    rows = [(i.name, f"{i.distribution} {i.version}" if i.distribution else i.module,
+             f"ERROR: {i.error}" if i.error else f"{len(i.models)} models") for i in infos]
+    widths = [max((len(row[column]) for row in rows), default=0) + 2 for column in range(2)]
+    for name, where, state in rows:
+        click.echo(f"{name:<{widths[0]}}{where:<{widths[1]}}{state}")
 
 
 @main.command()
@@ -115,7 +130,7 @@ def check(model_ids, domain, as_json):
     from .conformance import check_model
 
     registry = get_registry()
-    specs = [registry.get(i) for i in model_ids] if model_ids else registry.list(domain)
+    specs = [registry.get(i) for i in model_ids] if model_ids else registry.list_models(domain)
     results = [result for spec in specs for result in check_model(registry, spec)]
     if as_json:
         _echo_json([r.to_dict() for r in results])
@@ -171,7 +186,7 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
       hub predict -m chemistry/qed,chemistry/esol --input mols.sdf -o out.csv
       cat seqs.fasta | hub predict --domain bio -
     """
-    from .runner import run
+    from .api import predict_file
     from .writers import format_for
 
     registry = get_registry()
@@ -188,11 +203,10 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
     if not progress:  # model libraries' own bars (downloads, weight loading) too
         os.environ.setdefault("TQDM_DISABLE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    summary = run(
-        [spec.id for spec in specs], sources, output=output, fmt=format_for(output, fmt, sys.stdout.isatty()),
-        batch_size=batch_size, device=device, options=options,
-        read_options=ReadOptions(column, id_column), workers=workers, resume=resume,
-        progress=progress, registry=registry, engine=engine,
+    summary = predict_file(
+        [spec.id for spec in specs], sources, output, fmt=format_for(output, fmt, sys.stdout.isatty()),
+        batch_size=batch_size, device=device, options=options, read_options=ReadOptions(column, id_column),
+        workers=workers, resume=resume, progress=progress, registry=registry, engine=engine,
     )
     if summary.resumed_from:
         click.echo(f"Resumed after {summary.resumed_from} records.", err=True)
@@ -259,7 +273,7 @@ def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_b
     if model_ids:
         models = [registry.get(i.strip()).id for i in model_ids.split(",") if i.strip()]
     else:
-        models = [spec.id for spec in registry.list(domain)] if domain else None
+        models = [spec.id for spec in registry.list_models(domain)] if domain else None
     limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
     server.serve(registry, host, port, workers=workers, api_key_file=api_key_file, models=models,
                  cors_origins=list(cors_origins), device=device, **{k: v for k, v in limits.items() if v})

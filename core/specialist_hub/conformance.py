@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import CheckpointNotFoundError, HubError
+from .inputs import iter_records
+from .model import Model
 from .registry import Registry
+from .results import Prediction
 from .spec import Example, ModelSpec
 
 
@@ -65,10 +68,21 @@ def compare(expected: Any, actual: Any, tolerance: float, path: str = "output") 
     return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
 
 
+def run_example(model: Model, example: Example) -> Prediction:
+    """The model's prediction for an example; a file input is read by the model's input kind."""
+    if example.input_file:
+        record = next(iter_records(model.input_kind, [example.input]), None)
+        if record is None:
+            raise HubError(f"{model.spec.id}: example file {example.input} holds no record.")
+        return model.predict_batch([record])[0]
+    (prediction,) = model.predict([example.input])
+    return prediction
+
+
 def check_example(registry: Registry, spec: ModelSpec, index: int, example: Example) -> CheckResult:
     try:
         model = registry.load(spec.id, device="cpu", **dict(example.options))
-        (prediction,) = model.predict([example.input])
+        prediction = run_example(model, example)
     except CheckpointNotFoundError as exc:
         # Hub-hosted weights that are not cached here cannot be checked offline; say so plainly.
         return CheckResult(spec.id, index, "unavailable", f"checkpoint not available offline: {exc.checkpoint}")

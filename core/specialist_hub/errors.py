@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 
 class HubError(Exception):
@@ -11,26 +12,46 @@ class HubError(Exception):
 
     #: Process exit status when this error ends a CLI command.
     exit_code = 2
+    #: HTTP status when this error ends a server request.
+    http_status = 500
+
+    def details(self) -> dict[str, Any]:
+        """Machine-readable facts beside the message (the server adds them to its error body)."""
+        return {}
 
 
 class UsageError(HubError):
     """The request itself is wrong: bad option, unknown domain, incompatible models."""
 
+    http_status = 400
+
 
 class UnknownModelError(UsageError):
     """No registered model has this id."""
 
-    def __init__(self, model_id: str, known: Iterable[str]):
+    def __init__(self, model_id: str, known: Iterable[str], broken: Iterable[str] = ()):
         known = list(known)
         close = difflib.get_close_matches(model_id, known, n=3, cutoff=0.5)
         close += [k for k in known if model_id in k and k not in close][: 3 - len(close)]
         hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'hub list' to see the models."
-        super().__init__(f"Unknown model: {model_id!r}.{hint}")
+        super().__init__(f"Unknown model: {model_id!r}.{hint}{_broken_note(broken)}")
         self.model_id = model_id
         self.close_matches = close
 
+    http_status = 404
+
+    def details(self) -> dict[str, Any]:
+        return {"close_matches": self.close_matches}
+
+
+def _broken_note(broken: Iterable[str]) -> str:
+    errors = list(broken)
+    return (" Plugins that failed to load (their models are missing): " + "; ".join(errors)) if errors else ""
+
 
 class UnknownDomainError(UsageError):
+    http_status = 404
+
     def __init__(self, domain: str, known: Iterable[str]):
         known = sorted(known)
         super().__init__(f"Unknown domain: {domain!r}. Known domains: {', '.join(known) or 'none'}.")
@@ -38,6 +59,8 @@ class UnknownDomainError(UsageError):
 
 class DuplicateModelError(HubError):
     """Two plugins registered the same model id; neither wins silently."""
+
+    http_status = 409
 
     def __init__(self, model_id: str, plugins: Iterable[str]):
         names = sorted(set(plugins))
@@ -51,6 +74,20 @@ class InvalidSpecError(HubError):
     """A plugin registered a malformed ModelSpec."""
 
 
+class UnknownInputKindError(InvalidSpecError):
+    """No plugin registered an input kind of this name."""
+
+    def __init__(self, name: str, known: Iterable[str]):
+        super().__init__(f"Unknown input kind {name!r}; known input kinds: {', '.join(sorted(known))}. "
+                         f"Register it through the register_input_kinds hook.")
+
+
+class WeightsError(HubError):
+    """A shipped weights file is missing or does not match its declared sha256."""
+
+    http_status = 503
+
+
 class MissingDependencyError(HubError):
     """A model's optional dependencies are not installed."""
 
@@ -62,9 +99,16 @@ class MissingDependencyError(HubError):
         )
         self.install_hint = install_hint
 
+    http_status = 503
+
+    def details(self) -> dict[str, Any]:
+        return {"install_hint": self.install_hint}
+
 
 class OptionError(UsageError):
     """An option is unknown for the model or its value has the wrong type."""
+
+    http_status = 422
 
 
 class DeviceError(UsageError):
@@ -89,11 +133,17 @@ class CheckpointNotFoundError(HubError):
         super().__init__(message)
         self.checkpoint = checkpoint
 
+    http_status = 503
+
+    def details(self) -> dict[str, Any]:
+        return {"checkpoint": self.checkpoint}
+
 
 class RecordError(HubError):
     """A single input record cannot be processed. Captured per record; never fails a batch."""
 
     exit_code = 1
+    http_status = 422
 
 
 class InputError(RecordError):

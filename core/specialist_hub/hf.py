@@ -21,7 +21,7 @@ T = TypeVar("T")
 def checkpoint_option(default: str, what: str = "a transformers model") -> Option:
     """The ``checkpoint`` option every Hugging Face-backed model declares."""
     return Option("checkpoint", "str", default,
-                  f"Hugging Face hub id or local directory (from save_pretrained) of {what}")
+                  f"Hugging Face hub id or local directory (from save_pretrained) of {what}", host="path")
 
 
 def looks_like_path(checkpoint: str) -> bool:

@@ -336,6 +336,9 @@ def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions =
 
 
 def _expand_source(kind: InputKind, source: Any, options: ReadOptions, stdin) -> Iterator:
+    if isinstance(source, Record):
+        yield source
+        return
     if not isinstance(source, (str, os.PathLike)):
         yield source, None
         return

@@ -8,11 +8,12 @@ of features into raw outputs, and one raw output into the fields its spec declar
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+import copy
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .errors import DeviceError, HubError, InputError, OutputSchemaError
-from .inputs import Record, chunked
+from .errors import DeviceError, HubError, InputError, OutputSchemaError, UnknownInputKindError
+from .inputs import BUILTIN_KINDS, InputKind, Record, chunked
 from .results import Prediction, Predictions
 from .spec import ModelSpec
 
@@ -22,12 +23,24 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 class Model:
     """Base class for every model. Subclasses override :meth:`load` and the three steps."""
 
-    def __init__(self, spec: ModelSpec, options: dict[str, Any], device: str = "cpu"):
+    def __init__(self, spec: ModelSpec, options: dict[str, Any], device: str = "cpu", *,
+                 input_kind: InputKind | None = None, package: str = ""):
         self.spec = spec
+        #: Every option, resolved: load-time ones shaped this instance, call-time ones steer calls.
         self.options = options
         self.device = device
-        #: Provenance written into every prediction; the registry sets it from the plugin's distribution.
-        self.package = ""
+        #: How a Python value is split into records; the registry hands over the registered kind.
+        self.input_kind = input_kind or _builtin_kind(spec.input_kind)
+        #: Provenance written into every prediction: the distribution that provides the model.
+        self.package = package
+
+    def configured(self, call_options: Mapping[str, Any]) -> Model:
+        """This loaded model with other call-time options: a shallow copy sharing the weights."""
+        if all(self.options.get(name) == value for name, value in call_options.items()):
+            return self
+        view = copy.copy(self)
+        view.options = {**self.options, **call_options}
+        return view
 
     # -- the four steps a plugin implements ---------------------------------------------------
 
@@ -43,8 +56,13 @@ class Model:
         raise NotImplementedError
 
     def postprocess(self, raw: Any, item: Any) -> dict[str, Any]:
-        """Turn one raw result into the output record (exactly the spec's fields)."""
+        """Turn one raw result into the output record (the spec's fields, less the echoed ones)."""
         return raw
+
+    def echo(self, item: Any) -> dict[str, Any]:
+        """Fields every model of a family echoes from the preprocessed input (canonical SMILES,
+        duration...); merged under each output, so a family fills them in one place."""
+        return {}
 
     # -- what users call ----------------------------------------------------------------------
 
@@ -73,7 +91,7 @@ class Model:
                 outcomes[index] = raw
                 continue
             try:
-                outcomes[index] = self._check_output(self.postprocess(raw, item))
+                outcomes[index] = self._check_output({**self.echo(item), **self.postprocess(raw, item)})
             except Exception as exc:  # noqa: BLE001
                 outcomes[index] = exc
         return [self._prediction(record, outcome) for record, outcome in zip(records, outcomes)]
@@ -96,7 +114,7 @@ class Model:
                 return [(ready[0][0], batch_error, items[0])]
             return [result for pair in ready for result in self._forward_isolated([pair])]
 
-    def _inference_context(self):
+    def _inference_context(self) -> contextlib.AbstractContextManager[Any]:
         if not self.spec.uses_torch:
             return contextlib.nullcontext()
         import torch
@@ -124,12 +142,27 @@ class Model:
         return Prediction(**base, ok=True, output=outcome)
 
     def _records(self, inputs: Any) -> Iterator[Record]:
-        from .registry import get_registry
-
-        kind = get_registry().input_kind(self.spec.input_kind)
-        values = [inputs] if kind.is_single(inputs) else inputs
+        values = [inputs] if self.input_kind.is_single(inputs) else inputs
         for position, value in enumerate(values):
             yield value if isinstance(value, Record) else Record(position, value)
+
+
+class ItemModel(Model):
+    """Base for models that handle one input at a time: a plugin implements :meth:`compute`."""
+
+    def forward(self, batch: list[Any]) -> list[Any]:
+        return [self.compute(item) for item in batch]
+
+    def compute(self, item: Any) -> dict[str, Any]:
+        """The output fields for one preprocessed item (the echoed fields are added for you)."""
+        raise NotImplementedError
+
+
+def _builtin_kind(name: str) -> InputKind:
+    for kind in BUILTIN_KINDS:
+        if kind.name == name:
+            return kind
+    raise UnknownInputKindError(name, [k.name for k in BUILTIN_KINDS])
 
 
 def resolve_device(requested: str, uses_torch: bool) -> str:

@@ -12,17 +12,21 @@ import importlib.util
 import os
 import threading
 import traceback
-from collections.abc import Iterable
+import types
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 
 from . import hookspecs
-from .errors import (DuplicateModelError, HubError, InvalidSpecError, MissingDependencyError,
-                     UnknownDomainError, UnknownModelError, UsageError)
+from .errors import (DuplicateModelError, HubError, InvalidSpecError, MissingDependencyError, UnknownDomainError,
+                     UnknownInputKindError, UnknownModelError, UsageError)
 from .inputs import BUILTIN_KINDS, InputKind
+from .model import Model, resolve_device
 from .spec import ModelSpec
+from .weights import verify as verify_weights
 
 ENTRY_POINT_GROUP = "specialist_hub"
 #: Short names users may type for ``--domain``.
@@ -55,13 +59,20 @@ def _env_list(name: str) -> set[str] | None:
 
 
 class Registry:
-    """Models and input kinds contributed by plugins.
+    """Models, input kinds, routes and commands contributed by plugins.
 
     ``Registry()`` discovers installed plugins through entry points; ``Registry(plugins=[...],
-    entry_points=False)`` builds an isolated registry for tests.
+    entry_points=False)`` builds an isolated registry for tests. A registry pickles as the recipe
+    that built it, so worker processes and Ray actors rebuild the same one.
+
+    Registration runs in phases over all plugins (input kinds, then models, then routes and
+    commands), so a model may use an input kind from any plugin, whatever the plugins' order.
+    Loaded models are cached per (id, device, load-time options), at most ``max_loaded`` of them
+    (least recently used first out; default ``$HUB_MAX_LOADED_MODELS``, else unbounded).
     """
 
-    def __init__(self, plugins: Iterable[Any] = (), entry_points: bool = True):
+    def __init__(self, plugins: Iterable[Any] = (), entry_points: bool = True, max_loaded: int | None = None):
+        self._recipe = (tuple(plugins), entry_points, max_loaded)
         self.plugin_manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.plugin_manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
@@ -69,18 +80,42 @@ class Registry:
         self.model_plugin: dict[str, str] = {}
         self.conflicts: dict[str, set[str]] = {}
         self.input_kinds: dict[str, InputKind] = {kind.name: kind for kind in BUILTIN_KINDS}
-        self._instances: dict[tuple, Any] = {}
-        self._loading = threading.Lock()  # servers load from several threads
-        if entry_points:
-            self._load_entry_points()
+        #: Functions ``add(router)`` that add a plugin's HTTP routes to ``hub serve`` (see hookspecs).
+        self.routes: list[Callable[[Any], None]] = []
+        #: click commands that plugins add to ``hub``.
+        self.commands: list[Any] = []
+        env_limit = os.environ.get("HUB_MAX_LOADED_MODELS", "").strip()
+        self.max_loaded = max_loaded if max_loaded is not None else (int(env_limit) if env_limit.isdigit() else None)
+        if self.max_loaded is not None and self.max_loaded < 1:
+            raise UsageError("The loaded-model cache must hold at least one model.")
+        self._instances: OrderedDict[tuple, Model] = OrderedDict()
+        self._key_locks: dict[tuple, threading.Lock] = {}
+        self._guard = threading.Lock()  # held only to look up or insert, never during load()
+        #: How many times each model id was loaded (weights read) in this process.
+        self.load_counts: dict[str, int] = {}
+        added = self._load_entry_points() if entry_points else []
         for plugin in plugins:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
-            self._add_plugin(name, plugin, PluginInfo(name=name, module=getattr(plugin, "__module__", name)))
+            added.append((name, plugin, PluginInfo(name=name, module=getattr(plugin, "__module__", name))))
+        registered = [(name, info) for name, plugin, info in added if self._add_plugin(name, plugin, info)]
+        for hook_name, callback in (("register_input_kinds", self._register_input_kind),
+                                    ("register_models", self._register_model),
+                                    ("register_routes", self.routes.append),
+                                    ("register_commands", self.commands.append)):
+            for name, info in registered:
+                if info.ok:
+                    self._call_hook(name, hook_name, callback, info)
+
+    def __reduce__(self):
+        plugins, entry_points, max_loaded = self._recipe
+        portable = [p.__name__ if isinstance(p, types.ModuleType) else p for p in plugins]
+        return _rebuild_registry, (portable, entry_points, max_loaded)
 
     # -- discovery -----------------------------------------------------------------------------
 
-    def _load_entry_points(self) -> None:
+    def _load_entry_points(self) -> list[tuple[str, Any, PluginInfo]]:
         allowed, disabled = _env_list("HUB_PLUGINS"), _env_list("HUB_DISABLE_PLUGINS") or set()
+        loaded = []
         for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             if (allowed is not None and ep.name not in allowed) or ep.name in disabled:
                 continue
@@ -93,25 +128,26 @@ class Registry:
                 info.error = f'Error importing plugin "{ep.name}": {type(exc).__name__}: {exc}'
                 self.plugins[ep.name] = info
                 continue
-            self._add_plugin(ep.name, plugin, info)
+            loaded.append((ep.name, plugin, info))
+        return loaded
 
-    def _add_plugin(self, name: str, plugin: Any, info: PluginInfo) -> None:
+    def _add_plugin(self, name: str, plugin: Any, info: PluginInfo) -> bool:
         self.plugins[name] = info
         try:
             self.plugin_manager.register(plugin, name=name)
         except Exception as exc:  # noqa: BLE001
             info.error = f'Error registering plugin "{name}": {type(exc).__name__}: {exc}'
-            return
-        self._call_hook(name, "register_input_kinds", self._register_input_kind, info)
-        self._call_hook(name, "register_models", lambda spec: self._register_model(spec, name, info), info)
+            return False
+        return True
 
-    def _call_hook(self, plugin_name: str, hook_name: str, callback, info: PluginInfo) -> None:
+    def _call_hook(self, plugin_name: str, hook_name: str, callback: Callable[..., None], info: PluginInfo) -> None:
         """Call one plugin's implementation alone, so its failure is its own."""
+        register = (lambda spec: callback(spec, plugin_name, info)) if hook_name == "register_models" else callback
         for impl in getattr(self.plugin_manager.hook, hook_name).get_hookimpls():
             if impl.plugin_name != plugin_name:
                 continue
             try:
-                impl.function(**{arg: callback for arg in impl.argnames})
+                impl.function(**{arg: register for arg in impl.argnames})
             except Exception as exc:  # noqa: BLE001
                 tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 info.error = f'Error in plugin "{plugin_name}" {hook_name}: {tail}'
@@ -130,10 +166,7 @@ class Registry:
     def _register_model(self, spec: ModelSpec, plugin_name: str, info: PluginInfo) -> None:
         if not isinstance(spec, ModelSpec):
             raise InvalidSpecError(f"register() expects a ModelSpec, got {type(spec).__name__}.")
-        if spec.input_kind not in self.input_kinds:
-            raise InvalidSpecError(
-                f"{spec.id}: unknown input kind {spec.input_kind!r}; known: {', '.join(self.input_kinds)}."
-            )
+        self.input_kind(spec.input_kind)  # every kind is registered by now: an unknown one is an error
         owner = self.model_plugin.get(spec.id) or next(iter(self.conflicts.get(spec.id, ())), None)
         if owner is not None:
             # Neither registration wins: the id is unusable until one plugin is removed.
@@ -151,7 +184,10 @@ class Registry:
     # -- queries -------------------------------------------------------------------------------
 
     def input_kind(self, name: str) -> InputKind:
-        return self.input_kinds[name]
+        try:
+            return self.input_kinds[name]
+        except KeyError:
+            raise UnknownInputKindError(name, self.input_kinds) from None
 
     @property
     def domains(self) -> list[str]:
@@ -163,7 +199,8 @@ class Registry:
             raise UnknownDomainError(domain, self.domains + sorted(DOMAIN_ALIASES))
         return domain
 
-    def list(self, domain: str | None = None) -> list[ModelSpec]:
+    def list_models(self, domain: str | None = None) -> list[ModelSpec]:
+        """Specs sorted by domain, default first; ``domain`` accepts the short aliases."""
         specs = sorted(self.models.values(), key=lambda s: (s.domain, not s.default, s.id))
         if domain is not None:
             domain = self.resolve_domain(domain)
@@ -176,11 +213,12 @@ class Registry:
         try:
             return self.models[model_id]
         except KeyError:
-            raise UnknownModelError(model_id, self.models) from None
+            broken = [info.error for info in self.plugins.values() if info.error]
+            raise UnknownModelError(model_id, self.models, broken) from None
 
     def default_model(self, domain: str) -> ModelSpec:
         domain = self.resolve_domain(domain)
-        defaults = [s for s in self.list(domain) if s.default]
+        defaults = [s for s in self.list_models(domain) if s.default]
         if not defaults:
             raise UsageError(f"Domain {domain!r} has no default model; choose one with --model.")
         return defaults[0]
@@ -207,30 +245,60 @@ class Registry:
 
     # -- loading -------------------------------------------------------------------------------
 
-    def load(self, model_id: str, device: str = "auto", **options: Any):
-        """The loaded model (cached per process for the same id, device and options)."""
-        from .model import resolve_device
-
+    def load(self, model_id: str, device: str = "auto", **options: Any) -> Model:
+        """The loaded model: weights are loaded once per (id, device, load-time options); call-time
+        options give a view of the same loaded model."""
         spec = self.get(model_id)
         self.require(spec)
-        resolved = spec.resolve_options(options)
+        load_options, call_options = spec.split_options(spec.resolve_options(options))
         device = resolve_device(device, spec.uses_torch)
-        key = (spec.id, device, tuple(sorted((k, repr(v)) for k, v in resolved.items())))
-        with self._loading:
-            return self._instances.get(key) or self._create(spec, resolved, device, key)
+        key = (spec.id, device, tuple(sorted((k, repr(v)) for k, v in load_options.items())))
+        with self._guard:
+            model = self._cached(key)
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        if model is None:
+            with lock:  # one load per key; other models keep loading in parallel
+                with self._guard:
+                    model = self._cached(key)
+                if model is None:
+                    model = self._create(spec, {**load_options, **call_options}, device)
+                    with self._guard:
+                        self._store(key, model)
+        return model.configured(call_options)
 
-    def _create(self, spec: ModelSpec, resolved: dict[str, Any], device: str, key: tuple):
-        from .model import Model
+    def loaded(self) -> list[Model]:
+        """The models loaded now, least recently used first."""
+        with self._guard:
+            return list(self._instances.values())
 
-        model = _import_factory(spec)(spec, resolved, device)
+    def _cached(self, key: tuple) -> Model | None:
+        model = self._instances.get(key)
+        if model is not None:
+            self._instances.move_to_end(key)
+        return model
+
+    def _store(self, key: tuple, model: Model) -> None:
+        self._instances[key] = model
+        while self.max_loaded is not None and len(self._instances) > self.max_loaded:
+            evicted, _ = self._instances.popitem(last=False)
+            self._key_locks.pop(evicted, None)
+
+    def _create(self, spec: ModelSpec, resolved: dict[str, Any], device: str) -> Model:
+        factory = _import_factory(spec)
+        plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
+        package = f"{plugin.distribution}=={plugin.version}" if plugin is not None and plugin.distribution else ""
+        model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind), package=package)
         if not isinstance(model, Model):
             raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
-        plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
-        if plugin is not None and plugin.distribution:
-            model.package = f"{plugin.distribution}=={plugin.version}"
+        verify_weights(spec)
         model.load()
-        self._instances[key] = model
+        self.load_counts[spec.id] = self.load_counts.get(spec.id, 0) + 1
         return model
+
+
+def _rebuild_registry(plugins: list[Any], entry_points: bool, max_loaded: int | None) -> Registry:
+    return Registry([importlib.import_module(p) if isinstance(p, str) else p for p in plugins],
+                    entry_points=entry_points, max_loaded=max_loaded)
 
 
 def _module_available(name: str) -> bool:
@@ -240,7 +308,7 @@ def _module_available(name: str) -> bool:
         return False
 
 
-def _import_factory(spec: ModelSpec):
+def _import_factory(spec: ModelSpec) -> Callable[..., Model]:
     module_name, _, attribute = spec.factory.partition(":")
     try:
         module = importlib.import_module(module_name)

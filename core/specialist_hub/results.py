@@ -1,9 +1,17 @@
-"""Prediction records: JSON-ready, in input order, convertible to a DataFrame in one call."""
+"""The prediction record, defined once: every writer, the server, Arrow and Ray derive from it.
+
+:class:`Prediction` is the record; :data:`RECORD_COLUMNS` (its flat columns and their types) is
+derived from the dataclass, and :func:`strict_json` is the one way a record becomes JSON text:
+strict JSON, where a float that is not finite becomes ``null``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import json
+import math
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -11,20 +19,21 @@ from typing import Any
 class Prediction:
     """The result of one model on one input: ``output`` when ``ok``, else ``error``."""
 
+    position: int
+    id: str | None
+    input: str
     model: str
     model_version: str
     #: The distribution that provides the model and its version, e.g. ``specialist-hub==0.1.0``.
     package: str
-    position: int
-    id: str | None
-    input: str
     ok: bool
     output: dict[str, Any] | None = None
+    #: ``{"type": ..., "message": ...}`` when not ok.
     error: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"position": self.position, "id": self.id, "input": self.input, "model": self.model,
-                "model_version": self.model_version, "package": self.package, "ok": self.ok}
+        """The record as JSON-ready data: ``output`` when ok, else ``error``, never both."""
+        data = {name: getattr(self, name) for name in SCALAR_FIELDS}
         if self.ok:
             data["output"] = self.output
         else:
@@ -33,11 +42,60 @@ class Prediction:
 
     def flat(self) -> dict[str, Any]:
         """One flat row: output fields become columns; the error becomes error_type/error_message."""
-        row = {k: v for k, v in self.to_dict().items() if k not in ("output", "error")}
+        row: dict[str, Any] = {name: getattr(self, name) for name in SCALAR_FIELDS}
         row["error_type"] = self.error["type"] if self.error else None
         row["error_message"] = self.error["message"] if self.error else None
         row.update(self.output or {})
         return row
+
+    def to_row(self) -> dict[str, Any]:
+        """A row for table engines (Ray, Arrow): the base columns plus ``output`` as strict JSON,
+        which keeps ints, lists and nulls exactly as the model made them."""
+        row = {k: v for k, v in self.flat().items() if k in BASE_COLUMNS}
+        row["output"] = strict_json(self.output) if self.ok else None
+        return row
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], position: int) -> Prediction:
+        """The inverse of :meth:`to_row`; ``position`` is given because engines renumber rows."""
+        ok = bool(row["ok"])
+        record_id = row.get("id")
+        return cls(position=position, id=None if _missing(record_id) else str(record_id), input=row["input"],
+                   model=row["model"], model_version=row["model_version"], package=row["package"], ok=ok,
+                   output=json.loads(row["output"]) if ok else None,
+                   error=None if ok else {"type": row["error_type"], "message": row["error_message"]})
+
+
+#: The record's scalar fields, in output order (everything but ``output`` and ``error``).
+SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Prediction) if f.name not in ("output", "error"))
+#: Flat columns every row has before the model's output fields, with their field types.
+RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
+    *((name, {int: "int", bool: "bool"}.get(typing.get_type_hints(Prediction)[name], "str"))  # type: ignore[call-overload]
+      for name in SCALAR_FIELDS),
+    ("error_type", "str"),
+    ("error_message", "str"),
+)
+BASE_COLUMNS: tuple[str, ...] = tuple(name for name, _ in RECORD_COLUMNS)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every float that is not finite replaced by None (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
+
+def strict_json(value: Any, **dumps_options: Any) -> str:
+    """Strict JSON text (no NaN/Infinity tokens); objects JSON cannot hold become strings."""
+    return json.dumps(finite(value), allow_nan=False, default=str, ensure_ascii=False, **dumps_options)
 
 
 class Predictions(list):

@@ -32,16 +32,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import __version__
 from .cards import render_markdown
-from .errors import (CheckpointNotFoundError, DuplicateModelError, HubError, MissingDependencyError, OptionError,
-                     UnknownDomainError, UnknownModelError, UsageError)
+from .errors import HubError, OptionError, UnknownModelError, UsageError
 from .inputs import Record, iter_records
+from .plan import plan_run
 from .registry import Registry, get_registry
+from .results import Prediction, strict_json
+from .runner import execute
+from .writers import CollectSink
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_MAX_BATCH = 256
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
-#: Options that name places on the server (files written, checkpoints read): clients may not set them.
-SERVER_ONLY_OPTIONS = frozenset({"output_dir", "annotate_dir", "checkpoint"})
 #: Environment variable carrying the configuration to ``--workers`` processes.
 CONFIG_ENV = "HUB_SERVE_CONFIG"
 
@@ -53,20 +54,6 @@ class PredictRequest(BaseModel):
     inputs: list[str] = Field(description="One value per record: SMILES or molfile, sequence, or text")
     ids: list[str | None] | None = Field(None, description="Optional record ids, one per input")
     options: dict[str, Any] = Field(default_factory=dict, description="Model options, as in 'hub info MODEL'")
-
-
-class PredictionRecord(BaseModel):
-    """One record of the response: the same fields as ``hub predict --format json``."""
-
-    position: int
-    id: str | None
-    input: str
-    model: str
-    model_version: str
-    package: str
-    ok: bool
-    output: dict[str, Any] | None = Field(None, description="The model's output fields, when ok")
-    error: dict[str, str] | None = Field(None, description="{type, message}, when not ok")
 
 
 PREDICT_BODY = {
@@ -85,21 +72,11 @@ PREDICT_BODY = {
 }
 
 
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: they become null, as in the CLI's JSON output."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
-
-
 class HubJSONResponse(JSONResponse):
+    """Strict JSON, as every writer of the CLI: a non-finite float is null."""
+
     def render(self, content: Any) -> bytes:
-        return json.dumps(_finite(content), ensure_ascii=False, allow_nan=False, default=str,
-                          separators=(",", ":")).encode("utf-8")
+        return strict_json(content, separators=(",", ":")).encode("utf-8")
 
 
 def _error(status: int, message: str, **extra: Any) -> HubJSONResponse:
@@ -107,25 +84,8 @@ def _error(status: int, message: str, **extra: Any) -> HubJSONResponse:
 
 
 def hub_error_response(exc: HubError) -> HubJSONResponse:
-    """The HTTP status for each hub error, with the same message the CLI prints."""
-    extra: dict[str, Any] = {"error": type(exc).__name__}
-    if isinstance(exc, UnknownModelError):
-        status, extra["close_matches"] = 404, exc.close_matches
-    elif isinstance(exc, UnknownDomainError):
-        status = 404
-    elif isinstance(exc, OptionError):
-        status = 422
-    elif isinstance(exc, MissingDependencyError):
-        status, extra["install_hint"] = 503, exc.install_hint
-    elif isinstance(exc, CheckpointNotFoundError):
-        status, extra["checkpoint"] = 503, exc.checkpoint
-    elif isinstance(exc, DuplicateModelError):
-        status = 409
-    elif isinstance(exc, UsageError):
-        status = 400
-    else:
-        status = 500
-    return _error(status, str(exc), **extra)
+    """The error's own HTTP status and details, with the same message the CLI prints."""
+    return _error(exc.http_status, str(exc), error=type(exc).__name__, **exc.details())
 
 
 class TooLarge(Exception):
@@ -189,7 +149,7 @@ class HubService:
         self._locks_guard = threading.Lock()
 
     def specs(self, domain: str | None = None):
-        return [spec for spec in self.registry.list(domain) if self.served is None or spec.id in self.served]
+        return [spec for spec in self.registry.list_models(domain) if self.served is None or spec.id in self.served]
 
     def spec(self, model_id: str):
         if self.served is not None and model_id not in self.served:
@@ -210,25 +170,20 @@ class HubService:
             self._output_dir = tempfile.mkdtemp(prefix="hub-serve-outputs-")
         return self._output_dir
 
-    def options_for(self, spec, given: dict[str, Any]) -> dict[str, Any]:
-        fixed = sorted(SERVER_ONLY_OPTIONS & set(given))
-        if fixed:
-            raise OptionError(f"Option(s) {', '.join(fixed)} are set by the server, not per request.")
-        declared = {option.name for option in spec.options}
-        return {**given, "output_dir": self.output_dir} if "output_dir" in declared else dict(given)
-
     def predict(self, model_id: str, records: list[Record], options: dict[str, Any]) -> list[dict[str, Any]]:
         """Load the model if needed and predict; runs in a worker thread."""
         spec = self.spec(model_id)
-        options = self.options_for(spec, options)
+        plan = plan_run(self.registry, [spec.id], options=options, device=self.device, client=True,
+                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None)
+        sink = CollectSink()
         with self._lock(model_id):
             try:
-                model = self.registry.load(model_id, device=self.device, **options)
+                execute(plan, records, sink)
             except HubError:
                 raise
             except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
                 raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
-            return [prediction.to_dict() for prediction in model.predict_records(records)]
+        return [prediction.to_dict() for prediction in sink.predictions]
 
     def check_batch(self, count: int, exact: bool = True) -> None:
         if count > self.max_batch:
@@ -350,7 +305,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
                                                    install_hint=service.registry.install_hint(spec))}
 
     @api.post("/models/{domain}/{name}/predict", tags=["models"], openapi_extra={"requestBody": PREDICT_BODY},
-              responses={200: {"model": list[PredictionRecord], "description": "One record per input, in order"},
+              responses={200: {"model": list[Prediction], "description": "One record per input, in order"},
                          404: {"description": "Unknown model (with close_matches)"},
                          413: {"description": "Body or batch too large"},
                          503: {"description": "Dependency or checkpoint missing (with install_hint)"}})
@@ -386,25 +341,11 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
                    in enumerate(zip(body.inputs, ids))]
         return await run_in_threadpool(service.predict, model_id, records, body.options)
 
-    @api.get("/draw/molecule", tags=["drawing"], response_class=Response,
-             responses={200: {"content": {"image/svg+xml": {}}, "description": "The 2-D depiction (RDKit)"}})
-    def draw_molecule(smiles: str = Query(..., min_length=1, max_length=5000, description="SMILES or molfile"),
-                      width: int = Query(320, ge=50, le=2000), height: int = Query(240, ge=50, le=2000)):
-        """The molecule drawn as SVG by RDKit (runs in a worker thread)."""
+    for add_routes in service.registry.routes:
         try:
-            from rdkit import Chem, rdBase
-            from rdkit.Chem.Draw import rdMolDraw2D
-        except ImportError:
-            raise MissingDependencyError("draw/molecule", ["rdkit"], 'pip install "specialist-hub[chem]"') from None
-        blocker = rdBase.BlockLogs()  # a bad SMILES is answered with 422, not logged
-        mol = Chem.MolFromMolBlock(smiles) if "\n" in smiles else Chem.MolFromSmiles(smiles)
-        del blocker
-        if mol is None or mol.GetNumAtoms() == 0:
-            return _error(422, f"Cannot parse {smiles[:100]!r} as a SMILES string or molfile.")
-        drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
-        rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol)
-        drawer.FinishDrawing()
-        return Response(drawer.GetDrawingText(), media_type="image/svg+xml")
+            add_routes(api)
+        except Exception as exc:  # noqa: BLE001 - one plugin's routes must not stop the server
+            print(f"warning: routes of {add_routes.__module__} not added: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     app.include_router(api)
     return app

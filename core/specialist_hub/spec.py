@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import PurePath
 from types import MappingProxyType
 from typing import Any
 
@@ -42,6 +44,15 @@ class OutputField:
         return isinstance(value, FIELD_TYPES[self.type])
 
 
+#: When an option takes effect: ``load`` options shape the loaded model (a change loads another
+#: copy); ``call`` options only steer one prediction call (a change reuses the loaded weights).
+STAGES = ("load", "call")
+#: What an option's value means to the host running the model: a plain value (""), a path on the
+#: host that the model reads ("path"), or the folder it writes files into ("output_dir": the CLI
+#: fills it from --output, the server with its own folder). Server clients may set neither kind.
+HOST_ROLES = ("", "path", "output_dir")
+
+
 @dataclass(frozen=True)
 class Option:
     """A user-settable option (``--option name=value`` / ``load(id, name=value)``)."""
@@ -52,6 +63,27 @@ class Option:
     description: str
     #: Allowed values, when the option is an enumeration.
     choices: tuple[Any, ...] = ()
+    #: ``load`` or ``call`` (see :data:`STAGES`).
+    stage: str = "load"
+    #: See :data:`HOST_ROLES`.
+    host: str = ""
+    #: Inclusive bounds for numbers (None: unbounded on that side).
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise InvalidSpecError(f"Option {self.name!r} has unknown type {self.type!r}; use one of {', '.join(FIELD_TYPES)}.")
+        if self.stage not in STAGES:
+            raise InvalidSpecError(f"Option {self.name!r}: stage must be one of {', '.join(STAGES)}, not {self.stage!r}.")
+        if self.host not in HOST_ROLES:
+            raise InvalidSpecError(f"Option {self.name!r}: host must be one of {HOST_ROLES}, not {self.host!r}.")
+        object.__setattr__(self, "choices", tuple(self.choices))
+
+    @property
+    def server_only(self) -> bool:
+        """True when the value names a place on the host, which a server client may not choose."""
+        return bool(self.host)
 
     def convert(self, value: Any) -> Any:
         """Convert a command-line string (or check a Python value) to this option's type."""
@@ -77,18 +109,33 @@ class Option:
         if self.choices and value not in self.choices:
             allowed = ", ".join(map(str, self.choices))
             raise OptionError(f"Option {self.name!r} must be one of {allowed}; got {value!r}.")
+        if self.type in ("float", "int"):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise OptionError(f"Option {self.name!r} must be a finite number; got {value!r}.")
+            if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+                low = "-inf" if self.minimum is None else f"{self.minimum:g}"
+                high = "inf" if self.maximum is None else f"{self.maximum:g}"
+                raise OptionError(f"Option {self.name!r} must lie in [{low}, {high}]; got {value!r}.")
         return value
 
 
 @dataclass(frozen=True)
 class Weights:
-    """A weights file the model loads, with its checksum, so users can verify what they run."""
+    """A weights file the model loads, with its checksum, so users can verify what they run.
+
+    With ``package`` set, the file is ``path`` (default ``file``) inside that installed package's
+    folder, and the core verifies its sha256 before the model first loads.
+    """
 
     file: str
     sha256: str
     size: int
     #: Where the file comes from (a package, this repository, a hub URL).
     source: str = ""
+    #: Import name of the installed package that holds the file (e.g. ``rdkit``, ``silero_vad``).
+    package: str = ""
+    #: The file's path relative to the package folder, when it differs from ``file``.
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +152,12 @@ class Example:
     tolerance: float = 1e-6
     options: Mapping[str, Any] = field(default_factory=dict)
     reference: str = ""
+
+    @property
+    def input_file(self) -> bool:
+        """True when ``input`` is a file (a :class:`pathlib.Path`) that the model's input kind reads:
+        large examples stay on disk and are read only when checked."""
+        return isinstance(self.input, PurePath)
 
 
 @dataclass(frozen=True)
@@ -158,9 +211,9 @@ class ModelSpec:
                     f"{self.id}: output {output.name!r} has unknown type {output.type!r}; "
                     f"use one of {', '.join(FIELD_TYPES)}."
                 )
-        names = [o.name for o in self.outputs]
-        if len(set(names)) != len(names):
-            raise InvalidSpecError(f"{self.id}: output field names repeat: {names}.")
+        for what, names in (("output field", [o.name for o in self.outputs]), ("option", [o.name for o in self.options])):
+            if len(set(names)) != len(names):
+                raise InvalidSpecError(f"{self.id}: {what} names repeat: {names}.")
         if self.batch_size < 1:
             raise InvalidSpecError(f"{self.id}: batch_size must be at least 1.")
 
@@ -187,6 +240,12 @@ class ModelSpec:
         resolved.update({name: declared[name].convert(value) for name, value in given.items()})
         return resolved
 
+    def split_options(self, resolved: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(load options, call options)`` of resolved options, by each option's stage."""
+        stages = {o.name: o.stage for o in self.options}
+        load = {k: v for k, v in resolved.items() if stages[k] == "load"}
+        return load, {k: v for k, v in resolved.items() if stages[k] == "call"}
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description (the model card data); the factory is left out."""
         data: dict[str, Any] = {"id": self.id, "domain": self.domain}
@@ -212,6 +271,8 @@ def _dataclass_dict(obj: Any) -> dict[str, Any]:
             value = dict(value)
         elif isinstance(value, tuple):
             value = list(value)
+        elif isinstance(value, PurePath):
+            value = str(value)
         elif not isinstance(value, (str, int, float, bool, list, dict, type(None))):
             value = repr(value)
         data[f.name] = value

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import textwrap
 
-from .conformance import check_model
+from .conformance import check_model, run_example
 from .registry import Registry, get_registry
 
 #: Libraries whose import at registration time would slow ``hub list`` for everyone.
@@ -44,7 +44,7 @@ def assert_deterministic(model_id: str, registry: Registry | None = None) -> Non
         return
     for example in spec.examples:
         model = registry.load(model_id, device="cpu", **dict(example.options))
-        first, second = (model.predict([example.input])[0] for _ in range(2))
+        first, second = (run_example(model, example) for _ in range(2))
         assert first.to_dict() == second.to_dict(), f"{model_id} gave different outputs for {example.input!r}"
 
 

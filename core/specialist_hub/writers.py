@@ -15,16 +15,15 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from .errors import UsageError
-from .results import Prediction
+from .results import BASE_COLUMNS, RECORD_COLUMNS, Prediction, strict_json
 from .spec import ModelSpec
 
 FORMATS = ("table", "json", "jsonl", "csv", "parquet")
 EXTENSION_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
                      ".parquet": "parquet", ".txt": "table"}
-BASE_COLUMNS = ("position", "id", "input", "model", "model_version", "package", "ok", "error_type", "error_message")
 
 
 def format_for(output: str | None, requested: str | None, is_tty: bool) -> str:
@@ -47,15 +46,12 @@ def output_columns(specs: Sequence[ModelSpec]) -> list[str]:
 
 
 def _cell(value: Any) -> Any:
+    """A flat cell: lists and dicts as strict JSON, non-finite floats as empty (null)."""
     if isinstance(value, (list, dict)):
-        return json.dumps(value, separators=(",", ":"))
-    return value
-
-
-def _json_default(value: Any) -> Any:
+        return strict_json(value, separators=(",", ":"))
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return str(value)
+    return value
 
 
 class Writer:
@@ -74,7 +70,7 @@ class Writer:
 
 class JsonLinesWriter(Writer):
     def write(self, prediction):
-        self.stream.write(json.dumps(prediction.to_dict(), default=_json_default) + "\n")
+        self.stream.write(strict_json(prediction.to_dict()) + "\n")
 
 
 class JsonWriter(Writer):
@@ -85,7 +81,7 @@ class JsonWriter(Writer):
             stream.write("[")
 
     def write(self, prediction):
-        self.stream.write(("," if self.started else "") + "\n  " + json.dumps(prediction.to_dict(), default=_json_default))
+        self.stream.write(("," if self.started else "") + "\n  " + strict_json(prediction.to_dict()))
         self.started = True
 
     def close(self):
@@ -125,23 +121,18 @@ class TableWriter(Writer):
 
 
 def _human(value: Any, limit: int = 100) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "null"
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.6g}"
     if isinstance(value, (list, dict)):
-        text = json.dumps(value, default=_json_default)
+        text = strict_json(value)
         return text if len(text) <= limit else text[: limit - 12] + f"… ({len(value)} items)"
     return str(value)
 
 
-WRITERS = {"jsonl": JsonLinesWriter, "json": JsonWriter, "csv": CsvWriter, "table": TableWriter}
-
-
-def stream_writer(fmt: str, stdout: IO[str], specs: Sequence[ModelSpec]) -> Writer:
-    if fmt == "parquet":
-        raise UsageError("Parquet output needs a file: add --output results.parquet.")
-    if fmt not in WRITERS:
-        raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
-    return WRITERS[fmt](stdout, specs)
+WRITERS: dict[str, type[Writer]] = {"jsonl": JsonLinesWriter, "json": JsonWriter, "csv": CsvWriter,
+                                    "table": TableWriter}
 
 
 def _arrow_schema(specs):
@@ -149,9 +140,7 @@ def _arrow_schema(specs):
 
     types = {"float": pa.float64(), "int": pa.int64(), "str": pa.string(), "bool": pa.bool_(),
              "list": pa.string(), "dict": pa.string()}
-    columns = {"position": pa.int64(), "id": pa.string(), "input": pa.string(), "model": pa.string(),
-               "model_version": pa.string(), "package": pa.string(), "ok": pa.bool_(),
-               "error_type": pa.string(), "error_message": pa.string()}
+    columns = {name: types[kind] for name, kind in RECORD_COLUMNS}
     for spec in specs:
         for output in spec.outputs:
             columns.setdefault(output.name, types[output.type])
@@ -159,6 +148,64 @@ def _arrow_schema(specs):
 
     metadata = {"specialist_hub_version": __version__, "models": json.dumps({s.id: s.version for s in specs})}
     return pa.schema(list(columns.items())).with_metadata(metadata)
+
+
+class Sink(Protocol):
+    """Where a run's predictions go, chunk by chunk (a file, a stream, a list)."""
+
+    #: Input records already complete in the sink (non-zero only for a resumed file).
+    records_done: int
+
+    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
+        """Take the predictions of ``records`` complete input records."""
+
+    def finish(self) -> None:
+        """The run completed: close the document."""
+
+    def abort(self) -> None:
+        """The run stopped early: keep what is resumable, release the rest."""
+
+
+class StreamSink:
+    """Predictions written to a text stream (stdout) as they come."""
+
+    records_done = 0
+
+    def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec]):
+        if fmt == "parquet":
+            raise UsageError("Parquet output needs a file: add --output results.parquet.")
+        if fmt not in WRITERS:
+            raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+        self.writer = WRITERS[fmt](stream, specs)
+
+    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
+        for prediction in predictions:
+            self.writer.write(prediction)
+        self.writer.stream.flush()
+
+    def finish(self) -> None:
+        self.writer.close()
+
+    def abort(self) -> None:
+        self.writer.stream.flush()
+
+
+class CollectSink:
+    """Predictions kept in a list (the server and the Python API)."""
+
+    records_done = 0
+
+    def __init__(self) -> None:
+        self.predictions: list[Prediction] = []
+
+    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
+        self.predictions.extend(predictions)
+
+    def finish(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
 
 
 class OutputFile:
@@ -255,7 +302,7 @@ class OutputFile:
         self.progress.unlink(missing_ok=True)
         shutil.rmtree(self.parts, ignore_errors=True)
 
-    def close_for_resume(self) -> None:
+    def abort(self) -> None:
         """Stop without finishing: the partial output and its progress stay for --resume."""
         if self.fmt != "parquet":
             self._text.close()

@@ -17,7 +17,7 @@ import numpy as np
 import soundfile as sf
 import torch
 import torchaudio.functional as AF
-from specialist_hub import InputError, Model, Waveform
+from specialist_hub import InputError, ItemModel, Waveform
 
 #: Seconds of audio read per block: bounds memory whatever the file's length.
 BLOCK_SECONDS = 10.0
@@ -201,24 +201,15 @@ def _from_array(samples: Any, sample_rate: Any) -> AudioSource:
                        array.shape[1], array.shape[0], samples=array)
 
 
-class AudioModel(Model):
-    """Base for audio models: preprocess opens and validates the input; reading is lazy.
-
-    Subclasses implement :meth:`analyse` for one source; the result dict is passed through
-    :meth:`postprocess` with the source's duration added.
-    """
+class AudioModel(ItemModel):
+    """Base for audio models: preprocess opens and validates the input (reading is lazy);
+    subclasses implement ``compute(source)``; every output echoes the input's duration."""
 
     def preprocess(self, value: Any) -> AudioSource:
         return open_audio(value)
 
-    def forward(self, batch: list[AudioSource]) -> list[dict[str, Any]]:
-        return [self.analyse(source) for source in batch]
-
-    def analyse(self, source: AudioSource) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def postprocess(self, raw: dict[str, Any], item: AudioSource) -> dict[str, Any]:
-        return {"duration": float(item.duration), **raw}
+    def echo(self, item: AudioSource) -> dict[str, Any]:
+        return {"duration": float(item.duration)}
 
 
 def equal_length_groups(arrays: list[np.ndarray]) -> list[list[int]]:

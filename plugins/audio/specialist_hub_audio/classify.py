@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from specialist_hub.hf import from_pretrained
+from specialist_hub.kit import top_k
 from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
 
 from .audio import AudioModel, AudioSource, equal_length_groups
@@ -25,12 +26,9 @@ class ClassifyModel(AudioModel):
             inputs = self.extractor([waves[i] for i in group], sampling_rate=self.rate, return_tensors="pt")
             logits = self.model(**inputs.to(self.device)).logits.float()
             scores = logits.sigmoid() if self.multi_label else logits.softmax(dim=-1)
-            top = scores.topk(min(self.options["top_k"], scores.shape[-1]), dim=-1)
-            for row, index in enumerate(group):
-                results[index] = [{"label": self.model.config.id2label[int(label)], "score": float(score)}
-                                  for score, label in zip(top.values[row], top.indices[row])]
+            for row, index in zip(scores.cpu().tolist(), group):
+                results[index] = row
         return results
 
     def postprocess(self, raw, item):
-        return {"duration": float(item.duration), "label": raw[0]["label"], "score": raw[0]["score"],
-                "top_k": raw}
+        return top_k(raw, self.model.config.id2label, self.options["top_k"])

@@ -80,7 +80,7 @@ class FeaturesModel(AudioModel):
                            melkwargs={"n_fft": 400, "hop_length": 160, "n_mels": 40, "center": False})
         self.window = torch.hann_window(CENTROID_FFT)
 
-    def analyse(self, source: AudioSource):
+    def compute(self, source: AudioSource):
         peak, square_sum = 0.0, 0.0
         loudness = Loudness(source.sample_rate, source.channels)
         centroid_frames, spectrum = Framer(CENTROID_FFT, CENTROID_FFT // 4), np.zeros(CENTROID_FFT // 2 + 1)

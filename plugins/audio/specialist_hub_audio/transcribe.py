@@ -63,4 +63,4 @@ class TranscribeModel(AudioModel):
                      "text": offset["text"].strip()}
                     for piece in raw for offset in piece["offsets"]]
         text = " ".join(piece["text"].strip() for piece in raw if piece["text"].strip())
-        return {"duration": float(item.duration), "text": text, "segments": segments}
+        return {"text": text, "segments": segments}

@@ -49,7 +49,7 @@ class VadModel(AudioModel):
         windows = torch.from_numpy(np.ascontiguousarray(span)).to(self.device).view(-1, WINDOW)
         return [self.model(window, RATE).item() for window in windows]
 
-    def analyse(self, source):
+    def compute(self, source):
         probs, length = self.speech_probabilities(source)
         samples = self.to_segments(
             probs, sampling_rate=RATE, threshold=self.options["threshold"],

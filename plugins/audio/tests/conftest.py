@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -13,6 +14,14 @@ import pytest
 
 def make_sine(freq: float, seconds: float, rate: int, amplitude: float = 0.5) -> np.ndarray:
     return (amplitude * np.sin(2 * np.pi * freq * np.arange(int(seconds * rate)) / rate)).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def speech_truth() -> dict:
+    """Where the phrases of speech.flac lie, as make_fixtures.py recorded when it built the file."""
+    from specialist_hub_audio.plugin import EXAMPLES
+
+    return json.loads((EXAMPLES / "speech.json").read_text())
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,14 @@ import pytest
 import specialist_hub as sh
 from click.testing import CliRunner
 from specialist_hub.cli import main
-from specialist_hub_audio.plugin import SPEECH, SPEECH_TRUTH, TONE_220
+from specialist_hub_audio.plugin import SPEECH, TONE_220
 
 
 def inputs(sine):
     return [SPEECH, TONE_220, (sine(300, 0.7, 8000), 8000)]
 
 
-def test_classify_outputs_top_k_labels(tiny_classifier, sine):
+def test_classify_outputs_top_k_labels(tiny_classifier, sine, speech_truth):
     predictions = sh.predict("audio/classify", inputs(sine), checkpoint=tiny_classifier, top_k=3)
     for prediction in predictions:
         output = prediction.output
@@ -27,7 +27,7 @@ def test_classify_outputs_top_k_labels(tiny_classifier, sine):
         assert len(output["top_k"]) == 3 and {r["label"] for r in output["top_k"]} <= {"yes", "no", "up", "down"}
         scores = [row["score"] for row in output["top_k"]]
         assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1.0 + 1e-6
-    assert predictions[0].output["duration"] == SPEECH_TRUTH["duration"]
+    assert predictions[0].output["duration"] == speech_truth["duration"]
 
 
 def test_classify_batch_equals_single_calls(tiny_classifier, sine):

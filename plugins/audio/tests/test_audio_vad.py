@@ -9,7 +9,7 @@ import specialist_hub as sh
 import torch
 import torchaudio.functional as AF
 from specialist_hub_audio.audio import BLOCK_SECONDS
-from specialist_hub_audio.plugin import SPEECH, SPEECH_TRUTH, TONE_220
+from specialist_hub_audio.plugin import SPEECH, TONE_220
 from specialist_hub_audio.vad import load_silero
 
 EDGE_TOLERANCE = 0.15  # s: 32 ms windows, Silero's hysteresis and its 30 ms padding
@@ -19,16 +19,16 @@ def speech_16k() -> np.ndarray:
     return sf.read(SPEECH, dtype="float32")[0]
 
 
-def test_segments_match_the_known_silences():
+def test_segments_match_the_known_silences(speech_truth):
     output = sh.predict("audio/vad", SPEECH, min_silence_ms=300)[0].output
-    truth = SPEECH_TRUTH["speech"]
+    truth = speech_truth["speech"]
     assert len(output["segments"]) == len(truth)
     for segment, phrase in zip(output["segments"], truth):
         assert segment["start"] == pytest.approx(phrase["start"], abs=EDGE_TOLERANCE)
         assert segment["end"] == pytest.approx(phrase["end"], abs=EDGE_TOLERANCE)
     spoken = sum(p["end"] - p["start"] for p in truth)
     assert output["speech_seconds"] == pytest.approx(spoken, abs=2 * len(truth) * EDGE_TOLERANCE)
-    assert output["speech_ratio"] == pytest.approx(output["speech_seconds"] / SPEECH_TRUTH["duration"])
+    assert output["speech_ratio"] == pytest.approx(output["speech_seconds"] / speech_truth["duration"])
 
 
 def test_pure_tones_and_silence_are_not_speech(sine):
@@ -37,10 +37,10 @@ def test_pure_tones_and_silence_are_not_speech(sine):
         assert output["segments"] == [] and output["speech_seconds"] == 0.0
 
 
-def test_long_file_streamed_in_blocks_equals_silero_on_the_whole_array(tmp_path):
+def test_long_file_streamed_in_blocks_equals_silero_on_the_whole_array(tmp_path, speech_truth):
     # 4 s of silence first, so the first block boundary (BLOCK_SECONDS = 10) falls inside the second phrase.
     audio = np.concatenate([np.zeros(4 * 16000, dtype=np.float32), speech_16k()])
-    assert 4 + SPEECH_TRUTH["speech"][1]["start"] < BLOCK_SECONDS < 4 + SPEECH_TRUTH["speech"][1]["end"]
+    assert 4 + speech_truth["speech"][1]["start"] < BLOCK_SECONDS < 4 + speech_truth["speech"][1]["end"]
     path = tmp_path / "long.wav"
     sf.write(path, audio, 16000, subtype="FLOAT")
     from silero_vad import get_speech_timestamps
@@ -69,3 +69,10 @@ def test_options_change_segmentation():
     assert sh.predict("audio/vad", SPEECH, threshold=0.999)[0].output["speech_seconds"] < merged[0]["end"]
     with pytest.raises(sh.OptionError):
         sh.load("audio/vad", threshold="high")
+
+
+def test_the_registered_example_is_the_recorded_truth(speech_truth):
+    from specialist_hub_audio.plugin import SPEECH_DURATION, SPEECH_PHRASES
+
+    assert SPEECH_DURATION == speech_truth["duration"]
+    assert list(SPEECH_PHRASES) == [{"start": p["start"], "end": p["end"]} for p in speech_truth["speech"]]

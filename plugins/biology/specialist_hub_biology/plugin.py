@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
 
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_EXTENDED
 
-INSTALL_HINT = 'pip install "specialist-hub[bio]"'
 EXAMPLES = Path(__file__).parent / "examples"
 BIOPYTHON = "Cock et al., Bioinformatics 25, 1422 (2009) [Biopython]."
 
@@ -18,11 +17,6 @@ LYSOZYME = ("KVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSRWWCNDG
             "CAKKIVSDGNGMNAWVAWRNRCKGTDVQAWIRGCRL")
 INSULIN_A = "GIVEQCCTSICSLYQLENYCN"
 EXPASY = "ExPASy ProtParam (web.expasy.org/protparam) output for UniProt"
-
-
-def read_fasta_sequence(path: Path) -> str:
-    """The sequence of a one-record FASTA fixture (a 20 kb read, no imports)."""
-    return "".join(line.strip() for line in path.read_text().splitlines() if not line.startswith(">"))
 
 
 def coordinates(compact: str) -> list[dict]:
@@ -40,17 +34,20 @@ def alphabet_note(alphabet: str, extra: str = "") -> str:
             f"fails that record with its 1-based position; an empty record fails too.")
 
 
-def biology_spec(name: str, alphabet: str, card: dict[str, str], requires=("Bio",), **fields) -> ModelSpec:
-    """A biology ModelSpec: sequence input, the bio extra, and the accepted alphabet in the card."""
-    card = {**card, "intended_use": f"{card['intended_use']}\n\n**Input:** {alphabet}"}
-    return ModelSpec(id=f"biology/{name}", input_kind="sequence", requires=requires, install_hint=INSTALL_HINT,
-                     card=card, **fields)
+def _alphabet_in_intended_use(card: dict[str, str]) -> dict[str, str]:
+    """Each card states the alphabet its model accepts after its intended use."""
+    alphabet = card.pop("input")
+    return {**card, "intended_use": f"{card['intended_use']}\n\n**Input:** {alphabet}"}
+
+
+#: Every biology model: sequence input, the bio extra, and the accepted alphabet in the card.
+biology_spec = SpecFamily("biology", input_kind="sequence", install_hint='pip install "specialist-hub[bio]"',
+                          card=_alphabet_in_intended_use)
 
 
 PROTEIN_PROPERTIES = biology_spec(
     "protein-properties",
-    alphabet_note(PROTEIN, "; one trailing * stop is dropped; a record of only A/C/G/T/U/N of length >= 10 "
-                           "is refused as DNA/RNA"),
+    requires=("Bio",),
     task="protein-properties",
     summary="ExPASy ProtParam properties of a protein: MW, pI, GRAVY, instability, extinction (Biopython)",
     default=True,
@@ -103,6 +100,8 @@ PROTEIN_PROPERTIES = biology_spec(
                                            "GRAVY 0.214, II 22.54"),
     ),
     card={
+        "input": alphabet_note(PROTEIN, "; one trailing * stop is dropped; a record of only A/C/G/T/U/N of length >= 10 "
+                               "is refused as DNA/RNA"),
         "intended_use": "Sequence-only physicochemical profiling of proteins and peptides, the quantities of "
                         "ExPASy ProtParam, e.g. for expression and purification planning.",
         "training_data": "None: ExPASy's published residue masses, pK values and index tables; nothing is fitted.",
@@ -118,7 +117,7 @@ PROTEIN_PROPERTIES = biology_spec(
 
 NUCLEOTIDE_PROPERTIES = biology_spec(
     "nucleotide-properties",
-    alphabet_note(NUCLEOTIDE, "; T and U may not be mixed; a U makes the record RNA"),
+    requires=("Bio",),
     task="nucleotide-properties",
     summary="DNA/RNA length, GC content and skew, MW, nearest-neighbour Tm, reverse complement, translation",
     batch_size=512,
@@ -130,19 +129,19 @@ NUCLEOTIDE_PROPERTIES = biology_spec(
               "[OligoCalc molecular weight]. " + BIOPYTHON),
     url="https://biopython.org/docs/latest/api/Bio.SeqUtils.MeltingTemp.html",
     options=(
-        Option("na_mm", "float", 50.0, "Na+ concentration for the Tm salt correction (mM)"),
-        Option("k_mm", "float", 0.0, "K+ concentration (mM)"),
-        Option("tris_mm", "float", 0.0, "Tris buffer concentration (mM)"),
-        Option("mg_mm", "float", 0.0, "Mg2+ concentration (mM)"),
-        Option("dntps_mm", "float", 0.0, "dNTP concentration (mM; binds Mg2+)"),
-        Option("strand_nm", "float", 25.0, "Concentration of this strand, e.g. the primer (nM)"),
-        Option("complement_nm", "float", 25.0, "Concentration of the complementary strand (nM)"),
+        Option("na_mm", "float", 50.0, "Na+ concentration for the Tm salt correction (mM)", stage="call", minimum=0.0),
+        Option("k_mm", "float", 0.0, "K+ concentration (mM)", stage="call", minimum=0.0),
+        Option("tris_mm", "float", 0.0, "Tris buffer concentration (mM)", stage="call", minimum=0.0),
+        Option("mg_mm", "float", 0.0, "Mg2+ concentration (mM)", stage="call", minimum=0.0),
+        Option("dntps_mm", "float", 0.0, "dNTP concentration (mM; binds Mg2+)", stage="call", minimum=0.0),
+        Option("strand_nm", "float", 25.0, "Concentration of this strand, e.g. the primer (nM)", stage="call", minimum=0.0),
+        Option("complement_nm", "float", 25.0, "Concentration of the complementary strand (nM)", stage="call", minimum=0.0),
         Option("salt_correction", "int", 5, "Biopython Tm_NN salt-correction method (5: SantaLucia 1998 "
                                             "entropy correction; 6/7: Owczarzy 2004/2008; 0: none)",
-               choices=(0, 1, 2, 3, 4, 5, 6, 7)),
+               choices=(0, 1, 2, 3, 4, 5, 6, 7), stage="call"),
         Option("translation_table", "int", 1, "NCBI genetic code for the frame-1 translation",
                choices=(1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
-                        31, 32, 33)),
+                        31, 32, 33), stage="call"),
     ),
     outputs=(
         OutputField("length", "int", "Number of bases"),
@@ -169,6 +168,7 @@ NUCLEOTIDE_PROPERTIES = biology_spec(
                 tolerance=1e-9, reference="Standard genetic code; GC skew (G - C)/(G + C) = (8 - 5)/13"),
     ),
     card={
+        "input": alphabet_note(NUCLEOTIDE, "; T and U may not be mixed; a U makes the record RNA"),
         "intended_use": "Primer and oligo checks (Tm, GC, MW), quick sequence utilities.",
         "training_data": "None: SantaLucia & Hicks 2004 nearest-neighbour parameters (Xia 1998 for RNA) as "
                          "tabulated in Biopython.",
@@ -180,13 +180,13 @@ NUCLEOTIDE_PROPERTIES = biology_spec(
     },
 )
 
-GENOME = read_fasta_sequence(EXAMPLES / "KK037166.fna")
+#: A 20 kb genome: read by the sequence input kind only when the examples run (hub check).
+GENOME = EXAMPLES / "KK037166.fna"
 PRODIGAL_REFERENCE = ("Prodigal v2.6.3 output for GenBank KK037166.1 (Kutzneria sp. 744, 20 kb), shipped in "
                       "pyrodigal's tests as KK037166.{}.faa.gz")
 
 GENES = biology_spec(
     "genes",
-    alphabet_note(NUCLEOTIDE, "; DNA only, U is refused"),
     requires=("pyrodigal",),
     task="gene-finding",
     summary="Prokaryotic protein-coding genes with Prodigal (pyrodigal), metagenomic or single-genome mode",
@@ -228,6 +228,7 @@ GENES = biology_spec(
             options={"mode": "single"}, reference=PRODIGAL_REFERENCE.format("single")),
     ),
     card={
+        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused"),
         "intended_use": "Finding protein-coding genes in bacterial and archaeal genomes, contigs and metagenomes.",
         "training_data": "Metagenomic mode uses Prodigal's 50 built-in profiles trained on RefSeq genomes; single "
                          "mode trains on the record itself.",
@@ -245,7 +246,6 @@ AMP_CV = {"accuracy": 0.9084, "auroc": 0.9641}
 
 ANTIMICROBIAL = biology_spec(
     "antimicrobial",
-    alphabet_note(PROTEIN, "; one trailing * is dropped"),
     requires=("numpy",),
     task="antimicrobial-peptide-classification",
     summary="Antimicrobial-peptide probability from composition and physicochemistry (small MLP, trained here)",
@@ -256,9 +256,11 @@ ANTIMICROBIAL = biology_spec(
               "[dataset]; Wang et al., APD3, Nucleic Acids Res. 44, D1087 (2016) [AMP class]; Eisenberg et al., "
               "J. Mol. Biol. 179, 125 (1984) [hydrophobicity, moment]."),
     url="https://modlamp.org",
-    options=(Option("threshold", "float", 0.5, "Probability at or above which the label is AMP"),),
+    options=(Option("threshold", "float", 0.5, "Probability at or above which the label is AMP (above 1: "
+                                                "every peptide is non-AMP)", stage="call", minimum=0.0),),
     weights=(Weights("amp_mlp.npz", "4d2f23b3c9f3c50732fa32dd1e7f12abeb005281a6bb02312dd3ee7f854ca169", 31218,
-                     "this repository: plugins/biology/scripts/train_antimicrobial.py"),),
+                     "this repository: plugins/biology/scripts/train_antimicrobial.py",
+                     package="specialist_hub_biology", path="data/amp_mlp.npz"),),
     outputs=(
         OutputField("probability", "float", "Predicted probability that the peptide is antimicrobial", "0-1"),
         OutputField("label", "str", "AMP or non-AMP at the threshold option"),
@@ -272,6 +274,7 @@ ANTIMICROBIAL = biology_spec(
                 reference="Glucagon (UniProt P01275 53-81), a hormone without antimicrobial activity"),
     ),
     card={
+        "input": alphabet_note(PROTEIN, "; one trailing * is dropped"),
         "intended_use": "Ranking candidate peptides (roughly 7-170 residues) for antimicrobial activity before "
                         "testing; a screening aid, not evidence of activity.",
         "training_data": "modlAMP's AMPvsUniProt set: 2600 APD3 antimicrobial peptides vs 2600 random UniProt "
@@ -289,7 +292,6 @@ ANTIMICROBIAL = biology_spec(
 
 ESM2 = biology_spec(
     "esm2",
-    alphabet_note(PROTEIN_EXTENDED),
     requires=("torch", "transformers"),
     task="protein-embedding",
     summary="ESM-2 protein language model: mean embedding and masked pseudo-perplexity (transformers)",
@@ -304,7 +306,7 @@ ESM2 = biology_spec(
     options=(
         checkpoint_option("facebook/esm2_t6_8M_UR50D", "an ESM-2 model (e.g. facebook/esm2_t12_35M_UR50D)"),
         Option("output", "str", "embedding", "embedding; pseudo_perplexity (one forward pass per residue); or both",
-               choices=("embedding", "pseudo_perplexity", "both")),
+               choices=("embedding", "pseudo_perplexity", "both"), stage="call"),
     ),
     outputs=(
         OutputField("length", "int", "Number of residues"),
@@ -319,6 +321,7 @@ ESM2 = biology_spec(
         Example(UBIQUITIN, {"length": 76}, reference="Human ubiquitin P0CG48 1-76 has 76 residues"),
     ),
     card={
+        "input": alphabet_note(PROTEIN_EXTENDED),
         "intended_use": "Protein features for downstream models, and a zero-shot plausibility score "
                         "(pseudo-perplexity) for sequences and variants.",
         "training_data": "UniRef50 (2021_04) for the public ESM-2 checkpoints.",
@@ -333,5 +336,4 @@ ESM2 = biology_spec(
 
 @hookimpl
 def register_models(register):
-    for spec in (PROTEIN_PROPERTIES, NUCLEOTIDE_PROPERTIES, GENES, ANTIMICROBIAL, ESM2):
-        register(spec)
+    biology_spec.register_all(register)

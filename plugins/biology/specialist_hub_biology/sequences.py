@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from specialist_hub import InputError, Model
+from specialist_hub import InputError, ItemModel
 
 #: The 20 standard amino acids (one-letter codes).
 PROTEIN = "ACDEFGHIKLMNPQRSTVWY"
@@ -53,7 +53,7 @@ def clean_sequence(value: Any, alphabet: str, protein: bool) -> str:
     return sequence
 
 
-class SequenceModel(Model):
+class SequenceModel(ItemModel):
     """Base for biology models: preprocess validates against ``alphabet``; compute does one record."""
 
     alphabet: str = PROTEIN
@@ -61,10 +61,3 @@ class SequenceModel(Model):
 
     def preprocess(self, value: Any) -> str:
         return clean_sequence(value, self.alphabet, self.protein)
-
-    def forward(self, batch: list[str]) -> list[Any]:
-        return [self.compute(sequence) for sequence in batch]
-
-    def compute(self, sequence: str) -> dict[str, Any]:
-        """The model's output fields for one validated sequence."""
-        raise NotImplementedError

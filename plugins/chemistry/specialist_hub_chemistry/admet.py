@@ -57,4 +57,4 @@ class AdmetModel(MoleculeModel):
         for e, v in zip(ENDPOINTS, raw):
             out[e.percentile_field] = (None if self.reference is None else
                                        float(percentileofscore(self.reference[e.task], v)))
-        return super().postprocess(out, item)
+        return out

@@ -30,7 +30,8 @@ class AlertsModel(MoleculeModel):
             params.AddCatalog(CATALOGS.names[name])
         self.catalog = FilterCatalog(params)
 
-    def compute(self, mol):
+    def compute(self, item):
+        mol = item.mol
         matches = [{"catalog": entry.GetProp("FilterSet"), "name": entry.GetDescription()}
                    for entry in self.catalog.GetMatches(mol)]
         return {

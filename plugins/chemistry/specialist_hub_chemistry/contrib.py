@@ -36,7 +36,8 @@ class SaScoreModel(MoleculeModel):
         self.sascorer = load_contrib("SA_Score", "sascorer")
         self.sascorer.readFragmentScores()
 
-    def compute(self, mol):
+    def compute(self, item):
+        mol = item.mol
         return {"sa_score": self.sascorer.calculateScore(mol)}
 
 
@@ -46,6 +47,7 @@ class NpLikenessModel(MoleculeModel):
         with contextlib.redirect_stderr(io.StringIO()):  # readNPModel chats on stderr
             self.fscore = self.npscorer.readNPModel()
 
-    def compute(self, mol):
+    def compute(self, item):
+        mol = item.mol
         score, confidence = self.npscorer.scoreMolWConfidence(mol, self.fscore)
         return {"np_likeness": score, "confidence": confidence}

@@ -18,7 +18,8 @@ def rotatable_bonds(mol: Chem.Mol) -> int:
 
 
 class DescriptorsModel(MoleculeModel):
-    def compute(self, mol):
+    def compute(self, item):
+        mol = item.mol
         weight = Descriptors.MolWt(mol)
         logp = Crippen.MolLogP(mol)
         donors = Lipinski.NumHDonors(mol)

@@ -11,7 +11,8 @@ INTERCEPT, LOGP, MW, RB, AP = 0.16, -0.63, -0.0062, 0.066, -0.74
 
 
 class EsolModel(MoleculeModel):
-    def compute(self, mol):
+    def compute(self, item):
+        mol = item.mol
         logp = Crippen.MolLogP(mol)
         weight = Descriptors.MolWt(mol)
         rotatable = rdMolDescriptors.CalcNumRotatableBonds(mol)

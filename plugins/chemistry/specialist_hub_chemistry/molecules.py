@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from rdkit import Chem, rdBase
 from rdkit.Chem.MolStandardize import rdMolStandardize
-from specialist_hub import InputError, Model
+from specialist_hub import InputError, ItemModel
 
 # RDKit's parse errors go to Python logging, where parse_molecule collects them as the reason.
 rdBase.LogToPythonLogger()
@@ -74,8 +74,9 @@ def _prepare(value: Any, wanted: bool) -> ParsedMolecule:
 _parsed = functools.lru_cache(maxsize=2048)(_prepare)
 
 
-class MoleculeModel(Model):
-    """Base for chemistry models: preprocess parses (and optionally standardises) each record."""
+class MoleculeModel(ItemModel):
+    """Base for chemistry models: preprocess parses (and optionally standardises) each record;
+    every output echoes the canonical SMILES it refers to."""
 
     def preprocess(self, value: Any) -> ParsedMolecule:
         wanted = bool(self.options.get("standardize", False))
@@ -83,15 +84,8 @@ class MoleculeModel(Model):
             return _parsed(value, wanted)
         return _prepare(value, wanted)
 
-    def forward(self, batch: list[ParsedMolecule]) -> list[dict[str, Any]]:
-        return [self.compute(item.mol) for item in batch]
-
-    def compute(self, mol: Chem.Mol) -> dict[str, Any]:
-        """The model's values for one molecule."""
-        raise NotImplementedError
-
-    def postprocess(self, raw: dict[str, Any], item: ParsedMolecule) -> dict[str, Any]:
-        return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized, **raw}
+    def echo(self, item: ParsedMolecule) -> dict[str, Any]:
+        return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized}
 
 
 def smiles_mol(item: ParsedMolecule) -> Chem.Mol:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 
 from .admet_endpoints import ENDPOINTS
+from .interfaces import add_routes, draw_command
 
-INSTALL_HINT = 'pip install "specialist-hub[chem]"'
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
 
 MOLECULE_OUTPUTS = (
@@ -16,17 +16,13 @@ MOLECULE_OUTPUTS = (
 STANDARDIZE = Option(
     "standardize", "bool", False,
     "Standardise first with RDKit MolStandardize: largest fragment, neutralise, canonical tautomer",
+    stage="call",
 )
 RDKIT_CITATION = "RDKit: Open-source cheminformatics, https://www.rdkit.org (BSD-3-Clause)."
 
-
-def chemistry_spec(name: str, outputs: tuple[OutputField, ...], options: tuple[Option, ...] = (),
-                   requires: tuple[str, ...] = ("rdkit",), **fields) -> ModelSpec:
-    """A chemistry ModelSpec: molecule input, canonical SMILES echoed, standardisation option."""
-    return ModelSpec(
-        id=f"chemistry/{name}", input_kind="molecule", outputs=MOLECULE_OUTPUTS + outputs,
-        options=(STANDARDIZE, *options), requires=requires, install_hint=INSTALL_HINT, **fields,
-    )
+#: Every chemistry model: molecule input, canonical SMILES echoed, standardisation option, RDKit.
+chemistry_spec = SpecFamily("chemistry", input_kind="molecule", install_hint='pip install "specialist-hub[chem]"',
+                            outputs=MOLECULE_OUTPUTS, options=(STANDARDIZE,), requires=("rdkit",))
 
 
 DESCRIPTORS = chemistry_spec(
@@ -191,7 +187,8 @@ SA_SCORE = chemistry_spec(
              + RDKIT_CITATION,
     url="https://doi.org/10.1186/1758-2946-1-8",
     weights=(Weights("fpscores.pkl.gz", "10dcef9340c873e7b987924461b0af5365eb8dd96be607203debe8ddf80c1e73",
-                     3848394, "rdkit package: RDConfig.RDContribDir/SA_Score (rdkit 2026.3)"),),
+                     3848394, "rdkit package: RDConfig.RDContribDir/SA_Score (rdkit 2026.3)", package="rdkit",
+                     path="Contrib/SA_Score/fpscores.pkl.gz"),),
     outputs=(OutputField("sa_score", "float", "Synthetic accessibility: 1 easy to make ... 10 very hard"),),
     examples=(
         Example("CC(C(=O)[O-])c1ccc(-c2ccccc2)cc1", {"sa_score": 2.462}, tolerance=1e-3,
@@ -219,7 +216,8 @@ NP_LIKENESS = chemistry_spec(
              "prioritization of compound libraries, J. Chem. Inf. Model. 48, 68-74 (2008). " + RDKIT_CITATION,
     url="https://doi.org/10.1021/ci700286x",
     weights=(Weights("publicnp.model.gz", "34db5b02d762e05a0243e640aee24202a5303b7ec810ced7ff929a233e082ab6",
-                     2077102, "rdkit package: RDConfig.RDContribDir/NP_Score (rdkit 2026.3)"),),
+                     2077102, "rdkit package: RDConfig.RDContribDir/NP_Score (rdkit 2026.3)", package="rdkit",
+                     path="Contrib/NP_Score/publicnp.model.gz"),),
     outputs=(
         OutputField("np_likeness", "float", "Natural-product likeness: positive = natural-product-like"),
         OutputField("confidence", "float", "Fraction of the molecule's fragments known to the model (0-1)"),
@@ -291,7 +289,7 @@ SOLTRANNET = chemistry_spec(
     "solubility",
     task="aqueous-solubility",
     summary="SolTranNet molecule-attention transformer: aqueous log S (Francoeur & Koes 2021)",
-    requires=("rdkit", "torch", "soltrannet"),
+    requires=("torch", "soltrannet"),
     uses_torch=True,
     batch_size=64,
     factory="specialist_hub_chemistry.solubility:SolTranNetModel",
@@ -301,7 +299,7 @@ SOLTRANNET = chemistry_spec(
     url="https://github.com/gnina/SolTranNet",
     weights=(Weights("soltrannet_aqsol_trained.weights",
                      "b70bcce503668f4933698446351b575a3dfc8a4317b5e9c958ff779354ed9947", 60307,
-                     "soltrannet 1.0.0 package (PyPI)"),),
+                     "soltrannet 1.0.0 package (PyPI)", package="soltrannet"),),
     outputs=(
         OutputField("log_solubility", "float", "Predicted aqueous solubility, log10 of mol/L (log S)", "log(mol/L)"),
         OutputField("warning", "str", "SolTranNet's reliability warning (salt, untyped atoms), empty if none"),
@@ -338,7 +336,7 @@ ADMET = chemistry_spec(
     "admet",
     task="admet-prediction",
     summary="ADMET-AI: 41 ADMET endpoints (Chemprop ensembles) with DrugBank percentiles",
-    requires=("rdkit", "torch", "chemprop", "admet_ai"),
+    requires=("torch", "chemprop", "admet_ai"),
     uses_torch=True,
     batch_size=64,
     factory="specialist_hub_chemistry.admet:AdmetModel",
@@ -353,7 +351,8 @@ ADMET = chemistry_spec(
         Option("atc_code", "str", "", "Restrict the DrugBank reference to one ATC code (e.g. N02); empty = all"),
     ),
     weights=tuple(
-        Weights(f"admet_{kind}/model_{i}.pt", sha, size, "admet-ai 2.0.1 package: admet_ai/resources/models")
+        Weights(f"admet_{kind}/model_{i}.pt", sha, size, "admet-ai 2.0.1 package: admet_ai/resources/models",
+                package="admet_ai", path=f"resources/models/admet_{kind}/model_{i}.pt")
         for kind, size, shas in (
             ("classification", 1320249, ("9a5fb298a6564e8ef739890c90b02e831521073f49eefd2310fb56cdb61a2378",
                                          "2bf047553eef397060af376e78dd4e990114df8428e05f734c4e4aca284280ca",
@@ -368,7 +367,8 @@ ADMET = chemistry_spec(
         )
         for i, sha in enumerate(shas)
     ) + (Weights("drugbank_approved.csv", "85ebf5960916a2410ca979e4c5a8c8c5d29d4d71bac5d70b9c336f9b847de40b",
-                 2116643, "admet-ai 2.0.1 package: admet_ai/resources/data"),),
+                 2116643, "admet-ai 2.0.1 package: admet_ai/resources/data", package="admet_ai",
+                 path="resources/data/drugbank_approved.csv"),),
     outputs=ADMET_OUTPUTS,
     examples=(
         Example("CC(C)[C@H]1CC[C@H](C)C[C@@H]1O",
@@ -400,6 +400,15 @@ ADMET = chemistry_spec(
 
 @hookimpl
 def register_models(register):
-    for spec in (DESCRIPTORS, ESOL, QED_SPEC, SA_SCORE, NP_LIKENESS, ALERTS, SOLTRANNET, ADMET):
-        register(spec)
+    chemistry_spec.register_all(register)
+
+
+@hookimpl
+def register_routes(register):
+    register(add_routes)
+
+
+@hookimpl
+def register_commands(register):
+    register(draw_command)
 

@@ -8,7 +8,8 @@ from .molecules import MoleculeModel
 
 
 class QedModel(MoleculeModel):
-    def compute(self, mol):
+    def compute(self, item):
+        mol = item.mol
         props = QED.properties(mol)
         return {
             "qed": QED.qed(mol, w=QED.WEIGHT_MEAN, qedProperties=props),

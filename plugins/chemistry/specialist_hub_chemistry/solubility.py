@@ -61,7 +61,9 @@ class SolTranNetModel(MoleculeModel):
         mask = torch.sum(torch.abs(nodes), dim=-1) != 0
         return self.network(nodes, mask, adjacency, None).flatten().tolist()
 
+    def echo(self, item):
+        return super().echo(item[0])
+
     def postprocess(self, raw, item):
         parsed, nodes, _ = item
-        values = {"log_solubility": float(raw), "warning": warnings_for(parsed.canonical_smiles, nodes)}
-        return super().postprocess(values, parsed)
+        return {"log_solubility": float(raw), "warning": warnings_for(parsed.canonical_smiles, nodes)}

@@ -22,21 +22,15 @@ class FacesModel(VisionModel):
         if self.cascade.empty():
             raise HubError(f"OpenCV could not load its face cascade {path}; reinstall opencv-python.")
 
-    def forward(self, batch: list[LoadedImage]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def compute(self, item: LoadedImage) -> dict[str, Any]:
         size = self.options["min_size"]
-        results = []
-        for item in batch:
-            # Histogram equalisation makes the cascade far less sensitive to exposure.
-            gray = cv2.equalizeHist(cv2.cvtColor(np.asarray(item.image), cv2.COLOR_RGB2GRAY))
-            boxes, _, weights = self.cascade.detectMultiScale3(
-                gray, scaleFactor=self.options["scale_factor"], minNeighbors=self.options["min_neighbors"],
-                minSize=(size, size), outputRejectLevels=True,
-            )
-            results.append((np.asarray(boxes).reshape(-1, 4), np.asarray(weights, dtype=float).reshape(-1)))
-        return results
-
-    def postprocess(self, raw: tuple[np.ndarray, np.ndarray], item: LoadedImage) -> dict[str, Any]:
-        boxes, weights = raw
+        # Histogram equalisation makes the cascade far less sensitive to exposure.
+        gray = cv2.equalizeHist(cv2.cvtColor(np.asarray(item.image), cv2.COLOR_RGB2GRAY))
+        boxes, _, weights = self.cascade.detectMultiScale3(
+            gray, scaleFactor=self.options["scale_factor"], minNeighbors=self.options["min_neighbors"],
+            minSize=(size, size), outputRejectLevels=True,
+        )
+        boxes, weights = np.asarray(boxes).reshape(-1, 4), np.asarray(weights, dtype=float).reshape(-1)
         faces = sorted(
             ({"box": [int(x), int(y), int(x + w), int(y + h)], "score": round(float(s), 4)}
              for (x, y, w, h), s in zip(boxes, weights)),

@@ -17,7 +17,7 @@ import torch
 from diffusers import DiffusionPipeline
 from PIL.PngImagePlugin import PngInfo
 
-from specialist_hub import InputError, Model, OptionError
+from specialist_hub import InputError, Model
 from specialist_hub.hf import from_pretrained
 
 
@@ -28,15 +28,16 @@ class Request(NamedTuple):
 
 class GenerateModel(Model):
     def load(self) -> None:
-        if self.options["steps"] < 1:
-            raise OptionError(f"Option 'steps' must be at least 1, got {self.options['steps']}.")
         self.pipeline = from_pretrained(DiffusionPipeline.from_pretrained, self.options["checkpoint"])
         self.pipeline.to(self.device)
         self.pipeline.set_progress_bar_config(disable=True)
         self.takes_prompt = "prompt" in inspect.signature(self.pipeline.__call__).parameters
         self.scheduler = type(self.pipeline.scheduler).__name__
-        folder = self.options["output_dir"] or os.getcwd()
-        self.folder = Path(folder).expanduser().resolve()
+
+    @property
+    def folder(self) -> Path:
+        """Where this call writes its PNGs (output_dir is a call-time option)."""
+        return Path(self.options["output_dir"] or os.getcwd()).expanduser().resolve()
 
     def preprocess(self, value: Any) -> Request:
         if not isinstance(value, str):

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from specialist_hub import InputError, Model
+from specialist_hub import InputError, ItemModel
 
 #: PIL modes with more than 8 bits per channel, rescaled through numpy rather than clipped by PIL.
 _HIGH_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
@@ -164,7 +164,7 @@ def draw_annotations(image: Image.Image, shapes: list[tuple[list[list[float]], s
     return canvas
 
 
-class VisionModel(Model):
+class VisionModel(ItemModel):
     """Base for image models: decodes each record and, on request, writes an annotated copy."""
 
     def load(self) -> None:

@@ -55,13 +55,11 @@ class OcrModel(VisionModel):
         super().load()
         self.engine = ocr_engine()
 
-    def forward(self, batch: list[LoadedImage]) -> list[list]:
+    def compute(self, item: LoadedImage) -> dict[str, Any]:
         settings = {"text_score": self.options["min_confidence"], "box_thresh": self.options["box_threshold"],
                     "unclip_ratio": 1.6}
         # RapidOCR takes numpy arrays as BGR (OpenCV's order).
-        return [self.engine(np.asarray(item.image)[:, :, ::-1], **settings)[0] or [] for item in batch]
-
-    def postprocess(self, raw: list, item: LoadedImage) -> dict[str, Any]:
+        raw = self.engine(np.asarray(item.image)[:, :, ::-1], **settings)[0] or []
         found = [{"box": [[round(float(x), 1), round(float(y), 1)] for x, y in box], "text": text,
                   "confidence": float(score)} for box, text, score in raw]
         lines, text = reading_order(found)

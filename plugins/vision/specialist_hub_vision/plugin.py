@@ -6,10 +6,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from specialist_hub import Example, ModelSpec, Option, OutputField, Weights, hookimpl
+from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
+from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
 
-INSTALL_HINT = 'pip install "specialist-hub[vision]"'
 EXAMPLES = Path(__file__).parent / "examples"
 OCR_EXAMPLE = str(EXAMPLES / "ocr_text.png")
 FACE_EXAMPLE = str(EXAMPLES / "astronaut_face.png")
@@ -23,7 +23,7 @@ MAX_PIXELS = Option(
 )
 ANNOTATE_DIR = Option(
     "annotate_dir", "str", "",
-    "If set, write a PNG copy of each image with the boxes drawn into this folder",
+    "If set, write a PNG copy of each image with the boxes drawn into this folder", stage="call", host="path",
 )
 ANNOTATED_PATH = OutputField(
     "annotated_path", "str", "The annotated copy written into annotate_dir (null when not requested)",
@@ -37,17 +37,17 @@ HF_CHECKPOINT_NOTE = (
 )
 
 
-def vision_spec(name: str, outputs: tuple[OutputField, ...], options: tuple[Option, ...] = (),
-                annotate: bool = False, input_kind: str = "image", **fields) -> ModelSpec:
-    """A vision ModelSpec: image input with a pixel limit, optionally boxes drawn on request."""
-    if input_kind == "image":
-        options = (*options, MAX_PIXELS) + ((ANNOTATE_DIR,) if annotate else ())
-        outputs = outputs + ((ANNOTATED_PATH,) if annotate else ())
-    return ModelSpec(id=f"vision/{name}", input_kind=input_kind, outputs=outputs, options=options,
-                     install_hint=INSTALL_HINT, **fields)
+vision_spec = SpecFamily("vision", input_kind="image", install_hint='pip install "specialist-hub[vision]"')
 
 
-OCR = vision_spec(
+def image_spec(name: str, outputs: tuple[OutputField, ...], options: tuple[Option, ...] = (),
+               annotate: bool = False, **fields):
+    """A vision model on images: a pixel limit, and with ``annotate`` the boxes drawn on request."""
+    return vision_spec(name, outputs=outputs + ((ANNOTATED_PATH,) if annotate else ()),
+                       options=(*options, MAX_PIXELS) + ((ANNOTATE_DIR,) if annotate else ()), **fields)
+
+
+OCR = image_spec(
     "ocr",
     task="optical-character-recognition",
     summary="Text lines with boxes and confidences, and the full text (PP-OCRv4 via RapidOCR, ONNX)",
@@ -70,8 +70,10 @@ OCR = vision_spec(
         OutputField("line_count", "int", "Number of text lines found"),
     ),
     options=(
-        Option("min_confidence", "float", 0.5, "Drop lines whose recognition confidence is below this (0-1)"),
-        Option("box_threshold", "float", 0.5, "Minimum text-detection score of a box (0-1)"),
+        Option("min_confidence", "float", 0.5, "Drop lines whose recognition confidence is below this (0-1)",
+               stage="call", minimum=0.0, maximum=1.0),
+        Option("box_threshold", "float", 0.5, "Minimum text-detection score of a box (0-1)", stage="call",
+               minimum=0.0, maximum=1.0),
     ),
     weights=(
         Weights("ch_PP-OCRv4_det_infer.onnx", "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
@@ -102,7 +104,7 @@ OCR = vision_spec(
     },
 )
 
-FACES = vision_spec(
+FACES = image_spec(
     "faces",
     task="face-detection",
     summary="Frontal face boxes and scores (OpenCV Haar cascade, Viola-Jones/Lienhart)",
@@ -122,9 +124,11 @@ FACES = vision_spec(
         OutputField("count", "int", "Number of faces found"),
     ),
     options=(
-        Option("scale_factor", "float", 1.1, "Image-pyramid step: smaller finds more faces, more slowly"),
-        Option("min_neighbors", "int", 5, "Overlapping detections needed to keep a face: higher, fewer false alarms"),
-        Option("min_size", "int", 30, "Smallest face side to look for, in pixels"),
+        Option("scale_factor", "float", 1.1, "Image-pyramid step: smaller finds more faces, more slowly",
+               stage="call", minimum=1.01, maximum=2.0),
+        Option("min_neighbors", "int", 5, "Overlapping detections needed to keep a face: higher, fewer false alarms",
+               stage="call", minimum=0, maximum=100),
+        Option("min_size", "int", 30, "Smallest face side to look for, in pixels", stage="call", minimum=1),
     ),
     weights=(
         Weights("haarcascade_frontalface_alt2.xml",
@@ -150,7 +154,7 @@ FACES = vision_spec(
     },
 )
 
-CLASSIFY = vision_spec(
+CLASSIFY = image_spec(
     "classify",
     task="image-classification",
     summary="Top-k labels and scores from a transformers image classifier (default MobileNetV2, ImageNet)",
@@ -162,15 +166,8 @@ CLASSIFY = vision_spec(
             "(TensorFlow Models release, Apache-2.0) — check the licence of any checkpoint you pass",
     citation="Sandler et al., MobileNetV2: Inverted Residuals and Linear Bottlenecks, CVPR 2018 (arXiv:1801.04381).",
     url="https://huggingface.co/google/mobilenet_v2_1.0_224",
-    outputs=(
-        OutputField("label", "str", "The most likely label"),
-        OutputField("score", "float", "Its probability (softmax; sigmoid for multi-label checkpoints)"),
-        OutputField("top_k", "list", "The top_k labels with their scores, best first"),
-    ),
-    options=(
-        checkpoint_option("google/mobilenet_v2_1.0_224", "an image-classification model"),
-        Option("top_k", "int", 5, "How many labels to return"),
-    ),
+    outputs=CLASSIFIER_OUTPUTS,
+    options=(checkpoint_option("google/mobilenet_v2_1.0_224", "an image-classification model"), top_k_option()),
     examples=(
         Example(COFFEE_EXAMPLE, {"label": "espresso"},
                 reference="scikit-image's coffee photo shows a cup of espresso-based coffee (ImageNet class "
@@ -185,7 +182,7 @@ CLASSIFY = vision_spec(
     },
 )
 
-DETECT = vision_spec(
+DETECT = image_spec(
     "detect",
     task="object-detection",
     summary="Object boxes, labels and scores from a transformers detector (default YOLOS-tiny, COCO)",
@@ -205,7 +202,8 @@ DETECT = vision_spec(
     ),
     options=(
         checkpoint_option("hustvl/yolos-tiny", "an object-detection model"),
-        Option("threshold", "float", 0.5, "Keep objects scoring at least this (0-1)"),
+        Option("threshold", "float", 0.5, "Keep objects scoring at least this (0-1)", stage="call", minimum=0.0,
+               maximum=1.0),
     ),
     examples=(
         Example(FACE_EXAMPLE, {"objects": [{"label": "person"}]}, options={"threshold": 0.9},
@@ -248,10 +246,12 @@ GENERATE = vision_spec(
     ),
     options=(
         checkpoint_option("google/ddpm-cifar10-32", "a diffusers pipeline"),
-        Option("seed", "int", 0, "Base seed. Unconditional pipelines add an integer input n to it (seed + n)"),
-        Option("steps", "int", 50, "Denoising steps (DDPM was trained with 1000; fewer is faster and coarser)"),
+        Option("seed", "int", 0, "Base seed. Unconditional pipelines add an integer input n to it (seed + n)",
+               stage="call"),
+        Option("steps", "int", 50, "Denoising steps (DDPM was trained with 1000; fewer is faster and coarser)",
+               stage="call", minimum=1, maximum=1000),
         Option("output_dir", "str", "", "Folder for the PNGs (the CLI uses the --output file's folder; "
-                                        "empty means the current directory)"),
+                                        "empty means the current directory)", stage="call", host="output_dir"),
     ),
     examples=(
         Example("0", {"seed": 0, "steps": 10, "width": 32, "height": 32, "scheduler": "DDPMScheduler",
@@ -274,5 +274,4 @@ GENERATE = vision_spec(
 
 @hookimpl
 def register_models(register):
-    for spec in (OCR, FACES, CLASSIFY, DETECT, GENERATE):
-        register(spec)
+    vision_spec.register_all(register)

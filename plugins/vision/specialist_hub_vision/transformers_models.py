@@ -10,6 +10,7 @@ import transformers
 from transformers import AutoImageProcessor
 
 from specialist_hub.hf import from_pretrained
+from specialist_hub.kit import top_k
 
 from .images import LoadedImage, VisionModel
 
@@ -43,25 +44,22 @@ class TransformersVisionModel(VisionModel):
         return self.model(**{k: v.to(self.device) for k, v in inputs.items() if k in self.accepted})
 
     def label(self, index: int) -> str:
-        return self.labels.get(index, str(index))
+        return str(self.labels.get(index, index))
 
 
 class ClassifyModel(TransformersVisionModel):
     auto_class = "AutoModelForImageClassification"
 
-    def forward(self, batch: list[LoadedImage]) -> list[list[tuple[int, float]]]:
+    def forward(self, batch: list[LoadedImage]) -> list[list[float]]:
         logits = self.run([item.image for item in batch]).logits.float()
         if self.model.config.problem_type == "multi_label_classification":
             probabilities = logits.sigmoid()
         else:
             probabilities = logits.softmax(dim=-1)
-        k = min(self.options["top_k"], probabilities.shape[-1])
-        scores, indices = probabilities.topk(k, dim=-1)
-        return [list(zip(i.tolist(), s.tolist())) for i, s in zip(indices.cpu(), scores.cpu())]
+        return probabilities.cpu().tolist()
 
-    def postprocess(self, raw: list[tuple[int, float]], item: LoadedImage) -> dict[str, Any]:
-        top = [{"label": self.label(index), "score": float(score)} for index, score in raw]
-        return {"label": top[0]["label"], "score": top[0]["score"], "top_k": top}
+    def postprocess(self, raw: list[float], item: LoadedImage) -> dict[str, Any]:
+        return top_k(raw, self.labels, self.options["top_k"])
 
 
 class DetectModel(TransformersVisionModel):

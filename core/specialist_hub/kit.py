@@ -1,0 +1,83 @@
+"""What plugins share: a spec family per domain, and the fields and helpers of classifiers.
+
+A plugin describes its domain once with :class:`SpecFamily` (input kind, install hint, the
+fields every model echoes, common options and requirements) and then writes only what makes
+each model different.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from .spec import ModelSpec, Option, OutputField
+
+
+class SpecFamily:
+    """Builds the :class:`ModelSpec` of every model of one plugin domain and remembers them.
+
+    :param domain: the id prefix (``chemistry`` gives ``chemistry/NAME``).
+    :param input_kind: the input kind every model of the family takes, unless a model says otherwise.
+    :param install_hint: what to run when a requirement is missing, e.g. ``pip install "specialist-hub[chem]"``.
+    :param outputs: fields every model echoes first (filled by the family's ``Model.echo``).
+    :param options: options every model has, before its own.
+    :param requires: import names every model needs, before its own.
+    :param card: a function that rewrites each model's card sections (e.g. to state the input
+        alphabet the same way in every card of the family).
+    :param defaults: other ModelSpec fields shared by the family (e.g. ``uses_torch=True``).
+    """
+
+    def __init__(self, domain: str, *, input_kind: str, install_hint: str, outputs: Sequence[OutputField] = (),
+                 options: Sequence[Option] = (), requires: Sequence[str] = (),
+                 card: Callable[[dict[str, str]], dict[str, str]] | None = None, **defaults: Any):
+        self.domain, self.input_kind, self.install_hint = domain, input_kind, install_hint
+        self.outputs, self.options, self.requires = tuple(outputs), tuple(options), tuple(requires)
+        self.card, self.defaults = card, defaults
+        self.specs: list[ModelSpec] = []
+
+    def __call__(self, name: str, *, outputs: Sequence[OutputField] = (), options: Sequence[Option] = (),
+                 requires: Sequence[str] = (), echo: bool = True, **fields: Any) -> ModelSpec:
+        """The spec of ``domain/name``; ``echo=False`` leaves out the family's echoed outputs."""
+        card = dict(fields.pop("card", {}))
+        if self.card is not None:
+            card = self.card(card)
+        spec = ModelSpec(
+            id=f"{self.domain}/{name}", input_kind=fields.pop("input_kind", self.input_kind),
+            outputs=(*(self.outputs if echo else ()), *outputs), options=(*self.options, *options),
+            requires=tuple(dict.fromkeys((*self.requires, *requires))), install_hint=self.install_hint,
+            card=card, **{**self.defaults, **fields},
+        )
+        self.specs.append(spec)
+        return spec
+
+    def register_all(self, register: Callable[[ModelSpec], None]) -> None:
+        """Register every spec built so far, in order (the body of a plugin's ``register_models``)."""
+        for spec in self.specs:
+            register(spec)
+
+
+#: The outputs of every classifier: the best label, its score, and the best ``top_k``.
+CLASSIFIER_OUTPUTS = (
+    OutputField("label", "str", "The most likely label"),
+    OutputField("score", "float", "Its probability (softmax; sigmoid for multi-label checkpoints)"),
+    OutputField("top_k", "list", "The top_k labels with their scores, best first"),
+)
+
+
+def top_k_option(default: int = 5) -> Option:
+    """How many labels a classifier returns: a call-time option (changing it reloads nothing)."""
+    return Option("top_k", "int", default, "How many labels to return", stage="call", minimum=1, maximum=1000)
+
+
+def top_k(scores: Iterable[float], labels: Mapping[int, str] | Sequence[str], k: int) -> dict[str, Any]:
+    """The classifier fields for one input: ``label``, ``score`` and the ``k`` best as
+    ``[{"label", "score"}, ...]``, best first (ties keep the labels' order)."""
+    ranked = sorted(enumerate(float(s) for s in scores), key=lambda pair: -pair[1])[:max(1, k)]
+    best = [{"label": _label(labels, index), "score": score} for index, score in ranked]
+    return {"label": best[0]["label"], "score": best[0]["score"], "top_k": best}
+
+
+def _label(labels: Mapping[int, str] | Sequence[str], index: int) -> str:
+    if isinstance(labels, Mapping):
+        return str(labels.get(index, index))
+    return str(labels[index]) if index < len(labels) else str(index)
