@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DeviceError, HubError, InputError, OutputSchemaError, UnknownInputKindError
 from .inputs import BUILTIN_KINDS, InputKind, Record, chunked
 from .results import Prediction, Predictions
 from .spec import ModelSpec
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -24,7 +27,7 @@ class Model:
     """Base class for every model. Subclasses override :meth:`load` and the three steps."""
 
     def __init__(self, spec: ModelSpec, options: dict[str, Any], device: str = "cpu", *,
-                 input_kind: InputKind | None = None, package: str = ""):
+                 input_kind: InputKind | None = None, package: str = "", registry: Registry | None = None):
         self.spec = spec
         #: Every option, resolved: load-time ones shaped this instance, call-time ones steer calls.
         self.options = options
@@ -33,6 +36,9 @@ class Model:
         self.input_kind = input_kind or _builtin_kind(spec.input_kind)
         #: Provenance written into every prediction: the distribution that provides the model.
         self.package = package
+        #: The registry that loaded this model, for models that run other models (video frames,
+        #: pipelines); None when the model was constructed by hand.
+        self.registry = registry
 
     def configured(self, call_options: Mapping[str, Any]) -> Model:
         """This loaded model with other call-time options: a shallow copy sharing the weights."""

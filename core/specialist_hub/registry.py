@@ -287,7 +287,8 @@ class Registry:
         factory = _import_factory(spec)
         plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
         package = f"{plugin.distribution}=={plugin.version}" if plugin is not None and plugin.distribution else ""
-        model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind), package=package)
+        model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind), package=package,
+                        registry=self)
         if not isinstance(model, Model):
             raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
         verify_weights(spec)
