@@ -80,6 +80,7 @@ def main(minutes: float = 1.0) -> None:
 def vad_direct(path: str) -> float:
     import torch
     from silero_vad import get_speech_timestamps
+
     from specialist_hub_audio.vad import load_silero
 
     model = load_silero()

@@ -5,7 +5,8 @@ Two workloads, in one run:
     in pyrodigal's test data, repeated) against a plain Biopython ProtParam loop;
   * biology/genes (metagenomic mode) on a 2.46 Mb genome (GCF_001457455.1, also shipped with
     pyrodigal) against pyrodigal's GeneFinder called directly, translations included.
-Each time is the best of two runs; ratios > 1 mean the hub is slower. `hub predict` times include interpreter start-up and output
+Each time is the best of two runs; ratios > 1 mean the hub is slower. `hub predict` times include interpreter
+start-up and output
 writing. Run: python benchmarks/biology.py [number of proteins]
 """
 

@@ -85,8 +85,9 @@ def in_process(smi: Path, plain_loop: Path, profile: bool) -> tuple[float, float
     """The Python API on pre-read records vs the plain loop's row(), both without file I/O."""
     import importlib.util
 
-    import specialist_hub as hub
     from rdkit import Chem
+
+    import specialist_hub as hub
     from specialist_hub.inputs import Record
 
     spec = importlib.util.spec_from_file_location("plain_loop", plain_loop)

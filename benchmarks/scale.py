@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from chemistry import BASELINE, HUB, MODELS, write_input  # noqa: E402  (a sibling script)
+from chemistry import BASELINE, HUB, MODELS, write_input
 
 
 def run(command: list[str]) -> tuple[float, float]:

@@ -1,11 +1,12 @@
-"""Images per second for vision/ocr and vision/classify: the hub versus the libraries it wraps.
+"""Images per second for vision/ocr, vision/classify and vision/codes: the hub versus the libraries it wraps.
 
-Run:  python benchmarks/vision.py [--ocr-images 8] [--classify-images 256]
+Run:  python benchmarks/vision.py [--ocr-images 8] [--classify-images 256] [--codes-images 64]
 
 OCR: ``hub predict`` (a fresh process, file in -> file out), the Python API (model already loaded),
 and RapidOCR called directly. Classification, on a tiny random ViT saved locally (no download):
 ``hub predict``, the Python API, transformers by hand (processor + model in batches), and the
-transformers ``pipeline``. Everyone reads the same PNG files. Each timing is the best of three
+transformers ``pipeline``. Codes: the Python API and zxing-cpp called directly on photos with a
+QR code pasted in. Everyone reads the same PNG files. Each timing is the best of three
 round-robin runs; ratios are throughput / direct (above 1: faster than the library called directly).
 """
 
@@ -22,11 +23,12 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 HUB = [sys.executable, "-m", "specialist_hub"]
-WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar".split()
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima",
+         "mike", "november", "oscar"]
 
 
 def compare(count: int, runs: dict[str, tuple[str, object]], repeats: int = 3) -> None:
@@ -93,8 +95,9 @@ def hub_cli(model: str, folder: Path, output: Path, *options: str) -> None:
 
 
 def bench_ocr(work: Path, count: int) -> None:
-    import specialist_hub as hub
     from rapidocr_onnxruntime import RapidOCR
+
+    import specialist_hub as hub
 
     folder = work / "ocr"
     folder.mkdir()
@@ -150,14 +153,46 @@ def bench_classify(work: Path, count: int) -> None:
     })
 
 
+def code_photos(folder: Path, count: int) -> list[str]:
+    import zxingcpp
+
+    paths = []
+    for index, photo in enumerate(photo_images(folder, count)):
+        image = Image.open(photo)
+        label = Image.fromarray(zxingcpp.create_barcode(f"item {index}", zxingcpp.BarcodeFormat.QRCode).to_image(scale=3))
+        image.paste(label.rotate(index * 7 % 30, expand=True, fillcolor=255), (20 + index % 50, 30))
+        image.save(photo)
+        paths.append(photo)
+    return paths
+
+
+def bench_codes(work: Path, count: int) -> None:
+    import zxingcpp
+
+    import specialist_hub as hub
+
+    folder = work / "codes"
+    folder.mkdir()
+    paths = code_photos(folder, count)
+    print(f"Codes: {count} photos of 224x224, each with one turned QR code")
+    model = hub.load("vision/codes")
+    model.predict(paths[:1])
+    compare(count, {
+        "direct": ("zxing-cpp directly", lambda: [zxingcpp.read_barcodes(Image.open(p).convert("RGB")) for p in paths]),
+        "hub api": ("hub Python API (loaded model)", lambda: list(model.predict(paths))),
+    })
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ocr-images", type=int, default=8)
     parser.add_argument("--classify-images", type=int, default=256)
+    parser.add_argument("--codes-images", type=int, default=64)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bench_ocr(Path(tmp), args.ocr_images)
         bench_classify(Path(tmp), args.classify_images)
+        bench_codes(Path(tmp), args.codes_images)
 
 
 if __name__ == "__main__":

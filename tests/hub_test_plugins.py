@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specialist_hub import Example, InputError, Model, ModelSpec, Option, OutputField, hookimpl
+from specialist_hub import Example, InputError, InputKind, Model, ModelSpec, Option, OutputField, hookimpl
 
 
 class WordLength(Model):
@@ -59,3 +59,56 @@ class BrokenPlugin:
     def register_models(self, register):
         register(text_spec("first-of-broken"))
         raise RuntimeError("registration failed on purpose")
+
+
+class WordKind(InputKind):
+    """A plugin-provided input kind: whitespace-separated words, read from .words files."""
+
+    name = "word"
+    description = "Words, one record per whitespace-separated token"
+    readers = {".words": "read_words"}
+
+    def read_words(self, path, options):
+        for token in path.read_text().split():
+            yield token, None
+
+
+class WordKindPlugin:
+    @hookimpl
+    def register_input_kinds(self, register):
+        register(WordKind())
+
+
+class WordModelPlugin:
+    """Registers a model on the ``word`` kind that WordKindPlugin provides."""
+
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("on-words", input_kind="word"))
+
+
+class CountsLoads(WordLength):
+    """WordLength that counts how often its weights are 'loaded', across instances."""
+
+    loads = 0
+
+    def load(self):
+        type(self).loads += 1
+
+
+class NonFinite(Model):
+    """Returns numbers JSON has no token for: NaN and both infinities."""
+
+    def forward(self, batch):
+        return [{"value": float("nan"), "values": [float("inf"), 1.5, float("-inf")], "nested": {"x": float("nan")}}
+                for _ in batch]
+
+
+class NonFinitePlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(ModelSpec(
+            id="test/non-finite", task="numbers", summary="NaN and infinities", input_kind="text",
+            factory="hub_test_plugins:NonFinite", license="MIT", citation="none",
+            outputs=(OutputField("value", "float", "NaN"), OutputField("values", "list", "infinities"),
+                     OutputField("nested", "dict", "NaN inside a dict"))))

@@ -2,8 +2,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from hub_test_plugins import LengthPlugin
+
 from specialist_hub import runner
 from specialist_hub.cli import main
 from specialist_hub.registry import Registry, set_registry

@@ -4,8 +4,7 @@ import io
 import pytest
 
 from specialist_hub.errors import UsageError
-from specialist_hub.inputs import (AudioKind, ImageKind, MoleculeKind, ReadOptions, SequenceKind,
-                                   iter_records)
+from specialist_hub.inputs import AudioKind, ImageKind, MoleculeKind, ReadOptions, SequenceKind, iter_records
 
 
 def values(kind, sources, **options):

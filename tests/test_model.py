@@ -1,7 +1,7 @@
 import pytest
+from hub_test_plugins import LengthPlugin
 
 import specialist_hub
-from hub_test_plugins import LengthPlugin
 from specialist_hub.conformance import compare
 from specialist_hub.registry import Registry, set_registry
 

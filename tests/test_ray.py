@@ -23,8 +23,8 @@ def table(tmp_path_factory):
 
 
 def hub(*args):
-    return subprocess.run([sys.executable, "-m", "specialist_hub", "predict", "-m", "chemistry/descriptors,chemistry/esol",
-                           *map(str, args)], capture_output=True, text=True, env=ENV, timeout=300)
+    command = [sys.executable, "-m", "specialist_hub", "predict", "-m", "chemistry/descriptors,chemistry/esol"]
+    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, env=ENV, timeout=300)
 
 
 def test_ray_output_equals_single_process_output_row_for_row(table, tmp_path):

@@ -4,10 +4,15 @@ import sys
 import textwrap
 
 import pytest
-
 from hub_test_plugins import BrokenPlugin, DuplicatePlugin, LengthPlugin, text_spec
-from specialist_hub.errors import (DuplicateModelError, InvalidSpecError, MissingDependencyError,
-                                   UnknownDomainError, UnknownModelError)
+
+from specialist_hub.errors import (
+    DuplicateModelError,
+    InvalidSpecError,
+    MissingDependencyError,
+    UnknownDomainError,
+    UnknownModelError,
+)
 from specialist_hub.registry import Registry
 from specialist_hub.spec import OutputField
 
@@ -18,7 +23,7 @@ def test_models_are_registered_and_defaults_resolved():
     registry = Registry([LengthPlugin()], entry_points=False)
     assert registry.default_model("test").id == "test/length"
     assert registry.model_plugin["test/length"] == "LengthPlugin"
-    assert [s.id for s in registry.list_models("test")][0] == "test/length"
+    assert next(s.id for s in registry.list_models("test")) == "test/length"
 
 
 def test_unknown_model_suggests_close_matches():

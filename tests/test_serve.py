@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-
 from hub_test_plugins import LengthPlugin
+
 from specialist_hub import server
 from specialist_hub.cli import main
 from specialist_hub.conformance import compare
@@ -49,7 +49,7 @@ def cli_json(registry, *args):
 def test_health_models_and_card_match_the_cli(client, registry):
     assert client.get("/health").json() == {"status": "ok", "version": "0.1.0"}
     assert client.get("/models").json() == cli_json(registry, "list", "--json")
-    assert [m["id"] for m in client.get("/models", params={"domain": "test"}).json()][0] == "test/length"
+    assert next(m["id"] for m in client.get("/models", params={"domain": "test"}).json()) == "test/length"
     card = client.get("/models/test/length").json()
     assert {k: v for k, v in card.items() if k != "markdown"} == cli_json(registry, "info", "test/length", "--json")
     assert card["markdown"].startswith("# test/length") and "| letters | int |" in card["markdown"]

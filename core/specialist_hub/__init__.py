@@ -4,8 +4,16 @@ Importing this package is cheap: no plugin and no heavy library is imported unti
 """
 
 from .api import get_spec, list_models, load, predict, predict_file, predict_stream, read_inputs
-from .errors import (CheckpointNotFoundError, HubError, InputError, MissingDependencyError, OptionError,
-                     UnknownModelError, UsageError, WeightsError)
+from .errors import (
+                     CheckpointNotFoundError,
+                     HubError,
+                     InputError,
+                     MissingDependencyError,
+                     OptionError,
+                     UnknownModelError,
+                     UsageError,
+                     WeightsError,
+)
 from .hookspecs import hookimpl
 from .inputs import InputKind, Record, Waveform
 from .kit import SpecFamily

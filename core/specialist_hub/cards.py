@@ -42,8 +42,10 @@ def render_markdown(spec: ModelSpec, available: bool = True, install_hint: str =
         lines += ["## Examples", ""]
         for example in spec.examples:
             options = f" with options {dict(example.options)}" if example.options else ""
-            lines.append(f"- input `{describe_value(example.input)}`{options} → `{json.dumps(dict(example.expected), default=str)}` "
-                         f"(tolerance {example.tolerance:g}){'; reference: ' + example.reference if example.reference else ''}")
+            expected = json.dumps(dict(example.expected), default=str)
+            reference = f"; reference: {example.reference}" if example.reference else ""
+            lines.append(f"- input `{describe_value(example.input)}`{options} → `{expected}` "
+                         f"(tolerance {example.tolerance:g}){reference}")
         lines.append("")
     lines += ["## Citation", "", spec.citation.strip(), ""]
     return "\n".join(lines)

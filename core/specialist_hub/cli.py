@@ -270,10 +270,11 @@ def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_b
     registry = get_registry()
     if model_ids and domain:
         raise UsageError("Give --models or --domain, not both.")
+    models: list[str] | None = None
     if model_ids:
         models = [registry.get(i.strip()).id for i in model_ids.split(",") if i.strip()]
-    else:
-        models = [spec.id for spec in registry.list_models(domain)] if domain else None
+    elif domain:
+        models = [spec.id for spec in registry.list_models(domain)]
     limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
     server.serve(registry, host, port, workers=workers, api_key_file=api_key_file, models=models,
                  cors_origins=list(cors_origins), device=device, **{k: v for k, v in limits.items() if v})

@@ -90,9 +90,9 @@ def check_example(registry: Registry, spec: ModelSpec, index: int, example: Exam
         return CheckResult(spec.id, index, "error", str(exc))
     except Exception as exc:  # noqa: BLE001 - report, do not crash the whole check
         return CheckResult(spec.id, index, "error", f"{type(exc).__name__}: {exc}")
-    if not prediction.ok:
-        return CheckResult(spec.id, index, "fail",
-                           f"prediction failed: {prediction.error['type']}: {prediction.error['message']}")
+    if not prediction.ok or prediction.error:
+        error = prediction.error or {}
+        return CheckResult(spec.id, index, "fail", f"prediction failed: {error.get('type')}: {error.get('message')}")
     mismatches = compare(dict(example.expected), prediction.output, example.tolerance)
     if mismatches:
         return CheckResult(spec.id, index, "fail", f"{len(mismatches)} mismatch(es)", mismatches)

@@ -134,7 +134,7 @@ class InputKind:
             )
         return getattr(self, reader)(path, options)
 
-    def read_stream(self, stream: TextIO, options: ReadOptions) -> Iterator[Any]:
+    def read_stream(self, stream: Iterable[str], options: ReadOptions) -> Iterator[Any]:
         """Read standard input: one value per non-blank line by default."""
         for line in stream:
             line = line.strip()
@@ -172,7 +172,8 @@ def find_column(header: list[str], wanted: str | None, candidates: Iterable[str]
     return None
 
 
-def read_table_rows(handle: TextIO, delimiter: str, options: ReadOptions, value_columns, path) -> Iterator[Record | tuple]:
+def read_table_rows(handle: TextIO, delimiter: str, options: ReadOptions, value_columns,
+                    path) -> Iterator[Record | tuple]:
     reader = csv.reader(handle, delimiter=delimiter)
     header = next(reader, None)
     if header is None:
@@ -234,7 +235,7 @@ def _molblock_record(lines: list[str]) -> tuple[str, str | None]:
 class SequenceKind(InputKind):
     name = "sequence"
     description = "Biological sequences (protein, DNA, RNA): raw strings, FASTA, or CSV with a sequence column"
-    readers = {ext: "read_fasta" for ext in (".fasta", ".fa", ".faa", ".fna", ".ffn", ".fas", ".frn")}
+    readers = dict.fromkeys((".fasta", ".fa", ".faa", ".fna", ".ffn", ".fas", ".frn"), "read_fasta")
     readers.update({".csv": "read_table", ".tsv": "read_table", ".txt": "read_lines", ".seq": "read_lines"})
     column_names = ("sequence", "seq", "protein", "peptide", "dna", "rna")
 
@@ -299,9 +300,7 @@ class MediaFileKind(InputKind):
                 yield line, None
 
     def is_single(self, value: Any) -> bool:
-        if isinstance(value, (list, Iterator)) or (isinstance(value, tuple) and not self._is_pair(value)):
-            return False
-        return True
+        return not (isinstance(value, (list, Iterator)) or isinstance(value, tuple) and not self._is_pair(value))
 
     @staticmethod
     def _is_pair(value: tuple) -> bool:
@@ -311,13 +310,13 @@ class MediaFileKind(InputKind):
 class ImageKind(MediaFileKind):
     name = "image"
     description = "Images: PNG, JPEG, TIFF, BMP, WebP, GIF files or directories; PIL images or arrays in Python"
-    readers = {ext: "read_one" for ext in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")}
+    readers = dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"), "read_one")
 
 
 class AudioKind(MediaFileKind):
     name = "audio"
     description = "Audio: WAV, FLAC, OGG, MP3 files or directories; (array, sample_rate) or Waveform in Python"
-    readers = {ext: "read_one" for ext in (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif")}
+    readers = dict.fromkeys((".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif"), "read_one")
 
 
 BUILTIN_KINDS: tuple[InputKind, ...] = (MoleculeKind(), SequenceKind(), TextKind(), ImageKind(), AudioKind())

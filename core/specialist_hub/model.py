@@ -141,11 +141,11 @@ class Model:
         return {name: output[name] for name in expected}
 
     def _prediction(self, record: Record, outcome: Any) -> Prediction:
-        base = dict(model=self.spec.id, model_version=self.spec.version, package=self.package,
-                    position=record.position, id=record.id, input=record.display)
-        if isinstance(outcome, BaseException):
-            return Prediction(**base, ok=False, error={"type": type(outcome).__name__, "message": str(outcome)})
-        return Prediction(**base, ok=True, output=outcome)
+        failed = isinstance(outcome, BaseException)
+        return Prediction(position=record.position, id=record.id, input=record.display, model=self.spec.id,
+                          model_version=self.spec.version, package=self.package, ok=not failed,
+                          output=None if failed else outcome,
+                          error={"type": type(outcome).__name__, "message": str(outcome)} if failed else None)
 
     def _records(self, inputs: Any) -> Iterator[Record]:
         values = [inputs] if self.input_kind.is_single(inputs) else inputs

@@ -21,8 +21,16 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import (DuplicateModelError, HubError, InvalidSpecError, MissingDependencyError, UnknownDomainError,
-                     UnknownInputKindError, UnknownModelError, UsageError)
+from .errors import (
+    DuplicateModelError,
+    HubError,
+    InvalidSpecError,
+    MissingDependencyError,
+    UnknownDomainError,
+    UnknownInputKindError,
+    UnknownModelError,
+    UsageError,
+)
 from .inputs import BUILTIN_KINDS, InputKind
 from .model import Model, resolve_device
 from .spec import ModelSpec
@@ -147,7 +155,7 @@ class Registry:
             if impl.plugin_name != plugin_name:
                 continue
             try:
-                impl.function(**{arg: register for arg in impl.argnames})
+                impl.function(**dict.fromkeys(impl.argnames, register))
             except Exception as exc:  # noqa: BLE001
                 tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 info.error = f'Error in plugin "{plugin_name}" {hook_name}: {tail}'

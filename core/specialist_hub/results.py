@@ -69,9 +69,9 @@ class Prediction:
 #: The record's scalar fields, in output order (everything but ``output`` and ``error``).
 SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Prediction) if f.name not in ("output", "error"))
 #: Flat columns every row has before the model's output fields, with their field types.
+_HINTS = typing.get_type_hints(Prediction)
 RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
-    *((name, {int: "int", bool: "bool"}.get(typing.get_type_hints(Prediction)[name], "str"))  # type: ignore[call-overload]
-      for name in SCALAR_FIELDS),
+    *((name, "int" if _HINTS[name] is int else "bool" if _HINTS[name] is bool else "str") for name in SCALAR_FIELDS),
     ("error_type", "str"),
     ("error_message", "str"),
 )

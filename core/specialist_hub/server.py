@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import math
 import os
 import re
 import sys
@@ -25,7 +24,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -218,10 +217,10 @@ def _predict_uploads(service: HubService, model_id: str, uploads: list[tuple[str
         service.check_batch(len(records), exact=False)
         results = service.predict(model_id, records, options)
     for result in results:  # show the client its file names, never the server's temporary paths
-        for path, name in names.items():
-            result["input"] = result["input"].replace(path, name)
+        for temporary, name in names.items():
+            result["input"] = result["input"].replace(temporary, name)
             if result.get("error"):
-                result["error"]["message"] = result["error"]["message"].replace(path, name)
+                result["error"]["message"] = result["error"]["message"].replace(temporary, name)
     return results
 
 
@@ -323,7 +322,8 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
             if not files:
                 raise UsageError("Send one or more files in multipart fields named 'files'.")
             uploads = [(f.filename or "", await f.read()) for f in files]
-            options = _parse_options(form.get("options") if isinstance(form.get("options"), str) else None)
+            given = form.get("options")
+            options = _parse_options(given if isinstance(given, str) else None)
             return await run_in_threadpool(_predict_uploads, service, model_id, uploads, options)
         if not service.registry.input_kind(spec.input_kind).literal_arguments:
             raise UsageError(f"{model_id} takes {spec.input_kind} files: POST multipart/form-data with the files "

@@ -73,9 +73,11 @@ class Option:
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
-            raise InvalidSpecError(f"Option {self.name!r} has unknown type {self.type!r}; use one of {', '.join(FIELD_TYPES)}.")
+            raise InvalidSpecError(f"Option {self.name!r} has unknown type {self.type!r}; "
+                                   f"use one of {', '.join(FIELD_TYPES)}.")
         if self.stage not in STAGES:
-            raise InvalidSpecError(f"Option {self.name!r}: stage must be one of {', '.join(STAGES)}, not {self.stage!r}.")
+            raise InvalidSpecError(f"Option {self.name!r}: stage must be one of {', '.join(STAGES)}, "
+                                   f"not {self.stage!r}.")
         if self.host not in HOST_ROLES:
             raise InvalidSpecError(f"Option {self.name!r}: host must be one of {HOST_ROLES}, not {self.host!r}.")
         object.__setattr__(self, "choices", tuple(self.choices))
@@ -109,10 +111,11 @@ class Option:
         if self.choices and value not in self.choices:
             allowed = ", ".join(map(str, self.choices))
             raise OptionError(f"Option {self.name!r} must be one of {allowed}; got {value!r}.")
-        if self.type in ("float", "int"):
-            if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
                 raise OptionError(f"Option {self.name!r} must be a finite number; got {value!r}.")
-            if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            below = self.minimum is not None and value < self.minimum
+            if below or (self.maximum is not None and value > self.maximum):
                 low = "-inf" if self.minimum is None else f"{self.minimum:g}"
                 high = "inf" if self.maximum is None else f"{self.maximum:g}"
                 raise OptionError(f"Option {self.name!r} must lie in [{low}, {high}]; got {value!r}.")
@@ -211,7 +214,8 @@ class ModelSpec:
                     f"{self.id}: output {output.name!r} has unknown type {output.type!r}; "
                     f"use one of {', '.join(FIELD_TYPES)}."
                 )
-        for what, names in (("output field", [o.name for o in self.outputs]), ("option", [o.name for o in self.options])):
+        for what, names in (("output field", [o.name for o in self.outputs]),
+                            ("option", [o.name for o in self.options])):
             if len(set(names)) != len(names):
                 raise InvalidSpecError(f"{self.id}: {what} names repeat: {names}.")
         if self.batch_size < 1:

@@ -250,7 +250,7 @@ class OutputFile:
         else:
             if state is None:
                 self.partial.write_bytes(b"")
-            self._raw = open(self.partial, "r+b")
+            self._raw = open(self.partial, "r+b")  # noqa: SIM115 - open until finish() or abort()
             self._raw.truncate(state["offset"] if state else 0)
             self._raw.seek(0, os.SEEK_END)
             self._text = io.TextIOWrapper(self._raw, encoding="utf-8", newline="", write_through=True)
