@@ -112,3 +112,27 @@ class NonFinitePlugin:
             factory="hub_test_plugins:NonFinite", license="MIT", citation="none",
             outputs=(OutputField("value", "float", "NaN"), OutputField("values", "list", "infinities"),
                      OutputField("nested", "dict", "NaN inside a dict"))))
+
+
+class Crashes(WordLength):
+    """WordLength whose native code 'crashes' on the word crash (a real SIGSEGV of its process),
+    and which, for the word wait, writes its process id to $HUB_TEST_PID_FILE and sleeps."""
+
+    def forward(self, batch):
+        import os
+        import signal
+        import time
+
+        if "crash" in batch:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if "wait" in batch:
+            with open(os.environ["HUB_TEST_PID_FILE"], "w") as handle:
+                handle.write(str(os.getpid()))
+            time.sleep(60)
+        return super().forward(batch)
+
+
+class CrashPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("crashes", factory="hub_test_plugins:Crashes", default=True))

@@ -123,11 +123,11 @@ def test_an_interrupted_run_leaves_the_target_alone_and_resumes(tmp_path, monkey
         return real_run_chunk(models, chunk)
 
     monkeypatch.setattr(runner, "run_chunk", crash_on_third_chunk)
-    hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2")
+    hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2", "--no-isolate")
     assert out.read_text() == "previous results\n"
     calls.clear()
     monkeypatch.setattr(runner, "run_chunk", real_run_chunk)
-    resumed = hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2", "--resume")
+    resumed = hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2", "--resume", "--no-isolate")
     assert resumed.exit_code == 0, resumed.output
     assert "Resumed after 4 records" in resumed.stderr  # two chunks of two were complete
     assert [r["output"]["letters"] for r in jsonl(out.read_text())] == [2, 3, 4, 2, 5]
@@ -137,7 +137,7 @@ def test_an_interrupted_run_leaves_the_target_alone_and_resumes(tmp_path, monkey
 def test_resume_refuses_a_different_run(tmp_path, monkeypatch):
     out = tmp_path / "out.csv"
     monkeypatch.setattr(runner, "run_chunk", lambda models, chunk: (_ for _ in ()).throw(KeyboardInterrupt))
-    hub("predict", "-d", "test", "ab", "-o", str(out))
+    hub("predict", "-d", "test", "ab", "-o", str(out), "--no-isolate")
     monkeypatch.undo()
     result = hub("predict", "-d", "test", "other", "-o", str(out), "--resume")
     assert result.exit_code == 2 and "used other models, options or inputs" in result.stderr

@@ -19,6 +19,18 @@ class HubError(Exception):
         """Machine-readable facts beside the message (the server adds them to its error body)."""
         return {}
 
+    def __reduce__(self):
+        # Subclasses build their message from other arguments; rebuild from the message and state,
+        # so errors cross process boundaries (isolated workers) with their class and details.
+        return _rebuild_error, (type(self), str(self), self.__dict__)
+
+
+def _rebuild_error(cls: type[HubError], message: str, state: dict[str, Any]) -> HubError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(HubError):
     """The request itself is wrong: bad option, unknown domain, incompatible models."""
@@ -137,6 +149,14 @@ class CheckpointNotFoundError(HubError):
 
     def details(self) -> dict[str, Any]:
         return {"checkpoint": self.checkpoint}
+
+
+class InputStreamError(HubError):
+    """An input file or stream cannot be read to its end (truncated or not really gzip, a field
+    beyond the size limit, undecodable bytes). The records before the damage are still written."""
+
+    exit_code = 3
+    http_status = 400
 
 
 class RecordError(HubError):

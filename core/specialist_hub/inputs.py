@@ -12,12 +12,13 @@ import gzip
 import io
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import UsageError
+from .errors import InputStreamError, UsageError
 
 DISPLAY_LIMIT = 80
 
@@ -81,19 +82,57 @@ def describe_value(value: Any) -> str:
     return f"<{type(value).__name__}>"
 
 
+#: The longest line or table field a reader accepts, in characters: far above any molecule or
+#: protein, enough for a 20 Mb genome on one line, and a bound on memory for any input.
+MAX_RECORD_CHARS = int(os.environ.get("HUB_MAX_RECORD_CHARS", "20000000"))
+
+
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read table inputs; ``None`` means find the column by its usual names."""
+    """How to read inputs: the table columns (``None``: found by their usual names) and the size
+    limit of one line or field."""
 
     column: str | None = None
     id_column: str | None = None
+    max_record_chars: int = MAX_RECORD_CHARS
 
 
-def open_text(path: Path) -> TextIO:
-    """Open a text file, transparently un-gzipping ``*.gz``."""
+class BoundedLines:
+    """A text stream's lines, refusing any longer than ``limit`` characters with InputStreamError,
+    so one 600 MB line inside a small ``.gz`` cannot exhaust memory."""
+
+    def __init__(self, stream: TextIO, limit: int, name: str):
+        self.stream, self.limit, self.name = stream, limit, name
+
+    def __iter__(self) -> Iterator[str]:
+        number = 0
+        while True:
+            line = self.stream.readline(self.limit + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > self.limit:
+                raise InputStreamError(
+                    f"{self.name}: line {number} is longer than {self.limit:,} characters, the limit of one "
+                    f"record; the records before it were read. Raise the limit with HUB_MAX_RECORD_CHARS "
+                    f"if the input is trusted.")
+            yield line
+
+    def __enter__(self) -> BoundedLines:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stream.close()
+
+
+def open_text(path: Path, limit: int = MAX_RECORD_CHARS) -> BoundedLines:
+    """Open a text file as bounded lines, transparently un-gzipping ``*.gz``."""
     if path.suffix.lower() == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline="")
-    return open(path, encoding="utf-8", errors="replace", newline="")
+        handle: TextIO = io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace",  # noqa: SIM115
+                                          newline="")
+    else:
+        handle = open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115 - BoundedLines closes it
+    return BoundedLines(handle, limit, path.name)
 
 
 def file_suffix(path: Path | str) -> str:
@@ -145,12 +184,12 @@ class InputKind:
         return file_suffix(path) in self.readers
 
     def read_lines(self, path: Path, options: ReadOptions) -> Iterator[tuple[Any, str | None]]:
-        with open_text(path) as handle:
+        with open_text(path, options.max_record_chars) as handle:
             yield from self.read_stream(handle, options)
 
     def read_table(self, path: Path, options: ReadOptions) -> Iterator[Record | tuple[Any, str | None]]:
         delimiter = "\t" if file_suffix(path) == ".tsv" else ","
-        with open_text(path) as handle:
+        with open_text(path, options.max_record_chars) as handle:
             yield from read_table_rows(handle, delimiter, options, self.column_names, path)
 
     #: Column names looked for (case-insensitively, in order) in CSV/TSV inputs.
@@ -172,8 +211,9 @@ def find_column(header: list[str], wanted: str | None, candidates: Iterable[str]
     return None
 
 
-def read_table_rows(handle: TextIO, delimiter: str, options: ReadOptions, value_columns,
+def read_table_rows(handle: Iterable[str], delimiter: str, options: ReadOptions, value_columns,
                     path) -> Iterator[Record | tuple]:
+    csv.field_size_limit(max(csv.field_size_limit(), options.max_record_chars))
     reader = csv.reader(handle, delimiter=delimiter)
     header = next(reader, None)
     if header is None:
@@ -214,7 +254,7 @@ class MoleculeKind(InputKind):
 
     def read_sdf(self, path, options):
         """Yield each molfile block as text; its first line (the title) is the record id."""
-        with open_text(path) as handle:
+        with open_text(path, options.max_record_chars) as handle:
             block: list[str] = []
             for line in handle:
                 if line.rstrip("\r\n") == "$$$$":
@@ -250,7 +290,7 @@ class SequenceKind(InputKind):
             yield from super().read_stream(_chain([first], stream), options)
 
     def read_fasta(self, path, options):
-        with open_text(path) as handle:
+        with open_text(path, options.max_record_chars) as handle:
             yield from parse_fasta(handle)
 
 
@@ -324,14 +364,34 @@ BUILTIN_KINDS: tuple[InputKind, ...] = (MoleculeKind(), SequenceKind(), TextKind
 
 def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions = ReadOptions(),
                  stdin: Callable[[], TextIO] = lambda: sys.stdin) -> Iterator[Record]:
-    """Stream records from command-line style sources: values, paths, directories or ``-``."""
+    """Stream records from command-line style sources: values, paths, directories or ``-``.
+
+    A source that cannot be read to its end raises InputStreamError after its last good record.
+    """
     position = 0
     for source in sources:
-        for item in _expand_source(kind, source, options, stdin):
+        items = _expand_source(kind, source, options, stdin)
+        while True:
+            try:
+                item = next(items, None)
+            except (OSError, EOFError, csv.Error, UnicodeError, zlib.error) as exc:
+                name = "standard input" if source == "-" else Path(os.fspath(source)).name if isinstance(
+                    source, (str, os.PathLike)) else type(source).__name__
+                raise InputStreamError(f"{name}: cannot be read past record {position} ({type(exc).__name__}: "
+                                       f"{_without_paths(exc)}); the records before it were read.") from None
+            if item is None:
+                break
             record = item if isinstance(item, Record) else Record(position, item[0], item[1])
             record.position = position
             position += 1
             yield record
+
+
+def _without_paths(exc: BaseException) -> str:
+    """An OS error's message without the file path it names (the server must not leak them)."""
+    if isinstance(exc, OSError) and exc.filename:
+        return exc.strerror or type(exc).__name__
+    return str(exc) or type(exc).__name__
 
 
 def _expand_source(kind: InputKind, source: Any, options: ReadOptions, stdin) -> Iterator:
@@ -343,7 +403,7 @@ def _expand_source(kind: InputKind, source: Any, options: ReadOptions, stdin) ->
         return
     text = os.fspath(source)
     if text == "-":
-        yield from kind.read_stream(stdin(), options)
+        yield from kind.read_stream(BoundedLines(stdin(), options.max_record_chars, "standard input"), options)
         return
     path = Path(text)
     if kind.reads_directories and path.is_dir():

@@ -46,6 +46,8 @@ class RunPlan:
     batch_size: int
     workers: int = 1
     engine: str = "local"
+    #: Run the models in supervised worker processes, so a native crash fails one record only.
+    isolate: bool = False
 
     def load_models(self) -> list[Model]:
         return [request.load(self.registry) for request in self.requests]
@@ -67,13 +69,14 @@ class RunPlan:
 
 def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[str, Any] | None = None,
              device: str = "auto", batch_size: int | None = None, workers: int | str = 1, engine: str = "local",
-             output_dir: str | None = None, client: bool = False) -> RunPlan:
+             output_dir: str | None = None, client: bool = False, isolate: bool = False) -> RunPlan:
     """Check everything a run needs before anything loads or is written.
 
     :param options: apply to every model that declares them; a name no model declares is an error.
     :param output_dir: the folder that ``output_dir`` options default to (default: the current one).
     :param client: the options come from a server client, who may not set options that name
         places on the host (:attr:`Option.server_only`).
+    :param isolate: run the models in supervised worker processes (always so with several workers).
     """
     if engine not in ENGINES:
         raise UsageError(f"Unknown engine {engine!r}; choose {' or '.join(ENGINES)}.")
@@ -108,8 +111,9 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
     size = batch_size or min(spec.batch_size for spec in specs)
     if size < 1:
         raise UsageError("The batch size must be at least 1.")
-    return RunPlan(registry, specs, tuple(requests), registry.input_kind(specs[0].input_kind), size,
-                   resolve_workers(workers, specs), engine)
+    count = resolve_workers(workers, specs)
+    return RunPlan(registry, specs, tuple(requests), registry.input_kind(specs[0].input_kind), size, count, engine,
+                   isolate=isolate or count > 1)
 
 
 def usable_cores() -> int:

@@ -7,46 +7,50 @@ sinks checkpoint after every chunk so a resumed run continues a killed one exact
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from . import ray_engine
+from .errors import InputStreamError
 from .inputs import ReadOptions, Record, chunked, iter_records
-from .model import Model
-from .plan import ModelRequest, RunPlan, run_chunk, usable_cores
-from .registry import Registry
+from .isolation import IsolatedRunner
+from .plan import RunPlan, run_chunk, usable_cores
 from .results import Prediction
 from .writers import Sink
 
 
 @dataclass
 class RunSummary:
+    """Counts over the whole output, the resumed part included."""
+
     records: int
     predictions: int
     failed: int
     resumed_from: int = 0
+    #: Set when an input could not be read to its end: the records before the damage are written.
+    stream_error: InputStreamError | None = None
 
 
 def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: ReadOptions = ReadOptions(),
-            progress: bool = False) -> RunSummary:
+            progress: bool = False, isolated: IsolatedRunner | None = None) -> RunSummary:
     """Run ``plan`` over ``sources`` (values, files, directories, ``-``, or Records) into ``sink``.
 
-    Records the sink already holds (a resumed file) are skipped. On any exception the sink is
-    left resumable and the exception propagates; otherwise the sink is finished.
+    Records the sink already holds (a resumed file) are skipped. An input that cannot be read to
+    its end stops the reading: what was read is predicted and written, the sink is finished, and
+    the summary carries the error. On any other exception the sink is left resumable and the
+    exception propagates. ``isolated`` lends long-lived workers (the server's) to an isolated plan.
     """
     skip = sink.records_done
+    summary = RunSummary(records=skip, predictions=sink.predictions_done, failed=sink.failed_done, resumed_from=skip)
     if plan.engine == "ray":
         chunks = ray_engine.ray_chunks(plan, list(sources), read_options)
     else:
-        records = iter_records(plan.kind, sources, read_options)
-        chunks = predict_chunks(plan, (r for r in records if r.position >= skip))
-    summary = RunSummary(records=skip, predictions=0, failed=0, resumed_from=skip)
+        records = _until_damaged(iter_records(plan.kind, sources, read_options), summary)
+        chunks = predict_chunks(plan, (r for r in records if r.position >= skip), isolated)
     bar = _progress_bar(progress, skip)
     try:
         for predictions, count in chunks:
@@ -66,43 +70,46 @@ def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: Rea
     return summary
 
 
-def predict_chunks(plan: RunPlan, records: Iterable[Record]) -> Iterator[tuple[list[Prediction], int]]:
-    """The local engine: (predictions, number of records) per chunk, in input order."""
+def predict_chunks(plan: RunPlan, records: Iterable[Record],
+                   lent: IsolatedRunner | None = None) -> Iterator[tuple[list[Prediction], int]]:
+    """The local engine: (predictions, number of records) per chunk, in input order.
+
+    Isolated plans run in supervised worker processes (``plan.workers`` of them, or the ``lent``
+    ones, with a bounded read-ahead so memory stays flat); others run in this process.
+    """
     chunks = chunked(records, plan.batch_size)
-    if plan.workers <= 1:
+    if not plan.isolate:
         models = plan.load_models()
         for chunk in chunks:
             yield run_chunk(models, chunk), len(chunk)
         return
-    threads = max(1, usable_cores() // plan.workers)
-    context = multiprocessing.get_context("spawn")  # fork is unsafe once torch threads exist
-    with ProcessPoolExecutor(plan.workers, mp_context=context, initializer=_start_worker,
-                             initargs=(plan.registry, plan.requests, threads)) as pool:
-        in_flight: deque[tuple[Future, int]] = deque()
-        for chunk in chunks:
-            in_flight.append((pool.submit(_worker_run_chunk, chunk), len(chunk)))
-            if len(in_flight) >= 2 * plan.workers:  # bounded read-ahead keeps memory flat
+    isolated = lent or IsolatedRunner(plan.registry, plan.workers, max(1, usable_cores() // plan.workers))
+    try:
+        if plan.workers == 1:
+            for chunk in chunks:
+                yield isolated.run(plan.requests, chunk), len(chunk)
+            return
+        with ThreadPoolExecutor(plan.workers) as threads:
+            in_flight: deque[tuple[Future, int]] = deque()
+            for chunk in chunks:
+                in_flight.append((threads.submit(isolated.run, plan.requests, chunk), len(chunk)))
+                if len(in_flight) >= 2 * plan.workers:
+                    future, count = in_flight.popleft()
+                    yield future.result(), count
+            while in_flight:
                 future, count = in_flight.popleft()
                 yield future.result(), count
-        while in_flight:
-            future, count = in_flight.popleft()
-            yield future.result(), count
+    finally:
+        if lent is None:
+            isolated.close()
 
 
-_worker_models: list[Model] = []
-
-
-def _start_worker(registry: Registry, requests: Sequence[ModelRequest], threads: int) -> None:
-    # Set before torch/BLAS start their pools, so N workers do not oversubscribe the cores.
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(threads)
-    _worker_models[:] = [request.load(registry) for request in requests]
-
-
-def _worker_run_chunk(chunk: list[Record]) -> list[Prediction]:
-    return run_chunk(_worker_models, chunk)
+def _until_damaged(records: Iterator[Record], summary: RunSummary) -> Iterator[Record]:
+    """The records up to the point where an input turns out damaged; the error goes to the summary."""
+    try:
+        yield from records
+    except InputStreamError as exc:
+        summary.stream_error = exc
 
 
 def _progress_bar(enabled: bool, initial: int) -> Any:

@@ -9,6 +9,7 @@ and models that are not thread-safe are safe.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import os
@@ -16,7 +17,8 @@ import re
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from . import __version__
 from .cards import render_markdown
 from .errors import HubError, OptionError, UnknownModelError, UsageError
 from .inputs import Record, iter_records
+from .isolation import IsolatedRunner
 from .plan import plan_run
 from .registry import Registry, get_registry
 from .results import Prediction, strict_json
@@ -138,8 +141,13 @@ class BodyLimit:
 class HubService:
     """The served models: which ones, loading them once, and running them one request at a time."""
 
-    def __init__(self, registry: Registry, models: Iterable[str] | None, device: str, max_batch: int):
+    def __init__(self, registry: Registry, models: Iterable[str] | None, device: str, max_batch: int,
+                 isolate: bool = False):
         self.registry = registry
+        #: With isolation, each model runs in a supervised worker process of its own (kept between
+        #: requests), so a native crash answers its record with WorkerCrashed and the server goes on.
+        self.isolate = isolate
+        self._isolated: OrderedDict[str, IsolatedRunner] = OrderedDict()
         self.served = None if models is None else sorted(set(models))
         self.device = device
         self.max_batch = max_batch
@@ -173,16 +181,42 @@ class HubService:
         """Load the model if needed and predict; runs in a worker thread."""
         spec = self.spec(model_id)
         plan = plan_run(self.registry, [spec.id], options=options, device=self.device, client=True,
-                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None)
+                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None,
+                        isolate=self.isolate)
         sink = CollectSink()
         with self._lock(model_id):
             try:
-                execute(plan, records, sink)
+                summary = execute(plan, records, sink, isolated=self._isolated_runner(model_id))
             except HubError:
                 raise
             except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
                 raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
+        if summary.stream_error is not None:
+            raise summary.stream_error
         return [prediction.to_dict() for prediction in sink.predictions]
+
+    def _isolated_runner(self, model_id: str) -> IsolatedRunner | None:
+        if not self.isolate:
+            return None
+        evicted = []
+        with self._locks_guard:
+            if model_id not in self._isolated:
+                self._isolated[model_id] = IsolatedRunner(self.registry)
+            self._isolated.move_to_end(model_id)
+            while self.registry.max_loaded is not None and len(self._isolated) > self.registry.max_loaded:
+                evicted.append(self._isolated.popitem(last=False)[1])
+            runner = self._isolated[model_id]
+        for old in evicted:  # a model's worker process, least recently used first
+            old.close()
+        return runner
+
+    def close(self) -> None:
+        """Stop the worker processes (at server shutdown)."""
+        with self._locks_guard:
+            runners = list(self._isolated.values())
+            self._isolated.clear()
+        for runner in runners:
+            runner.close()
 
     def check_batch(self, count: int, exact: bool = True) -> None:
         if count > self.max_batch:
@@ -253,15 +287,27 @@ def _key_dependency(api_key: str):
 
 def create_app(registry: Registry | None = None, api_key: str | None = None, max_batch: int = DEFAULT_MAX_BATCH,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, cors_origins: Iterable[str] = (),
-               models: Iterable[str] | None = None, device: str = "auto") -> FastAPI:
+               models: Iterable[str] | None = None, device: str = "auto", isolate: bool = False,
+               max_loaded_models: int | None = None) -> FastAPI:
     """The FastAPI app. ``models`` limits what is served (default: every registered model).
 
     With ``api_key``, every route that touches models needs it; ``/health``, the static
-    playground page and the API docs do not (they hold no data and run nothing).
+    playground page and the API docs do not (they hold no data and run nothing). ``isolate``
+    runs each model in a supervised worker process; ``max_loaded_models`` bounds the models kept
+    loaded (least recently used first out).
     """
-    service = HubService(registry or get_registry(), models, device, max_batch)
+    registry = registry or get_registry()
+    if max_loaded_models is not None:
+        registry.max_loaded = max_loaded_models
+    service = HubService(registry, models, device, max_batch, isolate)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()
+
     app = FastAPI(title="Specialist Hub", version=__version__, default_response_class=HubJSONResponse,
-                  description="Small, specialised models for chemistry, biology, vision and audio. "
+                  lifespan=lifespan, description="Small, specialised models for chemistry, biology, vision and audio. "
                               "The same models and records as the `hub` command.")
     app.state.service = service
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

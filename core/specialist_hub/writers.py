@@ -153,8 +153,11 @@ def _arrow_schema(specs):
 class Sink(Protocol):
     """Where a run's predictions go, chunk by chunk (a file, a stream, a list)."""
 
-    #: Input records already complete in the sink (non-zero only for a resumed file).
+    #: Input records already complete in the sink (non-zero only for a resumed file), and the
+    #: predictions and failed predictions among them, so a resumed run reports the whole output.
     records_done: int
+    predictions_done: int
+    failed_done: int
 
     def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
         """Take the predictions of ``records`` complete input records."""
@@ -169,7 +172,7 @@ class Sink(Protocol):
 class StreamSink:
     """Predictions written to a text stream (stdout) as they come."""
 
-    records_done = 0
+    records_done = predictions_done = failed_done = 0
 
     def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec]):
         if fmt == "parquet":
@@ -193,7 +196,7 @@ class StreamSink:
 class CollectSink:
     """Predictions kept in a list (the server and the Python API)."""
 
-    records_done = 0
+    records_done = predictions_done = failed_done = 0
 
     def __init__(self) -> None:
         self.predictions: list[Prediction] = []
@@ -239,6 +242,8 @@ class OutputFile:
             raise UsageError(f"The unfinished run for {self.target} used other models, options or inputs; "
                              f"run again without --resume to start over.")
         self.records_done = state["records"] if state else 0
+        self.predictions_done = state.get("predictions", 0) if state else 0
+        self.failed_done = state.get("failed", 0) if state else 0
         self.chunks = state["chunks"] if state else 0
         if fmt == "parquet":
             if state is None:
@@ -266,7 +271,8 @@ class OutputFile:
 
     def _write_progress(self) -> None:
         offset = self._raw.tell() if self.fmt != "parquet" else 0
-        state = {"fingerprint": self.fingerprint, "records": self.records_done, "chunks": self.chunks, "offset": offset}
+        state = {"fingerprint": self.fingerprint, "records": self.records_done, "predictions": self.predictions_done,
+                 "failed": self.failed_done, "chunks": self.chunks, "offset": offset}
         temp = self.progress.with_suffix(".tmp")
         temp.write_text(json.dumps(state))
         os.replace(temp, self.progress)
@@ -287,6 +293,8 @@ class OutputFile:
             self._text.flush()
         self.chunks += 1
         self.records_done += records
+        self.predictions_done += len(predictions)
+        self.failed_done += sum(not p.ok for p in predictions)
         self._write_progress()
 
     def finish(self) -> None:

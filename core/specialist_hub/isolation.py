@@ -1,0 +1,197 @@
+"""Crash isolation: models run in worker processes that the parent supervises.
+
+A native crash (a segfault in a C++ library, the kernel's OOM killer) kills only a worker. The
+parent replaces it and retries the chunk it was on in halves, so the one record that crashes gets
+a ``WorkerCrashed`` error and every other record its result; the run, or the server, goes on.
+Workers die with their parent (Linux parent-death signal, and a watchdog elsewhere), so killing
+the parent leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .errors import HubError
+from .plan import ModelRequest, run_chunk
+from .registry import Registry
+from .results import Prediction
+
+#: The error type of a record whose model process died on it.
+CRASH_ERROR = "WorkerCrashed"
+
+
+class WorkerDied(Exception):
+    """The worker process ended while it held a chunk (signal, OOM, ``os._exit``)."""
+
+    def __init__(self, exitcode: int | None):
+        self.exitcode = exitcode
+        cause = (f"signal {signal.Signals(-exitcode).name}" if exitcode is not None and exitcode < 0
+                 else f"exit status {exitcode}")
+        super().__init__(f"the model's worker process died ({cause})")
+
+
+class Worker:
+    """One supervised process holding a registry of its own; runs chunks sent to it, one at a time."""
+
+    def __init__(self, registry: Registry, threads: int):
+        context = multiprocessing.get_context("spawn")  # fork is unsafe once torch threads exist
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, registry, threads, os.getpid()),
+                                       daemon=True, name="specialist-hub-worker")
+        self.process.start()
+        child.close()  # only the child holds its end, so its death reads as EOF here
+
+    def run(self, requests: Sequence[ModelRequest], chunk: list) -> list[Prediction]:
+        """The chunk's predictions; WorkerDied if the process dies first; the worker's own error
+        (a model that cannot load) is raised here as it was raised there."""
+        try:
+            self.connection.send((tuple(requests), chunk))
+            status, payload = self.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self.process.join(5)
+            raise WorkerDied(self.process.exitcode) from None
+        if status == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.connection.close()
+
+
+class IsolatedRunner:
+    """Runs chunks in supervised workers, replacing a worker that dies and isolating its record.
+
+    ``size`` workers are started lazily; :meth:`run` is thread-safe and takes a free worker.
+    """
+
+    def __init__(self, registry: Registry, size: int = 1, threads: int = 1):
+        self.registry, self.size, self.threads = registry, max(1, size), threads
+        self._free: list[Worker] = []
+        self._started = 0
+        self._available = threading.Condition()
+        #: How many workers died and were replaced (for logs and tests).
+        self.crashes = 0
+        self.closed = False
+
+    def run(self, requests: Sequence[ModelRequest], chunk: list) -> list[Prediction]:
+        worker = self._take()
+        try:
+            predictions = worker.run(requests, chunk)
+        except WorkerDied as died:
+            self.crashes += 1
+            worker.close()
+            self._replace()
+            if len(chunk) == 1:
+                return self._crashed(requests, chunk[0], died)
+            half = len(chunk) // 2
+            return self.run(requests, chunk[:half]) + self.run(requests, chunk[half:])
+        except BaseException:
+            self._give_back(worker)
+            raise
+        self._give_back(worker)
+        return predictions
+
+    def close(self) -> None:
+        """Stop the idle workers now, and the busy ones when they finish their chunk."""
+        with self._available:
+            self.closed = True
+            workers, self._free = self._free, []
+            self._started -= len(workers)
+        for worker in workers:
+            worker.close()
+
+    def _take(self) -> Worker:
+        with self._available:
+            while not self._free and self._started >= self.size:
+                self._available.wait()
+            if self._free:
+                return self._free.pop()
+            self._started += 1
+        return Worker(self.registry, self.threads)
+
+    def _give_back(self, worker: Worker) -> None:
+        with self._available:
+            if not self.closed:
+                self._free.append(worker)
+                self._available.notify()
+                return
+            self._started -= 1
+        worker.close()
+
+    def _replace(self) -> None:
+        """A dead worker's slot is free again: the next run starts a new worker in it."""
+        with self._available:
+            self._started -= 1
+            self._available.notify()
+
+    def _crashed(self, requests: Sequence[ModelRequest], record: Any, died: WorkerDied) -> list[Prediction]:
+        message = (f"{died} on this record; the other records are unaffected. Such inputs crash the "
+                   f"model's native code (often: far too large or malformed); check or shrink the input.")
+        predictions = []
+        for request in requests:
+            spec = self.registry.get(request.model_id)
+            predictions.append(Prediction(
+                position=record.position, id=record.id, input=record.display, model=spec.id,
+                model_version=spec.version, package=self.registry.package_of(spec), ok=False,
+                error={"type": CRASH_ERROR, "message": message}))
+        return predictions
+
+
+def _worker_main(connection: Connection, registry: Registry, threads: int, parent: int) -> None:
+    _die_with_parent(parent)
+    # Set before torch/BLAS start their pools, so N workers do not oversubscribe the cores.
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        requests, chunk = message
+        try:
+            if "torch" in sys.modules:
+                sys.modules["torch"].set_num_threads(threads)
+            models = [request.load(registry) for request in requests]
+            reply: tuple[str, Any] = ("ok", run_chunk(models, chunk))
+        except HubError as exc:
+            reply = ("error", exc)
+        except Exception as exc:  # noqa: BLE001 - a plugin bug while loading: report it, keep the worker
+            reply = ("error", HubError(f"A model failed to load: {type(exc).__name__}: {exc}"))
+        connection.send(reply)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this process when its parent dies; elsewhere a watchdog thread."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+        return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            threading.Event().wait(1.0)
+
+    threading.Thread(target=watch, daemon=True).start()
