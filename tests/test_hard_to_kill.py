@@ -24,6 +24,8 @@ from specialist_hub.errors import InputStreamError, UnknownModelError
 from specialist_hub.registry import Registry, set_registry
 
 TESTS = Path(__file__).parent
+#: The installed plugins, for the regression tests of built-in models.
+FULL = Registry()
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +64,7 @@ def test_the_server_answers_a_crash_with_a_record_error_and_keeps_serving(regist
 
     from specialist_hub.server import create_app
 
-    with TestClient(create_app(registry, isolate=True)) as client:
+    with TestClient(create_app(registry, isolate=True), base_url="http://127.0.0.1") as client:
         response = client.post("/models/test/crashes/predict", json={"inputs": ["ab", "crash", "cde"]})
         assert response.status_code == 200
         assert [r["ok"] for r in response.json()] == [True, False, True]
@@ -169,3 +171,80 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/stat")
     return not (status.exists() and status.read_text().split(") ", 1)[1].startswith("Z"))
+
+
+def server(registry, **config):
+    from fastapi.testclient import TestClient
+
+    from specialist_hub.server import create_app
+
+    return TestClient(create_app(registry, **config), base_url="http://127.0.0.1")
+
+
+def test_json_bodies_need_a_json_content_type(registry):
+    client = server(registry)
+    response = client.post("/models/test/length/predict", content=b'{"inputs": ["ab"]}',
+                           headers={"content-type": "text/plain"})
+    assert response.status_code == 415 and "application/json" in response.json()["detail"]
+    assert client.post("/models/test/length/predict", content=b'{"inputs": ["ab"]}').status_code == 415
+
+
+def test_a_keyless_server_answers_only_loopback_names_and_pages(registry):
+    client = server(registry)
+    assert client.get("/models").status_code == 200
+    rebound = client.get("/models", headers={"host": "attacker.example:8000"})
+    assert rebound.status_code == 403 and "API key" in rebound.json()["detail"]
+    from_page = client.post("/models/test/length/predict", json={"inputs": ["ab"]},
+                            headers={"origin": "http://attacker.example"})
+    assert from_page.status_code == 403
+    assert client.get("/models", headers={"origin": "http://localhost:8000"}).status_code == 200
+    assert server(registry, allowed_hosts=["lab-server"]).get(
+        "/models", headers={"host": "lab-server:8000"}).status_code == 200
+    keyed = server(registry, api_key="k").get("/models", headers={"host": "lab-server", "x-api-key": "k"})
+    assert keyed.status_code == 200
+
+
+def test_api_docs_are_served_without_a_cdn(registry):
+    client = server(registry)
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.parametrize("model_id, value, options, expected", [
+    ("chemistry/esol", "[H][H]", {}, "at least one heavy atom"),
+    ("chemistry/esol", "*", {}, "at least one heavy atom"),
+])
+def test_inputs_that_crashed_models_are_record_errors_with_a_reason(model_id, value, options, expected):
+    (prediction,) = FULL.load(model_id, **options).predict(value)
+    assert prediction.error["type"] == "InputError" and expected in prediction.error["message"]
+
+
+def test_short_sequences_are_genes_free_not_a_crash():
+    for sequence in ("ATGC", "ATGAAACCCGGGTTTTAA"):
+        (prediction,) = FULL.load("biology/genes").predict(sequence)
+        assert prediction.ok and prediction.output["gene_count"] == 0 and prediction.output["model"] == "none"
+
+
+def test_melting_temperature_is_null_outside_the_models_range():
+    model = FULL.load("biology/nucleotide-properties")
+    assert model.predict("AU")[0].output["melting_temperature"] is None  # Tm_NN gives -311 °C
+    assert model.predict("ACGTACGTAC")[0].output["melting_temperature"] > 0
+
+
+@pytest.mark.parametrize("model_id, option, value", [
+    ("biology/nucleotide-properties", "na_mm", "nan"), ("biology/nucleotide-properties", "na_mm", "inf"),
+    ("vision/faces", "scale_factor", "1.0"), ("audio/pitch", "fmin", "0"),
+])
+def test_options_outside_their_bounds_are_usage_errors(model_id, option, value):
+    set_registry(FULL)
+    result = CliRunner().invoke(main, ["predict", "-m", model_id, "-O", f"{option}={value}", "x"])
+    assert result.exit_code == 2 and option in result.stderr, result.output
+
+
+def test_server_clients_cannot_raise_resource_limits():
+    client = server(FULL)
+    response = client.post("/models/vision/faces/predict", files={"files": ("a.png", b"x")},
+                           data={"options": '{"max_pixels": 300000000}'})
+    assert response.status_code == 422 and "set by the server" in response.json()["detail"]

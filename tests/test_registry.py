@@ -42,7 +42,9 @@ def test_duplicate_ids_are_an_error_naming_both_plugins():
     registry = Registry([LengthPlugin(), DuplicatePlugin()], entry_points=False)
     with pytest.raises(DuplicateModelError, match="DuplicatePlugin.*LengthPlugin"):
         registry.get("test/length")
-    assert "DuplicatePlugin" in registry.plugins["LengthPlugin"].error
+    assert "DuplicatePlugin" in registry.plugins["LengthPlugin"].warnings[0]
+    assert registry.plugins["LengthPlugin"].ok  # one shared id does not fail the plugin's other models
+    assert "test/length" not in registry.plugins["LengthPlugin"].models
     assert registry.get("test/wrong").id == "test/wrong"  # the rest still works
 
 

@@ -29,13 +29,13 @@ def registry():
 
 @pytest.fixture
 def client(registry):
-    return TestClient(create_app(registry, max_batch=5, max_body_bytes=4000))
+    return TestClient(create_app(registry, max_batch=5, max_body_bytes=4000), base_url="http://127.0.0.1")
 
 
 @pytest.fixture(scope="module")
 def real():
     """The installed plugins through the real registry, as `hub serve` runs them."""
-    return TestClient(create_app(Registry()))
+    return TestClient(create_app(Registry()), base_url="http://127.0.0.1")
 
 
 def cli_json(registry, *args):
@@ -138,7 +138,7 @@ def test_uploaded_files_are_read_like_cli_inputs_then_deleted(client, monkeypatc
 
 
 def test_api_key_guards_everything_but_health(registry):
-    client = TestClient(create_app(registry, api_key=KEY))
+    client = TestClient(create_app(registry, api_key=KEY), base_url="http://127.0.0.1")
     assert client.get("/health").status_code == 200
     for method, path in [("get", "/models"), ("get", "/models/test/length"),
                          ("post", "/models/test/length/predict")]:
@@ -153,9 +153,9 @@ def test_api_key_guards_everything_but_health(registry):
 
 def test_cors_is_off_unless_configured(registry):
     preflight = {"Origin": "https://lab.example", "Access-Control-Request-Method": "POST"}
-    closed = TestClient(create_app(registry)).options("/models", headers=preflight)
+    closed = TestClient(create_app(registry), base_url="http://127.0.0.1").options("/models", headers=preflight)
     assert "access-control-allow-origin" not in closed.headers
-    opened = TestClient(create_app(registry, cors_origins=["https://lab.example"]))
+    opened = TestClient(create_app(registry, cors_origins=["https://lab.example"]), base_url="http://127.0.0.1")
     assert opened.options("/models", headers=preflight).headers["access-control-allow-origin"] == "https://lab.example"
 
 
@@ -237,7 +237,7 @@ def test_no_500s_on_generated_requests():
     from hypothesis import strategies as st
 
     registry = Registry([LengthPlugin()], entry_points=True)
-    app = create_app(registry, max_batch=20, max_body_bytes=20_000)
+    app = create_app(registry, max_batch=20, max_body_bytes=20_000, allowed_hosts=["testserver"])
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     targets = st.sampled_from([("test", "length"), ("chemistry", "descriptors"), (None, None)])

@@ -362,6 +362,22 @@ class AudioKind(MediaFileKind):
 BUILTIN_KINDS: tuple[InputKind, ...] = (MoleculeKind(), SequenceKind(), TextKind(), ImageKind(), AudioKind())
 
 
+def python_records(kind: InputKind, inputs: Any) -> Iterator[Record]:
+    """Records of a Python API call's ``inputs``: one value (as the kind decides) or an iterable of
+    values or Records. Inputs that are no value at all are refused at once, not split byte by byte."""
+    if inputs is None or isinstance(inputs, (bytes, bytearray, int, float)):
+        hint = " (decode bytes to str first)" if isinstance(inputs, (bytes, bytearray)) else ""
+        raise UsageError(f"Expected an input value or a list of them, got {type(inputs).__name__}{hint}.")
+    if kind.is_single(inputs):
+        values: Iterable[Any] = [inputs]
+    elif isinstance(inputs, Iterable):
+        values = inputs
+    else:
+        raise UsageError(f"Expected an input value or a list of them, got {type(inputs).__name__}.")
+    for position, value in enumerate(values):
+        yield value if isinstance(value, Record) else Record(position, value)
+
+
 def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions = ReadOptions(),
                  stdin: Callable[[], TextIO] = lambda: sys.stdin) -> Iterator[Record]:
     """Stream records from command-line style sources: values, paths, directories or ``-``.

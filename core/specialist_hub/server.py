@@ -94,6 +94,46 @@ class TooLarge(Exception):
     """A request beyond the server's caps (answered with 413)."""
 
 
+#: Host names a keyless server answers to: loopback only, so a web page cannot reach it by DNS rebinding.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+class LocalOnly:
+    """ASGI middleware for a server without an API key: refuse (403) requests whose ``Host`` is not
+    an allowed name, and browser requests whose ``Origin`` is neither such a host nor a CORS origin.
+
+    A page on another site can make a browser post to ``localhost`` only through a name that
+    resolves there (DNS rebinding); its Host and Origin headers still carry that name.
+    """
+
+    def __init__(self, app, hosts: Iterable[str], origins: Iterable[str]):
+        self.app = app
+        self.hosts = {h.lower().strip("[]") for h in hosts}
+        self.origins = set(origins)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if host not in self.hosts or (origin and origin not in self.origins
+                                      and _hostname(origin.split("://", 1)[-1]) not in self.hosts):
+            response = _error(403, "This server has no API key, so it answers only requests to "
+                                   f"{', '.join(sorted(self.hosts))} from those pages. Set HUB_API_KEY to "
+                                   "serve other hosts, or add the name with --allow-host.")
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def _hostname(authority: str) -> str:
+    """``host`` of ``host:port`` or ``[v6]:port``, lower case."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1:].split("]", 1)[0]
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
 class BodyLimit:
     """ASGI middleware: refuse bodies over ``max_bytes`` (413) before the app parses them.
 
@@ -288,13 +328,14 @@ def _key_dependency(api_key: str):
 def create_app(registry: Registry | None = None, api_key: str | None = None, max_batch: int = DEFAULT_MAX_BATCH,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, cors_origins: Iterable[str] = (),
                models: Iterable[str] | None = None, device: str = "auto", isolate: bool = False,
-               max_loaded_models: int | None = None) -> FastAPI:
+               max_loaded_models: int | None = None, allowed_hosts: Iterable[str] = ()) -> FastAPI:
     """The FastAPI app. ``models`` limits what is served (default: every registered model).
 
     With ``api_key``, every route that touches models needs it; ``/health``, the static
     playground page and the API docs do not (they hold no data and run nothing). ``isolate``
     runs each model in a supervised worker process; ``max_loaded_models`` bounds the models kept
-    loaded (least recently used first out).
+    loaded (least recently used first out). Without a key, only requests to loopback names (and
+    ``allowed_hosts``) from pages on them (or ``cors_origins``) are answered.
     """
     registry = registry or get_registry()
     if max_loaded_models is not None:
@@ -307,10 +348,12 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         service.close()
 
     app = FastAPI(title="Specialist Hub", version=__version__, default_response_class=HubJSONResponse,
-                  lifespan=lifespan, description="Small, specialised models for chemistry, biology, vision and audio. "
+                  lifespan=lifespan, docs_url=None, redoc_url=None, description="Small, specialised models for chemistry, biology, vision and audio. "
                               "The same models and records as the `hub` command.")
     app.state.service = service
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    if not api_key:
+        app.add_middleware(LocalOnly, hosts=(*LOCAL_HOSTS, *allowed_hosts), origins=cors_origins)
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
@@ -333,6 +376,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         return FileResponse(STATIC_DIR / "index.html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_local_docs(app)
 
     api = APIRouter(dependencies=[Depends(_key_dependency(api_key))] if api_key else [])
 
@@ -371,6 +415,9 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
             given = form.get("options")
             options = _parse_options(given if isinstance(given, str) else None)
             return await run_in_threadpool(_predict_uploads, service, model_id, uploads, options)
+        if content_type != "application/json":
+            return _error(415, f"Send inputs as JSON with 'Content-Type: application/json' (got "
+                               f"{content_type or 'no content type'}), or files as multipart/form-data.")
         if not service.registry.input_kind(spec.input_kind).literal_arguments:
             raise UsageError(f"{model_id} takes {spec.input_kind} files: POST multipart/form-data with the files "
                              f"in fields named 'files' (and options as a JSON string in 'options').")
@@ -395,6 +442,25 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
 
     app.include_router(api)
     return app
+
+
+def _add_local_docs(app: FastAPI) -> None:
+    """Swagger UI at ``/docs`` from the assets in the swagger-ui-bundle package (no CDN: the docs
+    work offline); without that package there is no ``/docs``, only ``/openapi.json``."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
 
 def api_key_from(key_file: str | None) -> str | None:

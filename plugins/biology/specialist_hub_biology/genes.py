@@ -14,6 +14,10 @@ from .sequences import NUCLEOTIDE, SequenceModel
 MIN_TRAINING_LENGTH = 20_000
 
 
+def gc_content(sequence: str) -> float:
+    return (sequence.count("G") + sequence.count("C")) / max(1, len(sequence) - sequence.count("N"))
+
+
 class GenesModel(SequenceModel):
     alphabet = NUCLEOTIDE
     protein = False
@@ -37,6 +41,9 @@ class GenesModel(SequenceModel):
     def compute(self, sequence):
         if self.meta_finder is not None:
             genes = self.meta_finder.find_genes(sequence)
+            if genes.metagenomic_bin is None:  # too short for any profile: Prodigal finds nothing
+                return {"gene_count": 0, "gc_content": gc_content(sequence), "translation_table": None,
+                        "model": "none", "genes": []}
             model = genes.metagenomic_bin.description
         else:
             finder = pyrodigal.GeneFinder(**self.settings)
@@ -48,7 +55,7 @@ class GenesModel(SequenceModel):
         table = genes.training_info.translation_table
         return {
             "gene_count": len(genes),
-            "gc_content": (sequence.count("G") + sequence.count("C")) / max(1, len(sequence) - sequence.count("N")),
+            "gc_content": gc_content(sequence),
             "translation_table": table,
             "model": model,
             "genes": [

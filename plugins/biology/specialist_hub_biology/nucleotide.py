@@ -11,6 +11,8 @@ from .sequences import NUCLEOTIDE, SequenceModel
 HPO3_MASS = 79.979902
 #: Nearest-neighbour Tm is computed up to this length; longer duplexes melt in domains the model ignores.
 MAX_TM_LENGTH = 1000
+#: Below six bases the two-state nearest-neighbour model gives no meaningful Tm (AU: -311 °C).
+MIN_TM_LENGTH = 6
 
 
 class NucleotidePropertiesModel(SequenceModel):
@@ -31,7 +33,7 @@ class NucleotidePropertiesModel(SequenceModel):
             "gc_skew": (g - c) / (g + c) if g + c else None,
             "molecular_weight": (molecular_weight(seq, "RNA" if rna else "DNA") - HPO3_MASS) if unambiguous else None,
             "melting_temperature": self.melting_temperature(sequence, rna)
-            if unambiguous and 1 < len(sequence) <= MAX_TM_LENGTH else None,
+            if unambiguous and MIN_TM_LENGTH <= len(sequence) <= MAX_TM_LENGTH else None,
             "reverse_complement": str(seq.reverse_complement_rna() if rna else seq.reverse_complement()),
             "translation": str(seq[: len(seq) // 3 * 3].translate(table=self.options["translation_table"])),
         }

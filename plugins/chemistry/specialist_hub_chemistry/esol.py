@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
+from specialist_hub import InputError
 
 from .molecules import MoleculeModel
 
@@ -17,6 +18,9 @@ class EsolModel(MoleculeModel):
         weight = Descriptors.MolWt(mol)
         rotatable = rdMolDescriptors.CalcNumRotatableBonds(mol)
         heavy = mol.GetNumHeavyAtoms()
+        if heavy == 0:
+            raise InputError("ESOL needs at least one heavy atom (its aromatic proportion is per heavy atom); "
+                             "this molecule has none")
         aromatic = sum(atom.GetIsAromatic() for atom in mol.GetAtoms()) / heavy
         log_s = INTERCEPT + LOGP * logp + MW * weight + RB * rotatable + AP * aromatic
         return {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from rdkit import Chem, rdBase
@@ -32,8 +33,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage().split("]", 1)[-1].strip(" :\n"))
 
 
-def parse_molecule(value: Any) -> Chem.Mol:
-    """An RDKit molecule from a SMILES string or a molfile block; InputError gives RDKit's reason."""
+def parse_molecule(value: Any, *, keep_hydrogens: bool = False) -> Chem.Mol:
+    """An RDKit molecule from a SMILES string or a molfile block; InputError gives RDKit's reason.
+
+    ``keep_hydrogens`` keeps a molfile's explicit hydrogens (and so their coordinates)."""
     if isinstance(value, Chem.Mol):
         return value
     if not isinstance(value, str) or not value.strip():
@@ -42,7 +45,8 @@ def parse_molecule(value: Any) -> Chem.Mol:
     collect = _Collect()
     _rdkit_log.addHandler(collect)
     try:
-        mol = Chem.MolFromMolBlock(value) if is_block else Chem.MolFromSmiles(value.strip())
+        mol = (Chem.MolFromMolBlock(value, removeHs=not keep_hydrogens) if is_block
+               else Chem.MolFromSmiles(value.strip()))
     finally:
         _rdkit_log.removeHandler(collect)
     if mol is None:
@@ -69,9 +73,39 @@ def _prepare(value: Any, wanted: bool) -> ParsedMolecule:
     return ParsedMolecule(mol, Chem.MolToSmiles(mol), wanted)
 
 
-#: Several models on one record stream see each chunk once per model: parse each string once.
-#: Models only read the molecule (RDKit descriptor functions do not change it).
-_parsed = functools.lru_cache(maxsize=2048)(_prepare)
+class ParsedCache:
+    """Parsed molecules by (text, standardise), least recently used first out, bounded by the
+    characters of the texts it holds (a molecule's memory grows with its SMILES), so a library of
+    huge polymers cannot fill memory; texts longer than ``longest`` are never kept.
+
+    Several models on one record stream see each chunk once per model: each string is parsed once.
+    Models only read the molecule (RDKit descriptor functions do not change it).
+    """
+
+    def __init__(self, budget: int = 2_000_000, longest: int = 2_000):
+        self.budget, self.longest, self.size = budget, longest, 0
+        self.entries: OrderedDict[tuple[str, bool], ParsedMolecule] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, text: str, wanted: bool) -> ParsedMolecule:
+        key = (text, wanted)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        parsed = _prepare(text, wanted)
+        if len(text) <= self.longest:
+            with self.lock:
+                if key not in self.entries:
+                    self.entries[key] = parsed
+                    self.size += len(text)
+                while self.size > self.budget:
+                    (old, _), _ = self.entries.popitem(last=False)
+                    self.size -= len(old)
+        return parsed
+
+
+_parsed = ParsedCache()
 
 
 class MoleculeModel(ItemModel):
@@ -81,7 +115,7 @@ class MoleculeModel(ItemModel):
     def preprocess(self, value: Any) -> ParsedMolecule:
         wanted = bool(self.options.get("standardize", False))
         if isinstance(value, str):
-            return _parsed(value, wanted)
+            return _parsed.get(value, wanted)
         return _prepare(value, wanted)
 
     def echo(self, item: ParsedMolecule) -> dict[str, Any]:
