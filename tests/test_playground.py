@@ -6,7 +6,6 @@ conftest.py installs Debian's ``chromium`` when it is missing (or stops the run 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 
@@ -17,8 +16,6 @@ from specialist_hub.registry import Registry
 from specialist_hub.server import create_app
 
 pytestmark = pytest.mark.browser
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 KEY = "playground-key"
 
 
@@ -44,16 +41,6 @@ class Server:
         self.server.should_exit = True
         self.thread.join(10)
         self.socket.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=os.environ["HUB_CHROMIUM"], args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

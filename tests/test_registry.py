@@ -111,17 +111,6 @@ def test_builtin_plugins_are_found_through_entry_points():
         assert plugins[name]["models"]
 
 
-@pytest.fixture
-def broken_distribution(tmp_path):
-    """An installed-looking distribution whose entry point cannot be imported."""
-    dist = tmp_path / "broken_hub_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-hub-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[specialist_hub]\nbroken = broken_hub_plugin_module\n")
-    (tmp_path / "broken_hub_plugin_module.py").write_text("raise ImportError('this plugin is broken on purpose')\n")
-    return tmp_path
-
-
 def test_broken_entry_point_is_reported_and_the_rest_work(broken_distribution):
     result, _ = _run_hub(["plugins", "--json"], pythonpath=broken_distribution)
     plugins = {p["name"]: p for p in json.loads(result.stdout)}

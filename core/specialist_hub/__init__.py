@@ -18,6 +18,7 @@ from .hookspecs import hookimpl
 from .inputs import InputKind, Record, Waveform
 from .kit import SpecFamily
 from .model import ItemModel, Model
+from .pipeline import Pipeline, Step
 from .registry import Registry
 from .results import Prediction, Predictions
 from .spec import Example, ModelSpec, Option, OutputField, Weights
@@ -26,8 +27,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "ItemModel",
-    "MissingDependencyError", "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Prediction",
-    "Predictions", "Record", "Registry", "SpecFamily", "UnknownModelError", "UsageError", "Waveform", "Weights",
-    "WeightsError", "get_spec", "hookimpl", "list_models", "load", "predict", "predict_file", "predict_stream",
-    "read_inputs",
+    "MissingDependencyError", "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Pipeline",
+    "Prediction", "Predictions", "Record", "Registry", "SpecFamily", "Step", "UnknownModelError", "UsageError",
+    "Waveform", "Weights", "WeightsError", "get_spec", "hookimpl", "list_models", "load", "predict",
+    "predict_file", "predict_stream", "read_inputs",
 ]

@@ -6,13 +6,16 @@ a notebook or a test can run against an isolated :class:`~specialist_hub.registr
 
 from __future__ import annotations
 
+import math
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from .display import DisplayContext
 from .errors import UsageError
-from .inputs import ReadOptions, Record, chunked, iter_records
+from .inputs import InputKind, ReadOptions, Record, chunked, find_column, iter_records, python_records
 from .model import Model
 from .plan import plan_run, run_chunk
 from .registry import Registry, get_registry
@@ -37,10 +40,130 @@ def load(model_id: str, device: str = "auto", registry: Registry | None = None, 
     return (registry or get_registry()).load(model_id, device=device, **options)
 
 
-def predict(model_id: str, inputs: Any, device: str = "auto", batch_size: int | None = None,
-            registry: Registry | None = None, **options: Any) -> Predictions:
-    """Load ``model_id`` and predict on one input or a list of inputs."""
-    return load(model_id, device=device, registry=registry, **options).predict(inputs, batch_size=batch_size)
+#: Seconds a notebook call runs before its progress bar appears (quick calls show none).
+PROGRESS_DELAY = 0.5
+#: Column dtypes of each output field type, so a frame's columns never depend on which rows failed.
+PANDAS_DTYPES: dict[str, Any] = {"float": "float64", "int": "Int64", "bool": "boolean", "str": "str",
+                                 "list": object, "dict": object}
+POLARS_DTYPES = {"float": "Float64", "int": "Int64", "bool": "Boolean", "str": "String", "list": "Object",
+                 "dict": "Object"}
+
+
+def predict(model_ids: str | Sequence[str], inputs: Any, device: str = "auto", batch_size: int | None = None,
+            registry: Registry | None = None, *, column: str | None = None, prefix: bool | None = None,
+            quiet: bool = False, **options: Any) -> Any:
+    """Run a model, or several on the same inputs, on one input, a list, or a table.
+
+    One input or an iterable gives :class:`Predictions` (per input, then per model, in order), which
+    notebooks show as a table with each input drawn. A pandas or polars DataFrame (inputs in
+    ``column``, else the input kind's usual column) or Series gives the same frame, a new object, with
+    each output field and ``error_type``/``error_message`` appended as columns, index and row order
+    kept; a failed row has missing values there. Column names are ``field``, or ``model.field`` with
+    ``prefix=True`` (the default for several models). ``quiet=True`` hides the progress bar.
+    """
+    plan = plan_run(registry or get_registry(), [model_ids] if isinstance(model_ids, str) else list(model_ids),
+                    options=options, device=device, batch_size=batch_size)
+    table = _Table.of(inputs, column, plan.kind)
+    if table is not None:
+        records = table.records()
+    else:
+        records = list(python_records(plan.kind, inputs))
+    models = plan.load_models()
+    stream = _progress(predict_stream(models, records, plan.batch_size), len(records) * len(models),
+                       ", ".join(spec.id for spec in plan.specs), quiet)
+    # The table draws inputs from their values; kept only where the record's text is not the value itself
+    # (long sequences, images in memory), so a list of SMILES or paths costs nothing more.
+    kept = {r.position: r.value for r in records if not (isinstance(r.value, str) and r.display == r.value)}
+    predictions = Predictions(stream, DisplayContext.for_models(models, kept))
+    return predictions if table is None else table.with_outputs(predictions, plan.specs, prefix)
+
+
+def _progress(predictions: Iterator[Prediction], total: int, title: str, quiet: bool) -> Iterable[Prediction]:
+    """The predictions, counted by a ``tqdm.auto`` bar: a widget in notebooks with ipywidgets, text
+    otherwise; none when quiet or without tqdm."""
+    if quiet:
+        return predictions
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tqdm warns when a notebook lacks ipywidgets; its text bar is fine
+            from tqdm.auto import tqdm
+    except ImportError:
+        return predictions
+    return tqdm(predictions, total=total, desc=title, unit=" predictions", delay=PROGRESS_DELAY)
+
+
+class _Table:
+    """A pandas or polars DataFrame (or Series) as input: its records and, after the run, its
+    columns with the outputs appended. Neither library is imported for other inputs."""
+
+    def __init__(self, library: Any, frame: Any, column: Any, kind: InputKind):
+        self.library, self.frame, self.column, self.kind = library, frame, column, kind
+
+    @classmethod
+    def of(cls, inputs: Any, column: str | None, kind: InputKind) -> _Table | None:
+        name = type(inputs).__module__.split(".", 1)[0]
+        library = sys.modules.get(name) if name in ("pandas", "polars") else None
+        if library is None:
+            return None
+        if isinstance(inputs, library.Series):
+            if column is not None:
+                raise UsageError("column= names a DataFrame's column; a Series is the input values itself.")
+            named = inputs.name not in (None, "")
+            frame = inputs.to_frame() if named else inputs.to_frame("input")
+            return cls(library, frame, inputs.name if named else "input", kind)
+        if not isinstance(inputs, library.DataFrame):
+            return None
+        header = [str(name) for name in inputs.columns]
+        found = find_column(header, column, kind.column_names, "the input values", "the DataFrame")
+        if found is None:
+            raise UsageError(f"The DataFrame has no input column (looked for {', '.join(kind.column_names)}); "
+                             f"columns are: {', '.join(header)}. Choose one with column=NAME.")
+        return cls(library, inputs, list(inputs.columns)[header.index(found)], kind)
+
+    def records(self) -> list[Record]:
+        column = self.frame[self.column]
+        values = column.tolist() if hasattr(column, "tolist") else column.to_list()
+        missing = f"no value in column {self.column!r}"
+        return [Record(i, value, read_error=missing if self._missing(value) else None)
+                for i, value in enumerate(values)]
+
+    def _missing(self, value: Any) -> bool:
+        return value is None or value is getattr(self.library, "NA", None) or (
+            isinstance(value, float) and math.isnan(value))
+
+    def with_outputs(self, predictions: Predictions, specs: Sequence[ModelSpec], prefix: bool | None) -> Any:
+        columns = _output_columns(predictions, specs, len(specs) > 1 if prefix is None else prefix)
+        taken = [name for name in columns if name in set(map(str, self.frame.columns))]
+        if taken:
+            raise UsageError(f"The DataFrame already has column(s) {', '.join(taken)}; pass prefix=True to name "
+                             f"the outputs model.field.")
+        if self.library.__name__ == "polars":
+            pl = self.library
+            return self.frame.with_columns([pl.Series(name, values, dtype=getattr(pl, POLARS_DTYPES[kind]))
+                                            for name, (kind, values) in columns.items()])
+        pd = self.library
+        added = pd.DataFrame({name: pd.Series(values, dtype=PANDAS_DTYPES[kind])
+                              for name, (kind, values) in columns.items()})
+        added.index = self.frame.index
+        return pd.concat([self.frame, added], axis=1)
+
+
+def _output_columns(predictions: Predictions, specs: Sequence[ModelSpec],
+                    prefix: bool) -> dict[str, tuple[str, list[Any]]]:
+    """Column name -> (field type, one value per input) for each model's fields and errors."""
+    columns: dict[str, tuple[str, list[Any]]] = {}
+    for index, spec in enumerate(specs):
+        mine = predictions[index::len(specs)]
+        fields = [(out.name, out.type, [p.output[out.name] if p.ok and p.output else None for p in mine])
+                  for out in spec.outputs]
+        for part in ("type", "message"):
+            fields.append((f"error_{part}", "str", [p.error[part] if p.error else None for p in mine]))
+        for name, kind, values in fields:
+            column = f"{spec.id}.{name}" if prefix else name
+            if column in columns:
+                raise UsageError(f"Several models give {name!r}; pass prefix=True to name the outputs model.field.")
+            columns[column] = (kind, values)
+    return columns
 
 
 def read_inputs(sources: str | Iterable[str], kind: str, column: str | None = None, id_column: str | None = None,
@@ -63,19 +186,23 @@ def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[Any], o
                  fmt: str | None = None, options: Mapping[str, Any] | None = None, device: str = "auto",
                  batch_size: int | None = None, workers: int | str = 1, engine: str = "local",
                  read_options: ReadOptions = ReadOptions(), resume: bool = False, progress: bool = False,
-                 stdout: IO[str] | None = None, registry: Registry | None = None) -> RunSummary:
+                 stdout: IO[str] | None = None, registry: Registry | None = None, isolate: bool = False,
+                 where: str | None = None) -> RunSummary:
     """What ``hub predict`` does, as one call: stream ``sources`` through the models into ``output``
     (a file, written atomically and resumable; or ``stdout`` when None).
 
-    ``fmt`` defaults to the output's extension, else jsonl. Returns counts; failed records are in
-    the output with their errors.
+    ``fmt`` defaults to the output's extension, else jsonl. ``isolate`` runs the models in a
+    supervised worker process (as ``hub predict`` does), so a native crash fails one record only;
+    ``where`` keeps only predictions whose output passes a condition (``"qed > 0.5"``).
+    Returns counts over the whole output; failed records are in it with their errors, and an input
+    that could not be read to its end is in ``stream_error``.
     """
     model_ids = [model_ids] if isinstance(model_ids, str) else list(model_ids)
     sources = [sources] if isinstance(sources, str) else list(sources)
     to_file = bool(output) and output != "-"
     fmt = fmt or format_for(output, None, False)
     plan = plan_run(registry or get_registry(), model_ids, options=options, device=device, batch_size=batch_size,
-                    workers=workers, engine=engine,
+                    workers=workers, engine=engine, isolate=isolate, where=where,
                     output_dir=str(Path(output).resolve().parent) if to_file and output else None)
     if plan.engine == "ray":
         if resume:

@@ -1,7 +1,8 @@
 """The ``hub`` command: a thin layer over the Python API.
 
 Exit codes: 0 every record succeeded; 1 some records failed (the others are still written);
-2 usage error (unknown domain or model, bad option, missing dependency).
+2 usage error (unknown domain or model, bad option, missing dependency); 3 an input could not be
+read to its end (damaged or over the size limit; the records before it are written).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .errors import HubError, UsageError
 from .inputs import ReadOptions
 from .registry import get_registry
 
-EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE, EXIT_INPUT_UNREADABLE = 0, 1, 2, 3
 
 
 class HubGroup(click.Group):
@@ -51,7 +52,7 @@ def main() -> None:
     """Specialist Hub: small, specialised models for chemistry, biology, vision and audio.
 
     \b
-    Exit codes: 0 all records ok; 1 some records failed; 2 usage error.
+    Exit codes: 0 all records ok; 1 some records failed; 2 usage error; 3 input unreadable.
     """
 
 
@@ -76,16 +77,19 @@ def list_command(domain, as_json):
     width = max(len(s.id) for s in specs) + 2
     for spec in specs:
         missing = registry.missing_requirements(spec)
-        flag = "*" if spec.default else " "
+        flag = "*" if registry.is_default(spec) else " "
+        kind = "[pipeline] " if spec.id in registry.pipelines else ""
         status = f"  [unavailable: {registry.install_hint(spec)}]" if missing else ""
-        click.echo(f"{flag} {spec.id:<{width}}{spec.summary}{status}")
-    click.echo("\n* domain default", err=True)
+        click.echo(f"{flag} {spec.id:<{width}}{kind}{spec.summary}{status}")
+    click.echo("\n* domain default; [pipeline] a job of several models ('hub info ID' shows its steps)", err=True)
 
 
 def _warn_broken_plugins(registry) -> None:
     for info in registry.plugins.values():
-        if info.error:
-            click.echo(f"warning: {info.error}", err=True)
+        for problem in ([info.error] if info.error else []) + info.warnings:
+            click.echo(f"warning: {problem}", err=True)
+    for notice in registry.notices:
+        click.echo(f"warning: {notice}", err=True)
 
 
 @main.command()
@@ -115,7 +119,8 @@ def plugins(as_json):
         _echo_json([i.to_dict() for i in infos])
         return
     rows = [(i.name, f"{i.distribution} {i.version}" if i.distribution else i.module,
-             f"ERROR: {i.error}" if i.error else f"{len(i.models)} models") for i in infos]
+             f"ERROR: {i.error}" if i.error else f"{len(i.models)} models" + "".join(
+                 f"; warning: {w}" for w in i.warnings)) for i in infos]
     widths = [max((len(row[column]) for row in rows), default=0) + 2 for column in range(2)]
     for name, where, state in rows:
         click.echo(f"{name:<{widths[0]}}{where:<{widths[1]}}{state}")
@@ -126,18 +131,23 @@ def plugins(as_json):
 @click.option("--domain", "-d", help="Only the models of this domain.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable results for CI.")
 def check(model_ids, domain, as_json):
-    """Run each model's shipped examples and compare with the expected outputs (exit 1 on failure)."""
-    from .conformance import check_model
+    """Run each model's shipped examples and compare with the expected outputs (exit 1 on failure).
+
+    Without IDs, a plugin that failed to load fails the check too: its models are missing.
+    """
+    from .conformance import check_model, check_plugins
 
     registry = get_registry()
     specs = [registry.get(i) for i in model_ids] if model_ids else registry.list_models(domain)
-    results = [result for spec in specs for result in check_model(registry, spec)]
+    results = [] if model_ids else check_plugins(registry)
+    results += [result for spec in specs for result in check_model(registry, spec)]
     if as_json:
         _echo_json([r.to_dict() for r in results])
     else:
-        width = max((len(r.model) for r in results), default=10) + 2
-        for r in results:
-            click.echo(f"{r.status.upper():<12}{r.model:<{width}}example {r.example}  {r.message}")
+        labels = [(r.model, f"example {r.example}") if r.model else (f"plugin {r.plugin}", "") for r in results]
+        width = max((len(label) for label, _ in labels), default=10) + 2
+        for r, (label, example) in zip(results, labels):
+            click.echo(f"{r.status.upper():<12}{label:<{width}}{example:<12}{r.message}")
             for mismatch in r.mismatches:
                 click.echo(f"{'':<14}{mismatch}")
         counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "error", "unavailable")}
@@ -175,9 +185,16 @@ def _parse_options(pairs) -> dict[str, str]:
               help="ray: Ray Data actors on a local Ray or the cluster in RAY_ADDRESS (CSV/TSV/Parquet input).")
 @click.option("--annotate", "annotate_dir", metavar="DIR",
               help="Write copies of the inputs with the results drawn on them (models with annotate_dir).")
+@click.option("--isolate/--no-isolate", default=True, show_default=True,
+              help="Run the models in a supervised worker process, so a native crash fails only its record.")
+@click.option("--pipeline", "pipeline_file", type=click.Path(exists=True, dir_okay=False),
+              help="Run the pipeline in this TOML file (steps of models) instead of --model.")
+@click.option("--wide", is_flag=True, help="One row per input for several models, with columns model.field.")
+@click.option("--where", metavar="CONDITION",
+              help="Keep only predictions whose output passes, e.g. \"qed > 0.5 and n_alerts == 0\".")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
-            id_column, workers, resume, engine, annotate_dir, quiet):
+            id_column, workers, resume, engine, annotate_dir, isolate, pipeline_file, wide, where, quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -187,10 +204,18 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
       cat seqs.fasta | hub predict --domain bio -
     """
     from .api import predict_file
+    from .pipeline import Pipeline, wide_pipeline
     from .writers import format_for
 
     registry = get_registry()
-    specs = _select_models(registry, domain, model_ids)
+    if pipeline_file:
+        if model_ids or wide:
+            raise UsageError("Give --pipeline or --model/--wide, not both.")
+        specs = [registry.add_pipeline(Pipeline.from_toml(pipeline_file))]
+    else:
+        specs = _select_models(registry, domain, model_ids)
+    if wide:
+        specs = [registry.add_pipeline(wide_pipeline(specs))]
     sources = list(inputs) + list(input_files)
     if not sources:
         if sys.stdin.isatty():
@@ -206,12 +231,18 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
     summary = predict_file(
         [spec.id for spec in specs], sources, output, fmt=format_for(output, fmt, sys.stdout.isatty()),
         batch_size=batch_size, device=device, options=options, read_options=ReadOptions(column, id_column),
-        workers=workers, resume=resume, progress=progress, registry=registry, engine=engine,
+        workers=workers, resume=resume, progress=progress, registry=registry, engine=engine, isolate=isolate,
+        where=where,
     )
+    if summary.filtered:
+        click.echo(f"{summary.filtered} prediction(s) left out by --where.", err=True)
     if summary.resumed_from:
         click.echo(f"Resumed after {summary.resumed_from} records.", err=True)
     if summary.failed:
         click.echo(f"{summary.failed} prediction(s) failed; see their error fields.", err=True)
+    if summary.stream_error is not None:
+        click.echo(f"Error: {summary.stream_error}", err=True)
+        sys.exit(EXIT_INPUT_UNREADABLE)
     sys.exit(EXIT_RECORDS_FAILED if summary.failed else EXIT_OK)
 
 
@@ -231,14 +262,38 @@ def _select_models(registry, domain, model_ids):
 
 @main.command("new-plugin")
 @click.argument("name")
-@click.option("--domain", "-d", default="text", show_default=True, help="Domain of the example model's id.")
+@click.option("--domain", "-d", default="text", show_default=True,
+              help="Domain of the model's id; chemistry, biology, vision and audio get a model of their input "
+                   "kind (molecule, sequence, image, audio), any other domain a text model.")
 @click.option("--directory", help="Where to write it (default ./hub-plugin-NAME).")
 def new_plugin(name, domain, directory):
-    """Write a ready plugin package: pyproject with the entry point, one example model, tests, README."""
+    """Write a ready plugin package: pyproject with the entry point and package data, one example model
+    for the domain's input kind, tests, README, .gitignore and a CI workflow."""
     from .scaffold import create_plugin
 
     target = create_plugin(name, domain, directory)
-    click.echo(f"Created {target}. Next: pip install -e {target} && hub check && python -m pytest {target}/tests")
+    click.echo(f"Created {target}. Next: pip install -e {target} && HUB_PLUGINS={name} hub check "
+               f"&& python -m pytest {target}/tests")
+
+
+@main.command("weights")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--package", default="", help="Import name of the package that ships the file "
+                                            "(default: the outermost package folder above it).")
+def weights_command(files, package):
+    """Print the Weights(...) entry of each file (sha256, size, package and path) for a ModelSpec."""
+    import dataclasses
+    from pathlib import Path
+
+    from .weights import describe_file
+
+    for file in files:
+        entry = describe_file(Path(file), package)
+        if not entry.package:
+            click.echo(f"warning: {file} is in no Python package, so the hub cannot verify it at load; "
+                       f"ship it inside your plugin's package and pass --package.", err=True)
+        given = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+        click.echo(f"Weights({', '.join(f'{k}={json.dumps(v)}' for k, v in given.items() if v or k == 'source')})")
 
 
 @main.command()
@@ -255,7 +310,14 @@ def new_plugin(name, domain, directory):
 @click.option("--max-body-mb", type=click.FloatRange(min=0, min_open=True), help="Largest request body (default 32).")
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Allow browser calls from this origin (repeatable).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or mps.")
-def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_body_mb, cors_origins, device):
+@click.option("--isolate/--no-isolate", default=True, show_default=True,
+              help="Run each model in a supervised worker process: a native crash fails one record, not the server.")
+@click.option("--max-loaded-models", default=8, show_default=True, type=click.IntRange(1, 1000),
+              help="Most models kept loaded at once (least recently used first out).")
+@click.option("--allow-host", "allowed_hosts", multiple=True,
+              help="Without an API key, also answer requests to this host name (repeatable; default: loopback only).")
+def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_body_mb, cors_origins, device,
+          isolate, max_loaded_models, allowed_hosts):
     """Serve the models over HTTP: a JSON API (docs at /docs) and a web playground at /.
 
     \b
@@ -277,4 +339,6 @@ def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_b
         models = [spec.id for spec in registry.list_models(domain)]
     limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
     server.serve(registry, host, port, workers=workers, api_key_file=api_key_file, models=models,
-                 cors_origins=list(cors_origins), device=device, **{k: v for k, v in limits.items() if v})
+                 cors_origins=list(cors_origins), device=device, isolate=isolate, max_loaded_models=max_loaded_models,
+                 allowed_hosts=list(allowed_hosts),
+                 **{k: v for k, v in limits.items() if v})

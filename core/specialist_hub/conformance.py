@@ -1,4 +1,9 @@
-"""Conformance: run each model's examples and compare with the expected outputs."""
+"""Conformance: run each model's examples and compare with the expected outputs.
+
+A check fails loudly on what an author must fix: a mismatch, a crash, a weights file whose
+sha256 differs from its declaration, and a plugin that did not load (its models are missing, so
+they would otherwise pass unseen).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CheckpointNotFoundError, HubError
+from .errors import CheckpointNotFoundError, HubError, WeightsError
 from .inputs import iter_records
 from .model import Model
 from .registry import Registry
@@ -16,7 +21,7 @@ from .spec import Example, ModelSpec
 
 @dataclass
 class CheckResult:
-    """The outcome of one example of one model."""
+    """The outcome of one example of one model, or of loading one plugin (``plugin`` set)."""
 
     model: str
     example: int
@@ -24,6 +29,8 @@ class CheckResult:
     status: str
     message: str = ""
     mismatches: list[str] = field(default_factory=list)
+    #: The plugin that failed to load, for a plugin's result (``model`` is then empty).
+    plugin: str = ""
 
     @property
     def ok(self) -> bool:
@@ -31,7 +38,7 @@ class CheckResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "example": self.example, "status": self.status,
-                "message": self.message, "mismatches": self.mismatches}
+                "message": self.message, "mismatches": self.mismatches, "plugin": self.plugin}
 
 
 def compare(expected: Any, actual: Any, tolerance: float, path: str = "output") -> list[str]:
@@ -86,6 +93,9 @@ def check_example(registry: Registry, spec: ModelSpec, index: int, example: Exam
     except CheckpointNotFoundError as exc:
         # Hub-hosted weights that are not cached here cannot be checked offline; say so plainly.
         return CheckResult(spec.id, index, "unavailable", f"checkpoint not available offline: {exc.checkpoint}")
+    except WeightsError as exc:
+        # The file is not what the card declares (its message names both hashes): a failed check.
+        return CheckResult(spec.id, index, "fail", str(exc))
     except HubError as exc:
         return CheckResult(spec.id, index, "error", str(exc))
     except Exception as exc:  # noqa: BLE001 - report, do not crash the whole check
@@ -97,6 +107,12 @@ def check_example(registry: Registry, spec: ModelSpec, index: int, example: Exam
     if mismatches:
         return CheckResult(spec.id, index, "fail", f"{len(mismatches)} mismatch(es)", mismatches)
     return CheckResult(spec.id, index, "pass")
+
+
+def check_plugins(registry: Registry) -> list[CheckResult]:
+    """An error result for each plugin that failed to import or register."""
+    return [CheckResult("", 0, "error", info.error, plugin=info.name)
+            for info in registry.plugins.values() if info.error]
 
 
 def check_model(registry: Registry, spec: ModelSpec) -> list[CheckResult]:

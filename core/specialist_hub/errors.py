@@ -86,6 +86,11 @@ class InvalidSpecError(HubError):
     """A plugin registered a malformed ModelSpec."""
 
 
+class PipelineError(InvalidSpecError):
+    """A pipeline names a missing model or field, feeds a step what it does not take, or has a
+    malformed condition; raised before anything runs."""
+
+
 class UnknownInputKindError(InvalidSpecError):
     """No plugin registered an input kind of this name."""
 

@@ -5,7 +5,8 @@ functions are marked with :data:`hookimpl`. Hooks are always called with keyword
 implementation may accept fewer arguments than the spec lists.
 
 The hooks run in phases, each over every plugin before the next begins: input kinds, models,
-HTTP routes, CLI commands. A model may therefore use an input kind that any plugin registers.
+pipelines, HTTP routes, CLI commands, notebook renderers. A model may therefore use an input kind
+that any plugin registers, and a pipeline any plugin's models.
 
 Rule for every hook: do not import heavy libraries (torch, rdkit, transformers...) while
 registering. Registration runs on ``hub list``; put heavy imports in the model's factory module.
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
+    from .display import Renderer
     from .inputs import InputKind
+    from .pipeline import Pipeline
     from .spec import ModelSpec
 
 PROJECT_NAME = "specialist_hub"
@@ -39,6 +42,18 @@ def register_models(register: Callable[[ModelSpec], None]) -> None:
         The core owns duplicate detection: an id registered by two plugins is an error that names
         both. The spec's ``factory`` is a ``"module:Class"`` string imported only when the model
         is used, so registration stays cheap.
+    :return: nothing; return values are ignored.
+    """
+
+
+@hookspec
+def register_pipelines(register: Callable[[Pipeline], None]) -> None:
+    """Register the plugin's pipelines: whole jobs built from registered models.
+
+    :param register: call it once per :class:`~specialist_hub.pipeline.Pipeline`. This phase runs
+        after every plugin registered its models, so a pipeline may use any plugin's models; one
+        that names a missing model or field is reported as the plugin's warning and left out (the
+        plugin's models keep working). A pipeline is listed, checked, served and run like a model.
     :return: nothing; return values are ignored.
     """
 
@@ -72,5 +87,23 @@ def register_input_kinds(register: Callable[[InputKind], None]) -> None:
     :param register: call it once per :class:`~specialist_hub.inputs.InputKind`. An input kind
         names the Python values it accepts and the file formats it reads, so ``hub predict``
         can stream records of that kind from files, stdin and the command line.
+    :return: nothing; return values are ignored.
+    """
+
+
+@hookspec
+def register_renderers(register: Callable[[str, Renderer], None]) -> None:
+    """Draw the inputs of an input kind in notebook tables (molecule depictions, image thumbnails,
+    audio players), so the core's HTML table needs no RDKit or PIL.
+
+    :param register: call it as ``register(kind, render)``: ``kind`` is an input kind's name and
+        ``render(value=..., output=...)`` returns an HTML fragment for one table cell, or None to
+        leave the cell to the next renderer of that kind (and at last to plain text); give it as a
+        ``"module:function"`` string to import it only when a table is drawn. ``value`` is
+        the input as the caller gave it when the call kept it (a SMILES, a path, a PIL image...),
+        else the prediction's ``input`` text; ``output`` is the prediction's output (None when it
+        failed), from which a renderer draws what the model reports (boxes, atoms, segments).
+        Renderers are tried in plugin order; one that raises is skipped. Keep each fragment small
+        (a thumbnail, not the full image): a table holds a bounded amount of drawn inputs.
     :return: nothing; return values are ignored.
     """

@@ -12,10 +12,11 @@ import copy
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import DeviceError, HubError, InputError, OutputSchemaError, UnknownInputKindError
-from .inputs import BUILTIN_KINDS, InputKind, Record, chunked
+from .display import DisplayContext
+from .errors import DeviceError, HubError, InputError, OutputSchemaError, UnknownInputKindError, UsageError
+from .inputs import BUILTIN_KINDS, InputKind, Record, chunked, python_records
 from .results import Prediction, Predictions
-from .spec import ModelSpec
+from .spec import ModelSpec, python_value
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -74,7 +75,9 @@ class Model:
 
     def predict(self, inputs: Any, batch_size: int | None = None) -> Predictions:
         """Predict on one input or an iterable of inputs; one Prediction per input, in order."""
-        return Predictions(self.predict_records(self._records(inputs), batch_size))
+        if batch_size is not None and batch_size < 1:
+            raise UsageError(f"batch_size must be at least 1, got {batch_size}.")
+        return Predictions(self.predict_records(self._records(inputs), batch_size), DisplayContext.for_models([self]))
 
     def predict_records(self, records: Iterable[Record], batch_size: int | None = None) -> Iterator[Prediction]:
         """Stream predictions for records in chunks of ``batch_size``; order is kept."""
@@ -128,17 +131,19 @@ class Model:
         return torch.inference_mode()
 
     def _check_output(self, output: dict[str, Any]) -> dict[str, Any]:
+        """The output in the spec's field order, numpy values made Python ones, types checked."""
         expected = self.spec.output_names
         if not isinstance(output, dict) or set(output) != set(expected):
             got = sorted(output) if isinstance(output, dict) else type(output).__name__
             raise OutputSchemaError(f"{self.spec.id} returned fields {got}, but its spec declares {list(expected)}.")
+        output = {name: python_value(output[name]) for name in expected}
         for spec_field in self.spec.outputs:
             if not spec_field.accepts(output[spec_field.name]):
                 raise OutputSchemaError(
                     f"{self.spec.id}: field {spec_field.name!r} should be {spec_field.type}, "
                     f"got {type(output[spec_field.name]).__name__}."
                 )
-        return {name: output[name] for name in expected}
+        return output
 
     def _prediction(self, record: Record, outcome: Any) -> Prediction:
         failed = isinstance(outcome, BaseException)
@@ -148,9 +153,7 @@ class Model:
                           error={"type": type(outcome).__name__, "message": str(outcome)} if failed else None)
 
     def _records(self, inputs: Any) -> Iterator[Record]:
-        values = [inputs] if self.input_kind.is_single(inputs) else inputs
-        for position, value in enumerate(values):
-            yield value if isinstance(value, Record) else Record(position, value)
+        return python_records(self.input_kind, inputs)
 
 
 class ItemModel(Model):

@@ -16,6 +16,7 @@ from typing import Any
 from .errors import OptionError, UsageError
 from .inputs import InputKind, ReadOptions, Record
 from .model import Model
+from .pipeline import Condition
 from .registry import Registry
 from .results import Prediction
 from .spec import ModelSpec
@@ -48,6 +49,8 @@ class RunPlan:
     engine: str = "local"
     #: Run the models in supervised worker processes, so a native crash fails one record only.
     isolate: bool = False
+    #: Keep only the predictions whose output passes this condition (``--where``).
+    where: Condition | None = None
 
     def load_models(self) -> list[Model]:
         return [request.load(self.registry) for request in self.requests]
@@ -69,7 +72,8 @@ class RunPlan:
 
 def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[str, Any] | None = None,
              device: str = "auto", batch_size: int | None = None, workers: int | str = 1, engine: str = "local",
-             output_dir: str | None = None, client: bool = False, isolate: bool = False) -> RunPlan:
+             output_dir: str | None = None, client: bool = False, isolate: bool = False,
+             where: str | None = None) -> RunPlan:
     """Check everything a run needs before anything loads or is written.
 
     :param options: apply to every model that declares them; a name no model declares is an error.
@@ -77,6 +81,7 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
     :param client: the options come from a server client, who may not set options that name
         places on the host (:attr:`Option.server_only`).
     :param isolate: run the models in supervised worker processes (always so with several workers).
+    :param where: keep only predictions whose output passes this condition, e.g. ``qed > 0.5``.
     """
     if engine not in ENGINES:
         raise UsageError(f"Unknown engine {engine!r}; choose {' or '.join(ENGINES)}.")
@@ -112,8 +117,12 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
     if size < 1:
         raise UsageError("The batch size must be at least 1.")
     count = resolve_workers(workers, specs)
+    condition = None
+    if where:
+        condition = Condition(where)
+        condition.check(list(dict.fromkeys(name for spec in specs for name in spec.output_names)))
     return RunPlan(registry, specs, tuple(requests), registry.input_kind(specs[0].input_kind), size, count, engine,
-                   isolate=isolate or count > 1)
+                   isolate=isolate or count > 1, where=condition)
 
 
 def usable_cores() -> int:

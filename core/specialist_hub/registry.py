@@ -21,11 +21,13 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .defaults import choose_defaults, configured_defaults, is_builtin_distribution
 from .errors import (
     DuplicateModelError,
     HubError,
     InvalidSpecError,
     MissingDependencyError,
+    PipelineError,
     UnknownDomainError,
     UnknownInputKindError,
     UnknownModelError,
@@ -33,6 +35,7 @@ from .errors import (
 )
 from .inputs import BUILTIN_KINDS, InputKind
 from .model import Model, resolve_device
+from .pipeline import Pipeline
 from .spec import ModelSpec
 from .weights import verify as verify_weights
 
@@ -51,6 +54,8 @@ class PluginInfo:
     version: str | None = None
     error: str | None = None
     models: list[str] = field(default_factory=list)
+    #: Problems that leave the plugin working, e.g. a model id another plugin also registers.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +63,8 @@ class PluginInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "module": self.module, "distribution": self.distribution,
-                "version": self.version, "ok": self.ok, "error": self.error, "models": self.models}
+                "version": self.version, "ok": self.ok, "error": self.error, "models": self.models,
+                "warnings": self.warnings}
 
 
 def _env_list(name: str) -> set[str] | None:
@@ -81,6 +87,7 @@ class Registry:
 
     def __init__(self, plugins: Iterable[Any] = (), entry_points: bool = True, max_loaded: int | None = None):
         self._recipe = (tuple(plugins), entry_points, max_loaded)
+        self._added: list[Pipeline] = []  # pipelines added after construction, for the recipe
         self.plugin_manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.plugin_manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
@@ -92,6 +99,8 @@ class Registry:
         self.routes: list[Callable[[Any], None]] = []
         #: click commands that plugins add to ``hub``.
         self.commands: list[Any] = []
+        #: ``(input kind, render)`` pairs that draw inputs in notebook tables, in plugin order (see hookspecs).
+        self.renderers: list[tuple[str, Any]] = []
         env_limit = os.environ.get("HUB_MAX_LOADED_MODELS", "").strip()
         self.max_loaded = max_loaded if max_loaded is not None else (int(env_limit) if env_limit.isdigit() else None)
         if self.max_loaded is not None and self.max_loaded < 1:
@@ -106,18 +115,26 @@ class Registry:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
             added.append((name, plugin, PluginInfo(name=name, module=getattr(plugin, "__module__", name))))
         registered = [(name, info) for name, plugin, info in added if self._add_plugin(name, plugin, info)]
+        #: Pipelines by id; each is also in ``models`` as the spec it runs as.
+        self.pipelines: dict[str, Pipeline] = {}
         for hook_name, callback in (("register_input_kinds", self._register_input_kind),
                                     ("register_models", self._register_model),
+                                    ("register_pipelines", self._register_pipeline),
                                     ("register_routes", self.routes.append),
-                                    ("register_commands", self.commands.append)):
+                                    ("register_commands", self.commands.append),
+                                    ("register_renderers", lambda kind, render: self.renderers.append((kind, render)))):
             for name, info in registered:
                 if info.ok:
                     self._call_hook(name, hook_name, callback, info)
+        self.domain_defaults: dict[str, str] = {}
+        #: Why a domain's default is not the one a newly installed plugin claims (shown by hub list).
+        self.notices: list[str] = []
+        self._choose_defaults()
 
     def __reduce__(self):
         plugins, entry_points, max_loaded = self._recipe
         portable = [p.__name__ if isinstance(p, types.ModuleType) else p for p in plugins]
-        return _rebuild_registry, (portable, entry_points, max_loaded)
+        return _rebuild_registry, (portable, entry_points, max_loaded, tuple(self._added))
 
     # -- discovery -----------------------------------------------------------------------------
 
@@ -150,7 +167,8 @@ class Registry:
 
     def _call_hook(self, plugin_name: str, hook_name: str, callback: Callable[..., None], info: PluginInfo) -> None:
         """Call one plugin's implementation alone, so its failure is its own."""
-        register = (lambda spec: callback(spec, plugin_name, info)) if hook_name == "register_models" else callback
+        owned = hook_name in ("register_models", "register_pipelines")
+        register = (lambda spec: callback(spec, plugin_name, info)) if owned else callback
         for impl in getattr(self.plugin_manager.hook, hook_name).get_hookimpls():
             if impl.plugin_name != plugin_name:
                 continue
@@ -181,13 +199,42 @@ class Registry:
             self.conflicts.setdefault(spec.id, set()).update({owner, plugin_name})
             self.models.pop(spec.id, None)
             self.model_plugin.pop(spec.id, None)
-            error = DuplicateModelError(spec.id, self.conflicts[spec.id])
-            for name in self.conflicts[spec.id]:
-                self.plugins[name].error = str(error)
+            error = str(DuplicateModelError(spec.id, self.conflicts[spec.id]))
+            for name in self.conflicts[spec.id]:  # their other models keep working
+                self.plugins[name].models = [m for m in self.plugins[name].models if m != spec.id]
+                if error not in self.plugins[name].warnings:
+                    self.plugins[name].warnings.append(error)
             return
         self.models[spec.id] = spec
         self.model_plugin[spec.id] = plugin_name
         info.models.append(spec.id)
+
+    def _register_pipeline(self, pipeline: Pipeline, plugin_name: str, info: PluginInfo) -> None:
+        try:
+            spec = pipeline.to_spec(self)
+        except HubError as exc:  # e.g. a step model from a plugin that is not installed
+            info.warnings.append(f"pipeline {pipeline.id} left out: {exc}")
+            return
+        self._register_model(spec, plugin_name, info)
+        if spec.id in self.models:
+            self.pipelines[spec.id] = pipeline
+
+    def _choose_defaults(self) -> None:
+        builtin = {model_id for model_id, plugin in self.model_plugin.items()
+                   if is_builtin_distribution(self.plugins[plugin].distribution)}
+        self.domain_defaults, self.notices = choose_defaults(self.models.values(), builtin, configured_defaults())
+
+    def add_pipeline(self, pipeline: Pipeline) -> ModelSpec:
+        """Register a user's pipeline (``hub predict --pipeline job.toml``); PipelineError says what
+        is wrong with it. Worker processes rebuilding this registry get it too."""
+        if pipeline.id in self.models and self.pipelines.get(pipeline.id) != pipeline:
+            raise PipelineError(f"{pipeline.id} is already a registered model; give the pipeline another id.")
+        spec = pipeline.to_spec(self)
+        self.models[spec.id] = spec
+        self.pipelines[spec.id] = pipeline
+        if pipeline not in self._added:
+            self._added.append(pipeline)
+        return spec
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -209,7 +256,7 @@ class Registry:
 
     def list_models(self, domain: str | None = None) -> list[ModelSpec]:
         """Specs sorted by domain, default first; ``domain`` accepts the short aliases."""
-        specs = sorted(self.models.values(), key=lambda s: (s.domain, not s.default, s.id))
+        specs = sorted(self.models.values(), key=lambda s: (s.domain, not self.is_default(s), s.id))
         if domain is not None:
             domain = self.resolve_domain(domain)
             specs = [s for s in specs if s.domain == domain]
@@ -225,11 +272,15 @@ class Registry:
             raise UnknownModelError(model_id, self.models, broken) from None
 
     def default_model(self, domain: str) -> ModelSpec:
+        """The domain's default in force: the user's configured one, else the built-in default
+        (a plugin that also claims one does not silently take over; see defaults.py)."""
         domain = self.resolve_domain(domain)
-        defaults = [s for s in self.list_models(domain) if s.default]
-        if not defaults:
+        if domain not in self.domain_defaults:
             raise UsageError(f"Domain {domain!r} has no default model; choose one with --model.")
-        return defaults[0]
+        return self.get(self.domain_defaults[domain])
+
+    def is_default(self, spec: ModelSpec) -> bool:
+        return self.domain_defaults.get(spec.domain) == spec.id
 
     def missing_requirements(self, spec: ModelSpec) -> list[str]:
         """The import names in ``spec.requires`` that are not installed (nothing is imported)."""
@@ -249,7 +300,7 @@ class Registry:
         missing = self.missing_requirements(spec)
         return {**spec.to_dict(), "available": not missing,
                 "install_hint": self.install_hint(spec) if missing else None,
-                "plugin": self.model_plugin.get(spec.id)}
+                "plugin": self.model_plugin.get(spec.id), "domain_default": self.is_default(spec)}
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -291,12 +342,15 @@ class Registry:
             evicted, _ = self._instances.popitem(last=False)
             self._key_locks.pop(evicted, None)
 
+    def package_of(self, spec: ModelSpec) -> str:
+        """The distribution that provides ``spec``, as written into every prediction (``name==version``)."""
+        plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
+        return f"{plugin.distribution}=={plugin.version}" if plugin is not None and plugin.distribution else ""
+
     def _create(self, spec: ModelSpec, resolved: dict[str, Any], device: str) -> Model:
         factory = _import_factory(spec)
-        plugin = self.plugins.get(self.model_plugin.get(spec.id, ""))
-        package = f"{plugin.distribution}=={plugin.version}" if plugin is not None and plugin.distribution else ""
-        model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind), package=package,
-                        registry=self)
+        model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind),
+                        package=self.package_of(spec), registry=self)
         if not isinstance(model, Model):
             raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
         verify_weights(spec)
@@ -305,9 +359,13 @@ class Registry:
         return model
 
 
-def _rebuild_registry(plugins: list[Any], entry_points: bool, max_loaded: int | None) -> Registry:
-    return Registry([importlib.import_module(p) if isinstance(p, str) else p for p in plugins],
-                    entry_points=entry_points, max_loaded=max_loaded)
+def _rebuild_registry(plugins: list[Any], entry_points: bool, max_loaded: int | None,
+                      added: tuple[Pipeline, ...] = ()) -> Registry:
+    registry = Registry([importlib.import_module(p) if isinstance(p, str) else p for p in plugins],
+                        entry_points=entry_points, max_loaded=max_loaded)
+    for pipeline in added:
+        registry.add_pipeline(pipeline)
+    return registry
 
 
 def _module_available(name: str) -> bool:
@@ -327,7 +385,10 @@ def _import_factory(spec: ModelSpec) -> Callable[..., Model]:
     try:
         return getattr(module, attribute)
     except AttributeError:
-        raise HubError(f"{spec.id}: factory {spec.factory!r} not found in {module_name}.") from None
+        found = sorted(name for name, value in vars(module).items() if isinstance(value, type)
+                       and issubclass(value, Model) and value.__module__ == module.__name__)
+        hint = f" Model classes there: {', '.join(found)}." if found else f" {module_name} defines no Model subclass."
+        raise InvalidSpecError(f"{spec.id}: factory {spec.factory!r} not found in {module_name}.{hint}") from None
 
 
 _default_registry: Registry | None = None

@@ -12,7 +12,9 @@ import math
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, SupportsIndex, overload
+
+from .display import DisplayContext, prediction_text, predictions_html, predictions_text
 
 
 @dataclass
@@ -65,6 +67,13 @@ class Prediction:
                    output=json.loads(row["output"]) if ok else None,
                    error=None if ok else {"type": row["error_type"], "message": row["error_message"]})
 
+    def __repr__(self) -> str:
+        return prediction_text(self)
+
+    def _repr_html_(self) -> str:
+        """A one-row table (shown alone, a prediction has no spec: no units, the input as text)."""
+        return predictions_html([self])
+
 
 #: The record's scalar fields, in output order (everything but ``output`` and ``error``).
 SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Prediction) if f.name not in ("output", "error"))
@@ -99,10 +108,36 @@ def strict_json(value: Any, **dumps_options: Any) -> str:
 
 
 class Predictions(list):
-    """A list of :class:`Prediction` with conversions for notebooks."""
+    """A list of :class:`Prediction` with conversions and views for notebooks.
 
-    def __init__(self, items: Iterable[Prediction] = ()):
+    ``context`` lets the HTML table show units and draw inputs (molecules, images, audio); slices
+    keep it, and it stays in this process (a pickled Predictions is the plain records).
+    """
+
+    def __init__(self, items: Iterable[Prediction] = (), context: DisplayContext | None = None):
         super().__init__(items)
+        self.context = context
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Prediction: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Predictions: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Predictions(super().__getitem__(index), self.context)
+        return super().__getitem__(index)
+
+    def __reduce__(self):
+        return Predictions, (list(self),)
+
+    def __repr__(self) -> str:
+        return predictions_text(self)
+
+    def _repr_html_(self) -> str:
+        """The first rows as an HTML table (Jupyter, VS Code): bounded in size however many there are."""
+        return predictions_html(self, self.context)
 
     def to_records(self) -> list[dict[str, Any]]:
         """JSON-serialisable dicts, one per prediction."""

@@ -33,6 +33,8 @@ class RunSummary:
     resumed_from: int = 0
     #: Set when an input could not be read to its end: the records before the damage are written.
     stream_error: InputStreamError | None = None
+    #: Predictions left out by the plan's ``where`` condition (failed ones included).
+    filtered: int = 0
 
 
 def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: ReadOptions = ReadOptions(),
@@ -54,10 +56,14 @@ def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: Rea
     bar = _progress_bar(progress, skip)
     try:
         for predictions, count in chunks:
+            summary.failed += sum(not p.ok for p in predictions)
+            if plan.where is not None:
+                kept = [p for p in predictions if p.ok and plan.where(p.output or {})]
+                summary.filtered += len(predictions) - len(kept)
+                predictions = kept
             sink.write_chunk(predictions, count)
             summary.records += count
             summary.predictions += len(predictions)
-            summary.failed += sum(not p.ok for p in predictions)
             if bar is not None:
                 bar.update(count)
     except BaseException:

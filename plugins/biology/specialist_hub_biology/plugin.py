@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.pipeline import Pipeline, Step
 from specialist_hub.hf import checkpoint_option
 
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_EXTENDED
@@ -152,7 +153,7 @@ NUCLEOTIDE_PROPERTIES = biology_spec(
                     "Single strand, 5'-OH and 3'-OH (as a synthetic oligo); null with N", "g/mol", nullable=True),
         OutputField("melting_temperature", "float",
                     "Nearest-neighbour Tm of the perfect duplex (DNA: SantaLucia & Hicks 2004; RNA: Xia 1998); "
-                    "null with N, for a single base, or beyond 1000 bases", "°C", nullable=True),
+                    "null with N, under 6 bases (outside the model's range) or beyond 1000 bases", "°C", nullable=True),
         OutputField("reverse_complement", "str", "Reverse complement (U-based for RNA)"),
         OutputField("translation", "str", "Translation of reading frame 1 (trailing partial codon dropped; * = stop)"),
     ),
@@ -209,8 +210,10 @@ GENES = biology_spec(
     outputs=(
         OutputField("gene_count", "int", "Number of predicted genes"),
         OutputField("gc_content", "float", "GC fraction of the record (N not counted)", "fraction"),
-        OutputField("translation_table", "int", "Genetic code used"),
-        OutputField("model", "str", "The metagenomic profile chosen, or 'single'"),
+        OutputField("translation_table", "int", "Genetic code used (null when no profile fits: too short a record)",
+                    nullable=True),
+        OutputField("model", "str", "The metagenomic profile chosen, 'single', or 'none' for a record too short "
+                                    "for any profile"),
         OutputField("genes", "list",
                     "One dict per gene: start, end (1-based, inclusive, start < end), strand (+/-), partial_begin/"
                     "partial_end (gene runs off the sequence at that coordinate), start_codon, rbs_motif, score, "
@@ -334,6 +337,352 @@ ESM2 = biology_spec(
 )
 
 
+VIENNA = ("Lorenz et al., ViennaRNA Package 2.0, Algorithms Mol. Biol. 6, 26 (2011); Mathews et al., PNAS 101, "
+          "7287 (2004) [Turner 2004 parameters]; McCaskill, Biopolymers 29, 1105 (1990) [partition function]; "
+          "Bernhart et al., Algorithms Mol. Biol. 1, 3 (2006) [cofolding]; Ding et al., RNA 11, 1157 (2005) "
+          "[centroid].")
+#: Yeast tRNA-Phe (GenBank M10740 / PDB 1EHZ, 76 nt with CCA) and its cloverleaf in Sprinzl numbering.
+TRNA_PHE = "GCGGAUUUAGCUCAGUUGGGAGAGCGCCAGACUGAAGAUCUGGAGGUCCUGUGUUCGAUCCACAGAAUUCGCACCA"
+CLOVERLEAF = "(((((((..((((........)))).(((((.......))))).....(((((.......))))))))))))...."
+
+RNA_FOLD = biology_spec(
+    "rna-fold",
+    requires=("RNA",),
+    task="rna-secondary-structure",
+    summary="RNA secondary structure (ViennaRNA): MFE, ensemble energy, centroid, pair probabilities, cofolding A&B",
+    batch_size=32,
+    factory="specialist_hub_biology.rna_fold:RnaFoldModel",
+    license=("ViennaRNA licence (code; Turner 2004 energy parameters built in): free for research, education and "
+             "commercial use and modification, provided the package and derived works are not redistributed for a "
+             "fee beyond media costs and the authors are credited; including it in a commercial product needs the "
+             "authors' consent"),
+    citation=VIENNA,
+    url="https://www.tbi.univie.ac.at/RNA/",
+    options=(
+        Option("temperature", "float", 37.0, "Folding temperature (°C); the Turner parameters are rescaled",
+               stage="call", minimum=0.0, maximum=100.0),
+        Option("pair_probabilities", "bool", False, "Also return the base pairs whose probability is at least "
+                                                     "pair_cutoff", stage="call"),
+        Option("pair_cutoff", "float", 0.01, "Smallest pair probability listed", stage="call", minimum=1e-6,
+               maximum=1.0),
+        Option("convert_dna", "bool", False, "Fold DNA input as RNA (T read as U, RNA parameters); otherwise DNA "
+                                             "is refused", stage="call"),
+    ),
+    outputs=(
+        OutputField("length", "int", "Number of nucleotides (both strands when cofolding)"),
+        OutputField("structure", "str", "Minimum-free-energy structure in dot-bracket ('&' between strands)"),
+        OutputField("mfe", "float", "Free energy of that structure", "kcal/mol"),
+        OutputField("ensemble_free_energy", "float",
+                    "-RT ln Z of the ensemble (cofolding: of the dimer ensemble, as RNAcofold prints)", "kcal/mol"),
+        OutputField("mfe_probability", "float", "Boltzmann probability of the MFE structure in the ensemble",
+                    "0-1"),
+        OutputField("centroid_structure", "str",
+                    "The pairs with probability > 0.5: the structure closest to the ensemble (base-pair distance)"),
+        OutputField("ensemble_diversity", "float", "Mean base-pair distance between structures of the ensemble"),
+        OutputField("binding_free_energy", "float", "Cofolding only: G(AB) - G(A) - G(B), RNAcofold's delta G "
+                                                    "binding", "kcal/mol", nullable=True),
+        OutputField("pair_probabilities", "list",
+                    "With pair_probabilities: [i, j, p] for every pair i < j (1-based, across both strands) "
+                    "with p >= pair_cutoff", nullable=True),
+    ),
+    examples=(
+        Example("GGGGAAAACCCC", {"structure": "((((....))))", "mfe": -5.40, "length": 12}, tolerance=0.005,
+                reference="GC hairpin: RNAfold (ViennaRNA 2.x, Turner 2004, 37 °C) gives ((((....)))) at -5.40 "
+                          "kcal/mol, e.g. as quoted in the README of the 'vienna' wrapper on PyPI"),
+        Example(TRNA_PHE, {"structure": CLOVERLEAF, "length": 76},
+                reference="Yeast tRNA-Phe cloverleaf, the pairs of the crystal structure (Kim et al., Science 185, "
+                          "435 (1974); Sprinzl numbering): acceptor 1-7/66-72, D 10-13/22-25, anticodon 27-31/39-43, "
+                          "T 49-53/61-65"),
+        Example("GGGAAAUCC&GGAUUUCCC", {"structure": "(((((((((&)))))))))", "length": 18},
+                reference="Two fully complementary 9-mers pair into one 9-bp Watson-Crick duplex (RNAcofold "
+                          "notation, '&' at the strand break)"),
+    ),
+    card={
+        "input": alphabet_note(NUCLEOTIDE, "; two strands joined by one '&' are cofolded; N stays unpaired; DNA "
+                               "(T) is refused unless convert_dna=true"),
+        "intended_use": "Secondary structure and folding energies of RNAs up to a few thousand nucleotides: "
+                        "hairpins, tRNAs, riboswitches, sgRNA and siRNA checks, two-strand hybridisation.",
+        "training_data": "None: Turner 2004 nearest-neighbour free energies (Mathews et al. 2004), ViennaRNA's "
+                         "default set; dangles=2 as RNAfold's default.",
+        "metrics": "Equals ViennaRNA called directly (RNAfold -p / RNAcofold -p quantities) on 100 random "
+                   "sequences and cofolded pairs; the GC hairpin gives ((((....)))) at -5.40 kcal/mol and yeast "
+                   "tRNA-Phe folds to its crystal-structure cloverleaf with all 21 pairs (see the plugin tests).",
+        "limitations": "No pseudoknots, G-quadruplexes or tertiary contacts; nearest-neighbour energies are "
+                       "accurate to roughly 10 % and MFE structures of long RNAs are often partly wrong, so read "
+                       "the pair probabilities. Time grows with the cube of the length (memory with its square). "
+                       "Licence: ViennaRNA's own terms (see the licence field), not an OSI licence.",
+    },
+)
+
+
+ALPHA_SYNUCLEIN = ("MDVFMKGLSKAKEGVVAAAEKTKQGVAEAAGKTKEGVLYVGSKTKEGVVHGVATVAEKTKEQVTNVGGAVVTGVTAVAQKTVEGAGSIAAAT"
+                   "GFVKKDQLGKNEEGAPQEGILEDMPVDPDNEAYEMPSEEGYQDYEPEA")
+#: Human p53 residues 1-61, the transactivation domains TAD1 and TAD2.
+P53_TAD = "MEEPQSDPSVEPPLSQETFSDLWKLLPENNVLSPLPSQAMDDLMLSPDDIEQWFTEDPGPD"
+
+
+def metapredict_weights(file: str, sha256: str, size: int, folder: str = "networks") -> Weights:
+    return Weights(file, sha256, size, "the metapredict wheel (MIT)", package="metapredict",
+                   path=f"backend/{folder}/{file}")
+
+
+DISORDER = biology_spec(
+    "disorder",
+    requires=("metapredict", "torch"),
+    task="intrinsic-disorder",
+    summary="Per-residue intrinsic disorder and predicted AlphaFold2 pLDDT, disordered regions (metapredict V3)",
+    batch_size=128,
+    uses_torch=True,
+    factory="specialist_hub_biology.disorder:DisorderModel",
+    license="MIT (metapredict code and networks, Holehouse lab)",
+    citation=("Emenecker, Griffith & Holehouse, metapredict: a fast, accurate, and easy-to-use predictor of "
+              "consensus disorder and structure, Biophys. J. 120, 4312 (2021); Emenecker, Griffith & Holehouse, "
+              "Metapredict V2, bioRxiv 10.1101/2022.06.06.494887 (2022); Lotthammer et al., Metapredict enables "
+              "accurate disorder prediction across the Tree of Life, bioRxiv 10.1101/2024.11.05.622168 (2024) [V3]."),
+    url="https://github.com/idptools/metapredict",
+    options=(
+        Option("network", "str", "V3", "metapredict disorder network (V1 is the 2021 'legacy' one)",
+               choices=("V3", "V2", "V1")),
+        Option("threshold", "float", 0.5, "Score at or above which a residue counts as disordered (metapredict's "
+                                          "value for V2/V3; 0.42 for V1)", stage="call", minimum=0.0, maximum=1.0),
+        Option("minimum_idr_size", "int", 12, "Shortest disordered region reported", stage="call", minimum=1,
+               maximum=10_000),
+        Option("minimum_folded_domain", "int", 50, "Shortest folded stretch that splits two disordered regions",
+               stage="call", minimum=1, maximum=10_000),
+        Option("gap_closure", "int", 10, "Longest ordered gap inside a disordered region that is bridged",
+               stage="call", minimum=0, maximum=10_000),
+    ),
+    weights=(
+        metapredict_weights("epoch099_val_loss1107.08.ckpt",
+                            "3209c42d91a77dc5828618c7835ebc5dd912f56d43d0111d3c3c36138d9739a8", 787781),
+        metapredict_weights("metameta_2_7_22_nl2_hs20_b32_V3.pt",
+                            "32de116ad8e2edefc3abf96ea3495e90527323c6108db91dd7866391b77341bd", 23626),
+        metapredict_weights("meta_predict_disorder_100e_v1.pt",
+                            "b940d2e7a7c019b5401b7c2c1d992a452f3a93fe99130ebce670fef407943167", 5898),
+        metapredict_weights("epoch019_val_loss1477.45.ckpt",
+                            "369489529d69bd8edce0eae4933cd93066c431c98ccc609f3942994bd874f457", 105516,
+                            folder="ppLDDT/networks"),
+    ),
+    outputs=(
+        OutputField("length", "int", "Number of residues"),
+        OutputField("disorder", "list", "Disorder score per residue (0 ordered - 1 disordered)"),
+        OutputField("plddt", "list", "Predicted AlphaFold2 pLDDT per residue (0-100; < 50 suggests disorder)"),
+        OutputField("disordered_regions", "list", "[first, last] residues (1-based, inclusive) of each disordered "
+                                                  "region (metapredict's domain decomposition)"),
+        OutputField("folded_regions", "list", "[first, last] residues of each folded region"),
+        OutputField("disordered_fraction", "float", "Fraction of residues scoring at or above threshold "
+                                                    "(metapredict percent_disorder / 100)", "fraction"),
+        OutputField("region_fraction", "float", "Fraction of residues inside disordered_regions", "fraction"),
+    ),
+    examples=(
+        Example(ALPHA_SYNUCLEIN, {"disordered_fraction": 1.0, "length": 140}, tolerance=0.25,
+                reference="Human alpha-synuclein (UniProt P37840): intrinsically disordered over residues 1-140, "
+                          "DisProt DP00070 (Weinreb et al., Biochemistry 35, 13709 (1996))"),
+        Example(P53_TAD, {"disordered_fraction": 1.0}, tolerance=0.25,
+                reference="Human p53 transactivation domain, residues 1-61 (UniProt P04637): disordered, DisProt "
+                          "DP00086 (Dawson et al., J. Mol. Biol. 332, 1131 (2003))"),
+        Example(UBIQUITIN, {"disordered_fraction": 0.0, "disordered_regions": []}, tolerance=0.25,
+                reference="Human ubiquitin: fully ordered in the crystal structure, PDB 1UBQ (Vijay-Kumar et al., "
+                          "J. Mol. Biol. 194, 531 (1987)); not in DisProt"),
+        Example(LYSOZYME, {"disordered_fraction": 0.0, "disordered_regions": []}, tolerance=0.25,
+                reference="Hen egg-white lysozyme: fully ordered in the crystal structure (Blake et al., Nature "
+                          "206, 757 (1965); PDB 1LYZ); not in DisProt"),
+    ),
+    card={
+        "input": alphabet_note(PROTEIN, "; one trailing * is dropped"),
+        "intended_use": "Finding intrinsically disordered regions in proteins and proteomes (construct design, "
+                        "which parts to express or crystallise, IDR annotation), with a predicted AlphaFold2 "
+                        "confidence per residue.",
+        "training_data": "V3: bidirectional LSTM trained on consensus disorder (MobiDB) combined with AlphaFold2 "
+                         "pLDDT of the AF2 v4 structures, smoothed over 25 residues (the package's network notes); the "
+                         "pLDDT network predicts AF2 pLDDT from sequence. Networks ship in the metapredict wheel.",
+        "metrics": "The metapredict authors report CAID-style accuracy in their papers; here: alpha-synuclein "
+                   "(DisProt DP00070) and the p53 TAD (DP00086) score 100 % disordered, ubiquitin and hen "
+                   "lysozyme (ordered crystal structures) 0 %, and every score equals metapredict called directly "
+                   "(see the plugin tests).",
+        "limitations": "A predictor of disorder propensity, not of conformations; conditionally folded regions "
+                       "(folding on binding, e.g. the p53 TAD helix with MDM2) come out disordered. The pLDDT is "
+                       "a prediction of AlphaFold2's confidence, not a structure. The 20 standard amino acids only.",
+    },
+)
+
+
+#: 7 kb of Mycoplasma mycoides GM12 (GenBank CP001621.1, bases 81001-88000): one rrn operon and two tRNAs.
+RRN_OPERON = EXAMPLES / "CP001621_81001-88000.fna"
+RRN_OFFSET = 81000
+
+
+def rna_feature(kind: str, name: str, start: int, end: int, strand: str, **extra) -> dict:
+    """A feature of the full CP001621 genome, in the coordinates of the RRN_OPERON excerpt."""
+    return {"type": kind, "name": name, "start": start - RRN_OFFSET, "end": end - RRN_OFFSET, "strand": strand,
+            **extra}
+
+
+RNA_GENES = biology_spec(
+    "rna-genes",
+    requires=("pybarrnap", "pyaragorn", "Bio"),
+    task="rna-gene-finding",
+    summary="rRNA (barrnap HMMs via pybarrnap) and tRNA/tmRNA (ARAGORN via pyaragorn) genes with coordinates",
+    batch_size=16,
+    factory="specialist_hub_biology.rna_genes:RnaGenesModel",
+    license=("GPL-3.0 (pybarrnap, barrnap's HMMs) and GPL-3.0-or-later (ARAGORN, pyaragorn); the rRNA HMMs are "
+             "built from Rfam (CC0)"),
+    citation=("Seemann, barrnap: BAsic Rapid Ribosomal RNA Predictor, github.com/tseemann/barrnap; Shimoyama, "
+              "pybarrnap, github.com/moshi4/pybarrnap; Laslett & Canback, ARAGORN, a program to detect tRNA genes "
+              "and tmRNA genes in nucleotide sequences, Nucleic Acids Res. 32, 11 (2004); Larralde, pyaragorn, "
+              "github.com/althonos/pyaragorn; Wheeler & Eddy, nhmmer, Bioinformatics 29, 2487 (2013); Kalvari et "
+              "al., Rfam 14, Nucleic Acids Res. 49, D192 (2021)."),
+    url="https://github.com/moshi4/pybarrnap",
+    options=(
+        Option("kingdom", "str", "bacteria", "rRNA models: bacteria (5S/16S/23S), archaea (5S/16S/23S) or "
+                                             "eukaryote (5S/5.8S/18S/28S)",
+               choices=("bacteria", "archaea", "eukaryote"), stage="call"),
+        Option("evalue", "float", 1e-6, "nhmmer E-value cutoff for rRNA hits (barrnap's default)", stage="call",
+               minimum=0.0, maximum=10.0),
+        Option("length_cutoff", "float", 0.8, "rRNA hits shorter than this fraction of the model are partial",
+               stage="call", minimum=0.0, maximum=1.0),
+        Option("reject", "float", 0.25, "rRNA hits shorter than this fraction of the model are dropped",
+               stage="call", minimum=0.0, maximum=1.0),
+        Option("translation_table", "int", 11, "Genetic code for ARAGORN (tmRNA tag peptide, tRNA amino acid)",
+               choices=(1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24, 25, 26, 29, 30, 32, 33),
+               stage="call"),
+        Option("linear", "bool", False, "Treat the sequence as linear (ARAGORN's default is circular: genes may "
+                                        "span the origin)", stage="call"),
+    ),
+    outputs=(
+        OutputField("length", "int", "Number of bases"),
+        OutputField("rrna_count", "int", "rRNA features (partial ones included)"),
+        OutputField("trna_count", "int", "tRNA genes"),
+        OutputField("tmrna_count", "int", "tmRNA genes"),
+        OutputField("features", "list",
+                    "By start: type (rRNA/tRNA/tmRNA), name (16S_rRNA, tRNA-Leu, tmRNA ...), start, end (1-based, "
+                    "inclusive, start <= end), strand (+/-), score (nhmmer bits for rRNA, ARAGORN score otherwise), "
+                    "evalue and partial (rRNA), anticodon (lower case, 5'-3') and amino_acid (tRNA), peptide (tmRNA "
+                    "tag); fields that do not apply are null"),
+    ),
+    examples=(
+        Example(RRN_OPERON, {"rrna_count": 3, "trna_count": 2, "tmrna_count": 0, "features": [
+            rna_feature("rRNA", "5S_rRNA", 82048, 82116, "-", partial=True),
+            rna_feature("rRNA", "23S_rRNA", 82187, 85087, "-", partial=False),
+            rna_feature("rRNA", "16S_rRNA", 85320, 86838, "-", partial=False),
+            rna_feature("tRNA", "tRNA-Leu", 87124, 87207, "-", anticodon="tag"),
+            rna_feature("tRNA", "tRNA-Lys", 87210, 87285, "-", anticodon="ttt")]},
+            reference="tRNAs: ARAGORN's own output for the whole CP001621 genome, shipped in pyaragorn's tests "
+                      "(CP001621.default.txt: tRNA-Leu c[87124,87207] (tag), tRNA-Lys c[87210,87285] (ttt)); rRNAs: "
+                      "pybarrnap 0.5.2 run on the whole genome (the 16S-23S-5S operon on the minus strand)"),
+    ),
+    card={
+        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused"),
+        "intended_use": "Annotating ribosomal RNA, tRNA and tmRNA genes in prokaryotic genomes, contigs and "
+                        "metagenome assemblies (archaeal and eukaryotic rRNA too), e.g. before GFF3 export.",
+        "training_data": "None fitted here: barrnap's rRNA profile HMMs (built from Rfam alignments, shipped in "
+                         "pybarrnap) and ARAGORN's heuristic tRNA/tmRNA search.",
+        "metrics": "On Mycoplasma mycoides GM12 (CP001621, 1.09 Mb, from pyaragorn's test data) the tRNA and "
+                   "tmRNA genes equal ARAGORN's reference output (30 tRNA, 1 tmRNA) and the rRNAs equal "
+                   "pybarrnap called directly (two operons: 16S, 23S, 5S each); see the plugin tests.",
+        "limitations": "Licence: GPL-3.0 code runs in your process. rRNA uses barrnap's fast nhmmer mode, not "
+                       "its Infernal 'accurate' mode; short 5S hits are often flagged partial. No mitochondrial "
+                       "rRNA models: pybarrnap ships only the bacteria, archaea and eukaryote HMMs. tRNA genes "
+                       "with introns (archaea, eukaryotes) are reported as ARAGORN finds them; no "
+                       "tRNAscan-SE-style pseudogene calls.",
+    },
+)
+
+
+def bounded(name: str, default: float, description: str, low: float, high: float, kind: str = "float") -> Option:
+    """A call-time numeric primer3 setting with its bounds."""
+    return Option(name, kind, default, description, stage="call", minimum=low, maximum=high)
+
+
+PRIMERS = biology_spec(
+    "primers",
+    requires=("primer3",),
+    task="pcr-primer-design",
+    summary="PCR primer pairs for a template or target region with primer3: sequences, positions, Tm, GC, product",
+    batch_size=16,
+    factory="specialist_hub_biology.primers:PrimersModel",
+    license="GPL-2.0-or-later (primer3 and primer3-py); no weights",
+    citation=("Untergasser et al., Primer3 - new capabilities and interfaces, Nucleic Acids Res. 40, e115 (2012); "
+              "Koressaar & Remm, Enhancements and modifications of primer design program Primer3, Bioinformatics "
+              "23, 1289 (2007); SantaLucia, PNAS 95, 1460 (1998) [Tm]; primer3-py, github.com/libnano/primer3-py."),
+    url="https://github.com/libnano/primer3-py",
+    options=(
+        Option("target", "str", "", "Region START-END (1-based, inclusive) every product must span, for records "
+                                    "without [ ] marks; empty: anywhere", stage="call"),
+        bounded("product_size_min", 100, "Shortest PCR product (bp)", 20, 100_000, "int"),
+        bounded("product_size_max", 300, "Longest PCR product (bp)", 20, 100_000, "int"),
+        bounded("tm_min", 57.0, "Lowest primer Tm (°C)", 0.0, 100.0),
+        bounded("tm_opt", 60.0, "Optimal primer Tm (°C)", 0.0, 100.0),
+        bounded("tm_max", 63.0, "Highest primer Tm (°C)", 0.0, 100.0),
+        bounded("size_min", 18, "Shortest primer (nt)", 8, 35, "int"),
+        bounded("size_opt", 20, "Optimal primer length (nt)", 8, 35, "int"),
+        bounded("size_max", 27, "Longest primer (nt)", 8, 35, "int"),
+        bounded("num_return", 5, "Most pairs returned, best (lowest penalty) first", 1, 100, "int"),
+        bounded("na_mm", 50.0, "Monovalent cations for Tm (mM)", 0.0, 10_000.0),
+        bounded("mg_mm", 1.5, "Divalent cations (Mg2+) for Tm (mM)", 0.0, 1000.0),
+        bounded("dntps_mm", 0.6, "dNTPs (mM; bind Mg2+)", 0.0, 1000.0),
+        bounded("primer_nm", 50.0, "Primer concentration for Tm (nM)", 0.001, 1e6),
+    ),
+    outputs=(
+        OutputField("length", "int", "Template length (bases, [ ] marks removed)"),
+        OutputField("pair_count", "int", "Number of pairs returned"),
+        OutputField("pairs", "list",
+                    "Best first: left and right primers (sequence 5'-3', start and end 1-based on the template with "
+                    "start <= end, tm °C, gc_percent, penalty), product_size (bp), product_tm (°C), penalty (pair)"),
+        OutputField("explanation", "str", "primer3's account of the pairs considered and why they were rejected"),
+    ),
+    examples=(
+        Example(GENOME, {"pair_count": 5, "pairs": [{
+            "left": {"sequence": "GGTAGTAGTCGGCGAGTTCG", "start": 4948, "end": 4967, "tm": 59.97},
+            "right": {"sequence": "TAGTTTGCGGTGTCCTGTCC", "start": 5126, "end": 5145, "tm": 59.97},
+            "product_size": 198}, {}, {}, {}, {}]},
+            tolerance=0.005, options={"target": "5001-5100", "product_size_min": 150, "product_size_max": 250,
+                                      "tm_min": 58.0, "tm_max": 62.0},
+            reference="primer3-py 2.4.0 design_primers called directly on KK037166.1 with SEQUENCE_TARGET [5000, "
+                      "100] and the same settings: PRIMER_LEFT_0 COORDS [4947, 20], PRIMER_RIGHT_0 [5144, 20], "
+                      "product 198 bp, Tm 59.97 / 59.97 °C (primer3.calc_tm gives the same)"),
+    ),
+    card={
+        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused; [ ] around bases mark a target the product "
+                               "must span, as in Primer3web"),
+        "intended_use": "Designing PCR and qPCR primer pairs for a template or a marked target region in bulk.",
+        "training_data": "None: primer3's thermodynamic model (SantaLucia 1998 nearest-neighbour parameters and "
+                         "salt correction) and its penalty weights.",
+        "metrics": "Equals primer3-py called directly (pairs, positions, Tm, GC, penalties) and every returned "
+                   "primer's Tm lies inside the requested range and equals primer3.calc_tm under the same salt "
+                   "(see the plugin tests).",
+        "limitations": "Licence: GPL-2.0 code runs in your process. Primer3's default weights and mispriming "
+                       "checks only: no genome-wide specificity search (use Primer-BLAST), no probe design, no "
+                       "excluded regions. primer3 keeps global state, so calls in one process run one at a time.",
+    },
+)
+
+
 @hookimpl
 def register_models(register):
     biology_spec.register_all(register)
+
+
+@hookimpl
+def register_renderers(register):
+    register("sequence", "specialist_hub_biology.display:sequence_cell")
+
+
+ANNOTATE_GENOME = Pipeline(
+    "biology/annotate-genome",
+    "Prokaryotic genome annotation: genes (Prodigal), then the properties and antimicrobial probability "
+    "of every predicted protein",
+    steps=(
+        Step("genes", "biology/genes"),
+        Step("properties", "biology/protein-properties", input="genes.genes[].protein"),
+        Step("antimicrobial", "biology/antimicrobial", input="genes.genes[].protein"),
+    ),
+    examples=(Example(GENOME, {"genes.gene_count": 19}, reference=PRODIGAL_REFERENCE.format("meta")),),
+    card={"intended_use": "From a contig or genome (FASTA) to annotated proteins in one call; every protein of "
+                          "a batch of genomes goes through each protein model in batches, not one call each."},
+)
+
+
+@hookimpl
+def register_pipelines(register):
+    register(ANNOTATE_GENOME)

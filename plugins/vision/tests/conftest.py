@@ -22,14 +22,20 @@ from skimage import data  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location(
     "vision_make_examples", Path(__file__).resolve().parents[1] / "scripts" / "make_examples.py")
-make_examples = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_examples)
+make_examples_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_examples_module)
+
+
+@pytest.fixture(scope="session")
+def make_examples():
+    """The script that made the shipped examples (text, face and code images)."""
+    return make_examples_module
 
 
 @pytest.fixture(scope="session")
 def render_text():
     """The text renderer that made the shipped OCR example (Pillow's default font)."""
-    return make_examples.render_text
+    return make_examples_module.render_text
 
 
 @pytest.fixture(scope="session")
