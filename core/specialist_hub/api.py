@@ -22,7 +22,7 @@ from .registry import Registry, get_registry
 from .results import Prediction, Predictions
 from .runner import RunSummary, execute
 from .spec import ModelSpec
-from .writers import OutputFile, Sink, StreamSink, format_for
+from .writers import OutputFile, Sink, StreamSink, format_for, writer_for
 
 
 def list_models(domain: str | None = None, registry: Registry | None = None) -> list[ModelSpec]:
@@ -200,7 +200,9 @@ def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[Any], o
     model_ids = [model_ids] if isinstance(model_ids, str) else list(model_ids)
     sources = [sources] if isinstance(sources, str) else list(sources)
     to_file = bool(output) and output != "-"
-    fmt = fmt or format_for(output, None, False)
+    registry = registry or get_registry()
+    fmt = fmt or format_for(output, None, False, registry.formats.values())
+    writer = writer_for(fmt, registry.formats.values())
     plan = plan_run(registry or get_registry(), model_ids, options=options, device=device, batch_size=batch_size,
                     workers=workers, engine=engine, isolate=isolate, where=where,
                     output_dir=str(Path(output).resolve().parent) if to_file and output else None)
@@ -214,9 +216,9 @@ def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[Any], o
     if to_file and output:
         if resume and "-" in sources:
             raise UsageError("--resume cannot continue a run that read standard input; give the input as a file.")
-        sink = OutputFile(output, fmt, plan.specs, plan.fingerprint(sources, fmt, read_options), resume)
+        sink = OutputFile(output, fmt, plan.specs, plan.fingerprint(sources, fmt, read_options), resume, writer)
     elif resume:
         raise UsageError("--resume needs --output FILE.")
     else:
-        sink = StreamSink(fmt, stdout or sys.stdout, plan.specs)
+        sink = StreamSink(fmt, stdout or sys.stdout, plan.specs, writer)
     return execute(plan, sources, sink, read_options, progress)

@@ -171,8 +171,9 @@ def _parse_options(pairs) -> dict[str, str]:
 @click.option("--model", "-m", "model_ids", help="Model id(s), comma-separated.")
 @click.option("--input", "-i", "input_files", multiple=True, help="Input file, directory, or - for stdin.")
 @click.option("--output", "-o", help="Output file (format from its extension); default stdout.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "parquet"]),
-              help="Output format (default: table on a terminal, jsonl otherwise).")
+@click.option("--format", "-f", "fmt", metavar="FORMAT",
+              help="table, json, jsonl, csv, parquet, or a plugin's format such as gff3 (default: from the --output "
+                   "extension, else table on a terminal and jsonl otherwise).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Records per model call (and per checkpoint).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or mps.")
 @click.option("--option", "-O", "option_pairs", multiple=True, metavar="KEY=VALUE", help="A model option.")
@@ -229,7 +230,8 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         os.environ.setdefault("TQDM_DISABLE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     summary = predict_file(
-        [spec.id for spec in specs], sources, output, fmt=format_for(output, fmt, sys.stdout.isatty()),
+        [spec.id for spec in specs], sources, output,
+        fmt=format_for(output, fmt, sys.stdout.isatty(), registry.formats.values()),
         batch_size=batch_size, device=device, options=options, read_options=ReadOptions(column, id_column),
         workers=workers, resume=resume, progress=progress, registry=registry, engine=engine, isolate=isolate,
         where=where,

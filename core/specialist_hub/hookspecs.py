@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .inputs import InputKind
     from .pipeline import Pipeline
     from .spec import ModelSpec
+    from .writers import OutputFormat
 
 PROJECT_NAME = "specialist_hub"
 
@@ -54,6 +55,18 @@ def register_pipelines(register: Callable[[Pipeline], None]) -> None:
         after every plugin registered its models, so a pipeline may use any plugin's models; one
         that names a missing model or field is reported as the plugin's warning and left out (the
         plugin's models keep working). A pipeline is listed, checked, served and run like a model.
+    :return: nothing; return values are ignored.
+    """
+
+
+@hookspec
+def register_writers(register: Callable[[OutputFormat], None]) -> None:
+    """Contribute output formats of the plugin's field (GFF3 for genomes, SRT for subtitles...).
+
+    :param register: call it once per :class:`~specialist_hub.writers.OutputFormat` (name, file
+        extensions, ``"module:Class"`` of a :class:`~specialist_hub.writers.Writer` subclass, imported
+        only when used). ``hub predict -o FILE.EXT`` and ``--format NAME`` pick it; a writer receives
+        every prediction of the run, in order, and writes only what its format holds.
     :return: nothing; return values are ignored.
     """
 

@@ -82,6 +82,8 @@ class IsolatedRunner:
     def __init__(self, registry: Registry, size: int = 1, threads: int = 1):
         self.registry, self.size, self.threads = registry, max(1, size), threads
         self._free: list[Worker] = []
+        #: Every live worker, idle or busy (for their process ids).
+        self._workers: set[Worker] = set()
         self._started = 0
         self._available = threading.Condition()
         #: How many workers died and were replaced (for logs and tests).
@@ -94,7 +96,7 @@ class IsolatedRunner:
             predictions = worker.run(requests, chunk)
         except WorkerDied as died:
             self.crashes += 1
-            worker.close()
+            self._forget(worker)
             self._replace()
             if len(chunk) == 1:
                 return self._crashed(requests, chunk[0], died)
@@ -113,7 +115,12 @@ class IsolatedRunner:
             workers, self._free = self._free, []
             self._started -= len(workers)
         for worker in workers:
-            worker.close()
+            self._forget(worker)
+
+    def pids(self) -> list[int]:
+        """The process ids of the live workers (for memory metrics, and tests that kill one)."""
+        with self._available:
+            return [worker.process.pid for worker in self._workers if worker.process.pid is not None]
 
     def _take(self) -> Worker:
         with self._available:
@@ -122,7 +129,10 @@ class IsolatedRunner:
             if self._free:
                 return self._free.pop()
             self._started += 1
-        return Worker(self.registry, self.threads)
+        worker = Worker(self.registry, self.threads)
+        with self._available:
+            self._workers.add(worker)
+        return worker
 
     def _give_back(self, worker: Worker) -> None:
         with self._available:
@@ -131,6 +141,11 @@ class IsolatedRunner:
                 self._available.notify()
                 return
             self._started -= 1
+        self._forget(worker)
+
+    def _forget(self, worker: Worker) -> None:
+        with self._available:
+            self._workers.discard(worker)
         worker.close()
 
     def _replace(self) -> None:

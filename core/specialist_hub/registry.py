@@ -38,6 +38,7 @@ from .model import Model, resolve_device
 from .pipeline import Pipeline
 from .spec import ModelSpec
 from .weights import verify as verify_weights
+from .writers import FORMATS, OutputFormat
 
 ENTRY_POINT_GROUP = "specialist_hub"
 #: Short names users may type for ``--domain``.
@@ -115,11 +116,14 @@ class Registry:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
             added.append((name, plugin, PluginInfo(name=name, module=getattr(plugin, "__module__", name))))
         registered = [(name, info) for name, plugin, info in added if self._add_plugin(name, plugin, info)]
+        #: Output formats that plugins contribute (GFF3, SRT...), by name.
+        self.formats: dict[str, OutputFormat] = {}
         #: Pipelines by id; each is also in ``models`` as the spec it runs as.
         self.pipelines: dict[str, Pipeline] = {}
         for hook_name, callback in (("register_input_kinds", self._register_input_kind),
                                     ("register_models", self._register_model),
                                     ("register_pipelines", self._register_pipeline),
+                                    ("register_writers", self._register_format),
                                     ("register_routes", self.routes.append),
                                     ("register_commands", self.commands.append),
                                     ("register_renderers", lambda kind, render: self.renderers.append((kind, render)))):
@@ -208,6 +212,13 @@ class Registry:
         self.models[spec.id] = spec
         self.model_plugin[spec.id] = plugin_name
         info.models.append(spec.id)
+
+    def _register_format(self, output_format: OutputFormat) -> None:
+        if not isinstance(output_format, OutputFormat):
+            raise InvalidSpecError(f"register_writers expects OutputFormat instances, got {output_format!r}.")
+        if output_format.name in self.formats or output_format.name in FORMATS:
+            raise InvalidSpecError(f"Output format {output_format.name!r} is already registered.")
+        self.formats[output_format.name] = output_format
 
     def _register_pipeline(self, pipeline: Pipeline, plugin_name: str, info: PluginInfo) -> None:
         try:

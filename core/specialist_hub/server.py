@@ -3,22 +3,28 @@
 The server adds transport only: ``/models`` is ``hub list --json``, ``/models/{id}`` is
 ``hub info --json`` plus the Markdown card, and ``/models/{id}/predict`` returns the records of
 ``hub predict --format json``. Models load on first use and stay loaded (the registry caches
-them). Inference runs in worker threads behind one lock per model, so the event loop stays free
-and models that are not thread-safe are safe.
+them). Concurrent requests for a model with the same options are batched (:mod:`.batching`):
+each model runs one batch at a time in a thread of its own, so the event loop stays free and
+models that are not thread-safe are safe. ``/metrics`` is for Prometheus (:mod:`.metrics`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import datetime
 import hmac
 import json
+import logging
 import os
 import re
 import sys
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
+from concurrent.futures import Future
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,25 +32,30 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import __version__
+from .batching import Batcher, Job
 from .cards import render_markdown
 from .errors import HubError, OptionError, UnknownModelError, UsageError
 from .inputs import Record, iter_records
 from .isolation import IsolatedRunner
-from .plan import plan_run
+from .metrics import ServerMetrics
+from .plan import RunPlan, plan_run
 from .registry import Registry, get_registry
 from .results import Prediction, strict_json
-from .runner import execute
-from .writers import CollectSink
+from .runner import predict_chunks
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_MAX_BATCH = 256
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+#: How long a request waits for others to share its forward batch (``--batch-wait-ms``).
+DEFAULT_BATCH_WAIT_MS = 2.0
+DEFAULT_REQUEST_TIMEOUT_S = 300.0
+ACCESS_LOG = logging.getLogger("specialist_hub.access")
 #: Environment variable carrying the configuration to ``--workers`` processes.
 CONFIG_ENV = "HUB_SERVE_CONFIG"
 
@@ -92,6 +103,16 @@ def hub_error_response(exc: HubError) -> HubJSONResponse:
 
 class TooLarge(Exception):
     """A request beyond the server's caps (answered with 413)."""
+
+
+class RequestTimedOut(HubError):
+    """A prediction that took longer than ``--request-timeout-s``."""
+
+    http_status = 504
+
+    def __init__(self, seconds: float):
+        super().__init__(f"The prediction took longer than this server's limit of {seconds:g} s. Send fewer "
+                         f"inputs per request, or start the server with a larger --request-timeout-s.")
 
 
 #: Host names a keyless server answers to: loopback only, so a web page cannot reach it by DNS rebinding.
@@ -178,11 +199,50 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class RequestLog:
+    """ASGI middleware, outermost: counts and times every request for ``/metrics`` and, with
+    ``access_log``, writes one JSON line per request to the ``specialist_hub.access`` logger
+    (stderr under ``hub serve``). Routes are path templates, so labels stay few."""
+
+    def __init__(self, app, metrics: ServerMetrics, access_log: bool):
+        self.app, self.metrics, self.access_log = app, metrics, access_log
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start = time.perf_counter()
+        status, sent = 500, 0
+
+        async def observed(message):
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observed)
+        finally:
+            seconds = time.perf_counter() - start
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
+            self.metrics.latency.labels(route).observe(seconds)
+            if self.access_log:
+                client = scope.get("client")
+                ACCESS_LOG.info(json.dumps({
+                    "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),
+                    "client": client[0] if client else None, "method": scope["method"], "path": scope["path"],
+                    "route": route, "status": status, "ms": round(seconds * 1000, 2), "bytes": sent,
+                    "records": scope.get("state", {}).get("records")}))
+
+
 class HubService:
-    """The served models: which ones, loading them once, and running them one request at a time."""
+    """The served models: which ones, loading them once, and running them in batches."""
 
     def __init__(self, registry: Registry, models: Iterable[str] | None, device: str, max_batch: int,
-                 isolate: bool = False):
+                 isolate: bool = False, batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS,
+                 max_batch_records: int | None = None, request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S):
         self.registry = registry
         #: With isolation, each model runs in a supervised worker process of its own (kept between
         #: requests), so a native crash answers its record with WorkerCrashed and the server goes on.
@@ -191,9 +251,15 @@ class HubService:
         self.served = None if models is None else sorted(set(models))
         self.device = device
         self.max_batch = max_batch
+        #: 0 turns batching off: every request is a forward batch of its own.
+        self.batch_wait_ms = batch_wait_ms
+        #: Most records per forward batch (default: each model's own batch size).
+        self.max_batch_records = max_batch_records
+        self.request_timeout_s = request_timeout_s
         self._output_dir: str | None = None
-        self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self.metrics = ServerMetrics(self.loaded_models)
+        self.batcher = Batcher(self._run_batch, batch_wait_ms / 1000, self.metrics.batch)
 
     def specs(self, domain: str | None = None):
         return [spec for spec in self.registry.list_models(domain) if self.served is None or spec.id in self.served]
@@ -206,10 +272,6 @@ class HubService:
     def row(self, spec) -> dict[str, Any]:
         return self.registry.describe(spec)
 
-    def _lock(self, model_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(model_id, threading.Lock())
-
     @property
     def output_dir(self) -> str:
         """Where models with an ``output_dir`` option write their files (made on first use)."""
@@ -217,23 +279,55 @@ class HubService:
             self._output_dir = tempfile.mkdtemp(prefix="hub-serve-outputs-")
         return self._output_dir
 
-    def predict(self, model_id: str, records: list[Record], options: dict[str, Any]) -> list[dict[str, Any]]:
-        """Load the model if needed and predict; runs in a worker thread."""
+    def submit(self, model_id: str, records: list[Record], options: dict[str, Any]) -> Future[list[Prediction]]:
+        """Check the options, then queue the records for the model's next batch."""
         spec = self.spec(model_id)
+        batches = self.batch_wait_ms > 0 and spec.batch_size > 1
         plan = plan_run(self.registry, [spec.id], options=options, device=self.device, client=True,
                         output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None,
-                        isolate=self.isolate)
-        sink = CollectSink()
-        with self._lock(model_id):
-            try:
-                summary = execute(plan, records, sink, isolated=self._isolated_runner(model_id))
-            except HubError:
-                raise
-            except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
-                raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
-        if summary.stream_error is not None:
-            raise summary.stream_error
-        return [prediction.to_dict() for prediction in sink.predictions]
+                        isolate=self.isolate, batch_size=self.max_batch_records if spec.batch_size > 1 else None)
+        return self.batcher.submit(spec.id, Job(_batch_key(plan), plan, records, plan.batch_size if batches else 0))
+
+    def predict(self, model_id: str, records: list[Record], options: dict[str, Any]) -> list[dict[str, Any]]:
+        """Load the model if needed and predict, waiting in this thread (uploads; plugin routes)."""
+        return [prediction.to_dict() for prediction in self.submit(model_id, records, options).result()]
+
+    async def predict_async(self, model_id: str, records: list[Record],
+                            options: dict[str, Any]) -> list[dict[str, Any]]:
+        """Predict without holding a thread while the request waits; 504 past the request timeout."""
+        future = self.submit(model_id, records, options)
+        with self.metrics.predict_latency.labels(model_id).time():
+            predictions = await self.within_timeout(model_id, asyncio.wrap_future(future))
+        return [prediction.to_dict() for prediction in predictions]
+
+    async def within_timeout(self, model_id: str, awaitable: Any) -> Any:
+        try:
+            return await asyncio.wait_for(awaitable, self.request_timeout_s)
+        except TimeoutError:
+            self.metrics.timeouts.labels(model_id).inc()
+            raise RequestTimedOut(self.request_timeout_s or 0) from None
+
+    def _run_batch(self, plan: RunPlan, records: list[Record]) -> list[Prediction]:
+        """One forward batch (in the model's dispatcher thread)."""
+        model_id = plan.specs[0].id
+        try:
+            predictions = [prediction for chunk, _ in predict_chunks(plan, records, self._isolated_runner(model_id))
+                           for prediction in chunk]
+        except HubError:
+            raise
+        except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
+            raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
+        failed = sum(not prediction.ok for prediction in predictions)
+        self.metrics.outcomes(model_id, len(predictions) - failed, failed)
+        return predictions
+
+    def loaded_models(self) -> dict[str, int | None]:
+        """Model id -> resident memory of its worker process (None without isolation)."""
+        if not self.isolate:
+            return {model.spec.id: None for model in self.registry.loaded()}
+        with self._locks_guard:
+            runners = dict(self._isolated)
+        return {model_id: _resident_memory(runner.pids()) for model_id, runner in runners.items()}
 
     def _isolated_runner(self, model_id: str) -> IsolatedRunner | None:
         if not self.isolate:
@@ -251,7 +345,8 @@ class HubService:
         return runner
 
     def close(self) -> None:
-        """Stop the worker processes (at server shutdown)."""
+        """Finish the queued batches, then stop the worker processes (at server shutdown)."""
+        self.batcher.close()
         with self._locks_guard:
             runners = list(self._isolated.values())
             self._isolated.clear()
@@ -262,6 +357,25 @@ class HubService:
         if count > self.max_batch:
             raise TooLarge(f"Too many inputs: a request may carry at most {self.max_batch} "
                            f"(got {count if exact else 'more'}). Split the batch into smaller requests.")
+
+
+def _batch_key(plan: RunPlan) -> Any:
+    """Requests batch together when their models, devices and resolved options are equal."""
+    try:
+        hash(plan.requests)
+    except TypeError:  # an option value that is a list or dict
+        return repr(plan.requests)
+    return plan.requests
+
+
+def _resident_memory(pids: list[int]) -> int | None:
+    import psutil
+
+    total = None
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            total = (total or 0) + psutil.Process(pid).memory_info().rss
+    return total
 
 
 _SAFE_SUFFIX = re.compile(r"^(\.[A-Za-z0-9]{1,8}){1,2}$")
@@ -328,19 +442,29 @@ def _key_dependency(api_key: str):
 def create_app(registry: Registry | None = None, api_key: str | None = None, max_batch: int = DEFAULT_MAX_BATCH,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, cors_origins: Iterable[str] = (),
                models: Iterable[str] | None = None, device: str = "auto", isolate: bool = False,
-               max_loaded_models: int | None = None, allowed_hosts: Iterable[str] = ()) -> FastAPI:
+               max_loaded_models: int | None = None, allowed_hosts: Iterable[str] = (),
+               batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS, max_batch_records: int | None = None,
+               request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S, access_log: bool = False) -> FastAPI:
     """The FastAPI app. ``models`` limits what is served (default: every registered model).
 
     With ``api_key``, every route that touches models needs it; ``/health``, the static
     playground page and the API docs do not (they hold no data and run nothing). ``isolate``
     runs each model in a supervised worker process; ``max_loaded_models`` bounds the models kept
     loaded (least recently used first out). Without a key, only requests to loopback names (and
-    ``allowed_hosts``) from pages on them (or ``cors_origins``) are answered.
+    ``allowed_hosts``) from pages on them (or ``cors_origins``) are answered. Concurrent requests
+    wait up to ``batch_wait_ms`` to share a forward batch of at most ``max_batch_records`` records
+    (default: the model's batch size; 0 ms turns batching off); a prediction taking longer than
+    ``request_timeout_s`` is answered 504. ``access_log`` logs one JSON line per request.
     """
     registry = registry or get_registry()
     if max_loaded_models is not None:
         registry.max_loaded = max_loaded_models
-    service = HubService(registry, models, device, max_batch, isolate)
+    service = HubService(registry, models, device, max_batch, isolate, batch_wait_ms, max_batch_records,
+                         request_timeout_s)
+    if access_log and not ACCESS_LOG.handlers:
+        ACCESS_LOG.addHandler(logging.StreamHandler(sys.stderr))
+        ACCESS_LOG.setLevel(logging.INFO)
+        ACCESS_LOG.propagate = False
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -358,6 +482,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+    app.add_middleware(RequestLog, metrics=service.metrics, access_log=access_log)
 
     @app.exception_handler(HubError)
     async def on_hub_error(request: Request, exc: HubError):
@@ -398,7 +523,8 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
               responses={200: {"model": list[Prediction], "description": "One record per input, in order"},
                          404: {"description": "Unknown model (with close_matches)"},
                          413: {"description": "Body or batch too large"},
-                         503: {"description": "Dependency or checkpoint missing (with install_hint)"}})
+                         503: {"description": "Dependency or checkpoint missing (with install_hint)"},
+                         504: {"description": "The prediction took longer than the server's request timeout"}})
     async def predict(domain: str, name: str, request: Request):
         """Predict: JSON `{"inputs": [...], "options": {...}}` for molecules, sequences and text;
         multipart `files` (plus an `options` JSON field) for images and audio. Records that fail
@@ -415,7 +541,9 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
             uploads = [(f.filename or "", await f.read()) for f in files]
             given = form.get("options")
             options = _parse_options(given if isinstance(given, str) else None)
-            return await run_in_threadpool(_predict_uploads, service, model_id, uploads, options)
+            request.state.records = len(uploads)
+            return await service.within_timeout(
+                model_id, run_in_threadpool(_predict_uploads, service, model_id, uploads, options))
         if content_type != "application/json":
             return _error(415, f"Send inputs as JSON with 'Content-Type: application/json' (got "
                                f"{content_type or 'no content type'}), or files as multipart/form-data.")
@@ -433,7 +561,14 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         ids = body.ids or [None] * len(body.inputs)
         records = [Record(position, value, record_id) for position, (value, record_id)
                    in enumerate(zip(body.inputs, ids))]
-        return await run_in_threadpool(service.predict, model_id, records, body.options)
+        request.state.records = len(records)
+        return await service.predict_async(model_id, records, body.options)
+
+    @api.get("/metrics", tags=["service"], response_class=Response)
+    async def metrics():
+        """Prometheus metrics: requests, latencies, batch sizes, records ok/failed and loaded models."""
+        content, media_type = service.metrics.exposition()
+        return Response(content, media_type=media_type)
 
     for add_routes in service.registry.routes:
         try:
@@ -481,16 +616,22 @@ def create_app_from_env() -> FastAPI:
 
 
 def serve(registry: Registry, host: str, port: int, workers: int = 1, api_key_file: str | None = None,
-          **config: Any) -> None:
-    """Run the server (``hub serve``); ``config`` is passed to :func:`create_app`."""
+          graceful_timeout_s: float | None = None, **config: Any) -> None:
+    """Run the server (``hub serve``); ``config`` is passed to :func:`create_app`.
+
+    On SIGTERM or Ctrl-C the server stops accepting connections and finishes the requests in
+    flight (for at most ``graceful_timeout_s``) before its workers stop.
+    """
     import uvicorn
 
     api_key = api_key_from(api_key_file)
     if not api_key and host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host} without an API key; anyone who can reach it can use it.", file=sys.stderr)
+    settings = {"host": host, "port": port, "timeout_graceful_shutdown": graceful_timeout_s,
+                "access_log": not config.get("access_log")}  # the JSON access log replaces uvicorn's
     if workers == 1:
-        uvicorn.run(create_app(registry, api_key=api_key, **config), host=host, port=port)
+        uvicorn.run(create_app(registry, api_key=api_key, **config), **settings)
         return
     # Worker processes are fresh interpreters: each builds its app (and reads the key file) itself.
     os.environ[CONFIG_ENV] = json.dumps({**config, "api_key_file": api_key_file})
-    uvicorn.run("specialist_hub.server:create_app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("specialist_hub.server:create_app_from_env", factory=True, workers=workers, **settings)

@@ -8,12 +8,14 @@ renamed into place only when the run completes; ``--resume`` continues from the 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import math
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -26,16 +28,48 @@ EXTENSION_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".c
                      ".parquet": "parquet", ".txt": "table"}
 
 
-def format_for(output: str | None, requested: str | None, is_tty: bool) -> str:
-    """The output format: as requested, else from the output's extension, else by terminal."""
+@dataclass(frozen=True)
+class OutputFormat:
+    """An output format a plugin contributes for its field (GFF3, SRT, SDF...): chosen by ``--format
+    NAME`` or by an ``--output`` extension; ``writer`` is a ``"module:Class"`` :class:`Writer`
+    subclass, imported only when the format is used."""
+
+    name: str
+    extensions: tuple[str, ...]
+    writer: str
+    description: str = ""
+
+    def writer_class(self) -> type[Writer]:
+        module, _, attribute = self.writer.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+def format_for(output: str | None, requested: str | None, is_tty: bool,
+               extra: Iterable[OutputFormat] = ()) -> str:
+    """The output format: as requested, else from the output's extension (the core's and those of
+    ``extra`` plugin formats), else by terminal."""
     if requested:
         return requested
     if output and output != "-":
+        extensions = {**EXTENSION_FORMATS, **{ext: f.name for f in extra for ext in f.extensions}}
         suffix = Path(output).suffix.lower()
-        if suffix not in EXTENSION_FORMATS:
-            raise UsageError(f"Cannot tell the format of {output!r} from its extension; add --format.")
-        return EXTENSION_FORMATS[suffix]
+        if suffix not in extensions:
+            raise UsageError(f"Cannot tell the format of {output!r} from its extension "
+                             f"({', '.join(sorted(extensions))}); add --format.")
+        return extensions[suffix]
     return "table" if is_tty else "jsonl"
+
+
+def writer_for(fmt: str, extra: Iterable[OutputFormat] = ()) -> type[Writer] | None:
+    """The Writer class of a text format (None for Parquet, which OutputFile writes itself)."""
+    plugin_formats = {f.name: f for f in extra}
+    if fmt == "parquet":
+        return None
+    if fmt in WRITERS:
+        return WRITERS[fmt]
+    if fmt in plugin_formats:
+        return plugin_formats[fmt].writer_class()
+    raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join([*FORMATS, *plugin_formats])}.")
 
 
 def output_columns(specs: Sequence[ModelSpec]) -> list[str]:
@@ -174,12 +208,10 @@ class StreamSink:
 
     records_done = predictions_done = failed_done = 0
 
-    def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec]):
+    def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec], writer: type[Writer] | None = None):
         if fmt == "parquet":
             raise UsageError("Parquet output needs a file: add --output results.parquet.")
-        if fmt not in WRITERS:
-            raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
-        self.writer = WRITERS[fmt](stream, specs)
+        self.writer = (writer or writer_for(fmt) or JsonLinesWriter)(stream, specs)
 
     def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
         for prediction in predictions:
@@ -221,7 +253,7 @@ class OutputFile:
     """
 
     def __init__(self, target: str | os.PathLike, fmt: str, specs: Sequence[ModelSpec], fingerprint: str,
-                 resume: bool = False):
+                 resume: bool = False, writer: type[Writer] | None = None):
         if fmt == "table" and resume:
             raise UsageError("--resume needs a csv, json, jsonl or parquet output file.")
         if fmt == "parquet":
@@ -259,7 +291,7 @@ class OutputFile:
             self._raw.truncate(state["offset"] if state else 0)
             self._raw.seek(0, os.SEEK_END)
             self._text = io.TextIOWrapper(self._raw, encoding="utf-8", newline="", write_through=True)
-            self.writer = WRITERS[fmt](self._text, specs, resumed=state is not None)
+            self.writer = (writer or writer_for(fmt) or JsonLinesWriter)(self._text, specs, resumed=state is not None)
         if state is None:
             self._write_progress()
 

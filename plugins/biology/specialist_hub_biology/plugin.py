@@ -6,6 +6,7 @@ from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.pipeline import Pipeline, Step
+from specialist_hub.writers import OutputFormat
 from specialist_hub.hf import checkpoint_option
 
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_EXTENDED
@@ -686,3 +687,9 @@ ANNOTATE_GENOME = Pipeline(
 @hookimpl
 def register_pipelines(register):
     register(ANNOTATE_GENOME)
+
+
+@hookimpl
+def register_writers(register):
+    register(OutputFormat("gff3", (".gff3", ".gff"), "specialist_hub_biology.gff3:Gff3Writer",
+                          "GFF3 gene and CDS features of biology/genes and biology/annotate-genome"))

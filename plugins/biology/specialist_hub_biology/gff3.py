@@ -1,0 +1,65 @@
+"""GFF3 output for gene predictions (``hub predict -m biology/annotate-genome -o genome.gff3``).
+
+One ``gene`` and one ``CDS`` feature per predicted gene, with Prodigal's calls as attributes; a
+pipeline's per-protein results (the fan-out lists aligned with the genes) become attributes of
+the CDS, named ``step_field``. Coordinates are 1-based and inclusive, as GFF3 and Prodigal use.
+Valid for GFF3 parsers (the tests read it back with gffutils).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from specialist_hub.results import Prediction
+from specialist_hub.writers import Writer
+
+SOURCE = "Prodigal_v2.6.3"
+#: Where a gene list lies in a prediction's output: a gene model's own field, or a pipeline step's.
+GENE_FIELDS = ("genes", "genes.genes")
+
+
+def escape(value: Any) -> str:
+    """A GFF3 column or attribute value: tabs, newlines, ``;=&,%`` and control characters escaped."""
+    return quote(str(value), safe=" /:|()[]{}.-_+*'\"!?<>@#$^~")
+
+
+class Gff3Writer(Writer):
+    def __init__(self, stream, specs, resumed=False):
+        super().__init__(stream, specs, resumed)
+        if not resumed:
+            stream.write("##gff-version 3\n")
+
+    def write(self, prediction: Prediction) -> None:
+        if not prediction.ok or not prediction.output:
+            return
+        output = prediction.output
+        genes = next((output[name] for name in GENE_FIELDS if isinstance(output.get(name), list)), None)
+        if genes is None:
+            return
+        seqid = escape(prediction.id or f"record_{prediction.position + 1}")
+        per_gene = {name: value for name, value in output.items()
+                    if isinstance(value, list) and len(value) == len(genes) and name not in GENE_FIELDS
+                    and all(isinstance(item, dict) for item in value)}
+        for number, gene in enumerate(genes, start=1):
+            gene_id = f"{seqid}_{number}"
+            columns = [seqid, SOURCE, "", str(gene["start"]), str(gene["end"]), "", gene["strand"]]
+            self._feature(columns, "gene", ".", ".", {"ID": gene_id})
+            attributes = {"ID": f"{gene_id}.cds", "Parent": gene_id,
+                          "partial": f"{int(gene['partial_begin'])}{int(gene['partial_end'])}",
+                          "start_type": gene["start_codon"], "rbs_motif": gene["rbs_motif"],
+                          "conf": f"{gene['confidence']:.2f}"}
+            for step, items in per_gene.items():
+                item = items[number - 1]
+                if "error" in item:
+                    attributes[f"{step}_error"] = item["error"].get("message", "")
+                    continue
+                attributes.update({f"{step}_{key}": value for key, value in item.items()
+                                   if not isinstance(value, (list, dict))})
+            self._feature(columns, "CDS", f"{gene['score']:.1f}", "0", attributes)
+
+    def _feature(self, columns: list[str], kind: str, score: str, phase: str, attributes: dict[str, Any]) -> None:
+        fields = [*columns[:2], kind, *columns[3:5], score, columns[6], phase]
+        text = ";".join(f"{escape(key)}={escape(value)}" for key, value in attributes.items()
+                        if value is not None and value != "")
+        self.stream.write("\t".join(fields) + "\t" + text + "\n")

@@ -1,0 +1,41 @@
+"""biology/annotate-genome: a pipeline whose GFF3 reads back with gffutils and whose per-protein
+results equal the protein models run alone."""
+
+from __future__ import annotations
+
+import pyrodigal
+import pytest
+
+import specialist_hub
+from specialist_hub.inputs import SequenceKind, iter_records
+from specialist_hub_biology.plugin import GENOME
+
+
+@pytest.fixture(scope="module")
+def genome() -> str:
+    (record,) = iter_records(SequenceKind(), [str(GENOME)])
+    return record.value
+
+
+def test_gff3_has_one_cds_per_pyrodigal_gene_and_parses_with_gffutils(tmp_path, genome):
+    import gffutils
+
+    out = tmp_path / "genome.gff3"
+    summary = specialist_hub.predict_file("biology/annotate-genome", str(GENOME), str(out))
+    assert summary.failed == 0
+    expected = pyrodigal.GeneFinder(meta=True).find_genes(genome)
+    database = gffutils.create_db(str(out), ":memory:", merge_strategy="error")
+    cds = sorted(database.features_of_type("CDS"), key=lambda f: f.start)
+    assert len(cds) == len(expected) == 19
+    assert [(f.start, f.end, f.strand) for f in cds] == sorted(
+        (g.begin, g.end, "+" if g.strand == 1 else "-") for g in expected)
+    assert all(database[f.attributes["Parent"][0]].featuretype == "gene" for f in cds)
+
+
+def test_each_proteins_results_equal_the_protein_models_run_alone(genome):
+    (annotated,) = specialist_hub.predict("biology/annotate-genome", genome)
+    proteins = [gene["protein"] for gene in annotated.output["genes.genes"]]
+    alone = specialist_hub.predict("biology/protein-properties", proteins)
+    assert annotated.output["properties"] == [p.output if p.ok else {"error": p.error} for p in alone]
+    amp = specialist_hub.predict("biology/antimicrobial", proteins)
+    assert annotated.output["antimicrobial"] == [p.output if p.ok else {"error": p.error} for p in amp]
