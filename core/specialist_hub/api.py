@@ -187,13 +187,14 @@ def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[Any], o
                  batch_size: int | None = None, workers: int | str = 1, engine: str = "local",
                  read_options: ReadOptions = ReadOptions(), resume: bool = False, progress: bool = False,
                  stdout: IO[str] | None = None, registry: Registry | None = None, isolate: bool = False,
-                 where: str | None = None) -> RunSummary:
+                 where: str | None = None, in_domain_only: bool = False) -> RunSummary:
     """What ``hub predict`` does, as one call: stream ``sources`` through the models into ``output``
     (a file, written atomically and resumable; or ``stdout`` when None).
 
     ``fmt`` defaults to the output's extension, else jsonl. ``isolate`` runs the models in a
     supervised worker process (as ``hub predict`` does), so a native crash fails one record only;
-    ``where`` keeps only predictions whose output passes a condition (``"qed > 0.5"``).
+    ``where`` keeps only predictions whose output passes a condition (``"qed > 0.5"``), and
+    ``in_domain_only`` those inside the model's applicability domain.
     Returns counts over the whole output; failed records are in it with their errors, and an input
     that could not be read to its end is in ``stream_error``.
     """
@@ -204,7 +205,7 @@ def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[Any], o
     fmt = fmt or format_for(output, None, False, registry.formats.values())
     writer = writer_for(fmt, registry.formats.values())
     plan = plan_run(registry or get_registry(), model_ids, options=options, device=device, batch_size=batch_size,
-                    workers=workers, engine=engine, isolate=isolate, where=where,
+                    workers=workers, engine=engine, isolate=isolate, where=where, in_domain_only=in_domain_only,
                     output_dir=str(Path(output).resolve().parent) if to_file and output else None)
     if plan.engine == "ray":
         if resume:

@@ -193,9 +193,12 @@ def _parse_options(pairs) -> dict[str, str]:
 @click.option("--wide", is_flag=True, help="One row per input for several models, with columns model.field.")
 @click.option("--where", metavar="CONDITION",
               help="Keep only predictions whose output passes, e.g. \"qed > 0.5 and n_alerts == 0\".")
+@click.option("--in-domain-only", is_flag=True,
+              help="Leave out (and count) inputs outside the model's applicability domain.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
-            id_column, workers, resume, engine, annotate_dir, isolate, pipeline_file, wide, where, quiet):
+            id_column, workers, resume, engine, annotate_dir, isolate, pipeline_file, wide, where, in_domain_only,
+            quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -234,10 +237,10 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         fmt=format_for(output, fmt, sys.stdout.isatty(), registry.formats.values()),
         batch_size=batch_size, device=device, options=options, read_options=ReadOptions(column, id_column),
         workers=workers, resume=resume, progress=progress, registry=registry, engine=engine, isolate=isolate,
-        where=where,
+        where=where, in_domain_only=in_domain_only,
     )
     if summary.filtered:
-        click.echo(f"{summary.filtered} prediction(s) left out by --where.", err=True)
+        click.echo(f"{summary.filtered} prediction(s) left out by --where/--in-domain-only.", err=True)
     if summary.resumed_from:
         click.echo(f"Resumed after {summary.resumed_from} records.", err=True)
     if summary.failed:

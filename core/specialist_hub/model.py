@@ -17,6 +17,7 @@ from .errors import DeviceError, HubError, InputError, OutputSchemaError, Unknow
 from .inputs import BUILTIN_KINDS, InputKind, Record, chunked, python_records
 from .results import Prediction, Predictions
 from .spec import ModelSpec, python_value
+from .trust import add_trust
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -66,6 +67,20 @@ class Model:
         """Turn one raw result into the output record (the spec's fields, less the echoed ones)."""
         return raw
 
+    def calibration_residuals(self, field: str) -> Sequence[float]:
+        """For each of the spec's ``intervals``: the absolute errors ``|y - ŷ|`` of ``field`` on
+        calibration data the model never learned from (shipped with the plugin); the core turns
+        them into conformal prediction intervals."""
+        raise NotImplementedError(f"{self.spec.id} declares intervals but ships no calibration residuals")
+
+    def domain_similarity(self, item: Any) -> float:
+        """For ``applicability_domain`` models: how similar the preprocessed input is to the data
+        the model learned from (compared with :attr:`domain_threshold`)."""
+        raise NotImplementedError(f"{self.spec.id} declares an applicability domain but measures none")
+
+    #: The similarity below which an input is out of the applicability domain.
+    domain_threshold: float = 0.0
+
     def echo(self, item: Any) -> dict[str, Any]:
         """Fields every model of a family echoes from the preprocessed input (canonical SMILES,
         duration...); merged under each output, so a family fills them in one place."""
@@ -100,7 +115,10 @@ class Model:
                 outcomes[index] = raw
                 continue
             try:
-                outcomes[index] = self._check_output({**self.echo(item), **self.postprocess(raw, item)})
+                output = {**self.echo(item), **self.postprocess(raw, item)}
+                if self.spec.intervals or self.spec.applicability_domain:
+                    output = add_trust(self, output, item)
+                outcomes[index] = self._check_output(output)
             except Exception as exc:  # noqa: BLE001
                 outcomes[index] = exc
         return [self._prediction(record, outcome) for record, outcome in zip(records, outcomes)]

@@ -73,7 +73,7 @@ class RunPlan:
 def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[str, Any] | None = None,
              device: str = "auto", batch_size: int | None = None, workers: int | str = 1, engine: str = "local",
              output_dir: str | None = None, client: bool = False, isolate: bool = False,
-             where: str | None = None) -> RunPlan:
+             where: str | None = None, in_domain_only: bool = False) -> RunPlan:
     """Check everything a run needs before anything loads or is written.
 
     :param options: apply to every model that declares them; a name no model declares is an error.
@@ -82,6 +82,7 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
         places on the host (:attr:`Option.server_only`).
     :param isolate: run the models in supervised worker processes (always so with several workers).
     :param where: keep only predictions whose output passes this condition, e.g. ``qed > 0.5``.
+    :param in_domain_only: also leave out predictions outside the model's applicability domain.
     """
     if engine not in ENGINES:
         raise UsageError(f"Unknown engine {engine!r}; choose {' or '.join(ENGINES)}.")
@@ -118,6 +119,12 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
         raise UsageError("The batch size must be at least 1.")
     count = resolve_workers(workers, specs)
     condition = None
+    if in_domain_only:
+        if not all(spec.applicability_domain for spec in specs):
+            lacking = ", ".join(spec.id for spec in specs if not spec.applicability_domain)
+            raise UsageError(f"--in-domain-only needs models that report an applicability domain; {lacking} "
+                             f"do(es) not (see 'hub info MODEL').")
+        where = f"({where}) and in_domain" if where else "in_domain"
     if where:
         condition = Condition(where)
         condition.check(list(dict.fromkeys(name for spec in specs for name in spec.output_names)))

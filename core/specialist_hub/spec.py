@@ -252,6 +252,12 @@ class ModelSpec:
     card: Mapping[str, str] = documented("Markdown sections: `intended_use`, `training_data`, `metrics`, "
                                          "`limitations`", default_factory=dict)
     url: str = documented("where the model or its paper lives", default="")
+    intervals: tuple[str, ...] = documented(
+        "learned regression fields that gain a conformal prediction interval `FIELD_low`/`FIELD_high` (option "
+        "`coverage`, 90 % by default), from the calibration residuals the model ships", default=())
+    applicability_domain: bool = documented(
+        "the model says whether each input lies in its applicability domain: `in_domain`, `domain_similarity`, "
+        "`domain_threshold`", default=False)
 
     def __post_init__(self) -> None:
         missing = [f for f in fields(self) if f.metadata.get("required") and not getattr(self, f.name)]
@@ -263,9 +269,10 @@ class ModelSpec:
             raise InvalidSpecError(
                 f"Model id {self.id!r} must look like 'domain/name' (lowercase letters, digits, - _ .)."
             )
-        for name in ("outputs", "options", "weights", "examples", "requires"):
+        for name in ("outputs", "options", "weights", "examples", "requires", "intervals"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "card", MappingProxyType(dict(self.card)))
+        self._add_trust_fields()
         if ":" not in self.factory:
             raise InvalidSpecError(f"{self.id}: factory {self.factory!r} must be 'module:attribute'.")
         for output in self.outputs:
@@ -280,6 +287,32 @@ class ModelSpec:
                 raise InvalidSpecError(f"{self.id}: {what} names repeat: {names}.")
         if self.batch_size < 1:
             raise InvalidSpecError(f"{self.id}: batch_size must be at least 1.")
+
+    def _add_trust_fields(self) -> None:
+        """The standard fields (and the ``coverage`` option) of the trust convention, added once."""
+        outputs, names = list(self.outputs), set(self.output_names)
+        for name in self.intervals:
+            found = next((o for o in outputs if o.name == name), None)
+            if found is None or found.type != "float":
+                raise InvalidSpecError(f"{self.id}: interval field {name!r} must be a float output of the model.")
+            if f"{name}_low" not in names:
+                at = outputs.index(found) + 1
+                outputs[at:at] = [OutputField(f"{name}{end}", "float", f"{side} end of the conformal prediction "
+                                              f"interval of {name} at the coverage option", found.unit, True)
+                                  for end, side in (("_low", "Lower"), ("_high", "Upper"))]
+        if self.applicability_domain and "in_domain" not in names:
+            outputs += [OutputField("in_domain", "bool", "Whether the input lies in the model's applicability domain: "
+                                                         "domain_similarity at or above domain_threshold"),
+                        OutputField("domain_similarity", "float", "Similarity of the input to the data the model "
+                                                                  "learned from (see the card for the measure)"),
+                        OutputField("domain_threshold", "float", "The similarity below which an input is out of "
+                                                                 "domain")]
+        object.__setattr__(self, "outputs", tuple(outputs))
+        if self.intervals and "coverage" not in {o.name for o in self.options}:
+            object.__setattr__(self, "options", (*self.options, Option(
+                "coverage", "float", 0.9, "Coverage of the prediction intervals: the share of true values they "
+                "hold on data the model never saw", stage="call", minimum=0.5, maximum=0.99)))
+            object.__setattr__(self, "requires", tuple(dict.fromkeys((*self.requires, "crepes"))))
 
     @property
     def domain(self) -> str:

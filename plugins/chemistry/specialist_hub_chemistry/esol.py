@@ -6,12 +6,18 @@ from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
 from specialist_hub import InputError
 
 from .molecules import MoleculeModel
+from .trust import TanimotoDomain
 
 # Delaney, J. Chem. Inf. Comput. Sci. 44, 1000 (2004), eq. 2 (the "ESOL" general equation).
 INTERCEPT, LOGP, MW, RB, AP = 0.16, -0.63, -0.0062, 0.066, -0.74
 
 
-class EsolModel(MoleculeModel):
+class EsolModel(TanimotoDomain, MoleculeModel):
+    trust_file = "esol_trust.npz"
+
+    def load(self):
+        self.load_trust()
+
     def compute(self, item):
         mol = item.mol
         logp = Crippen.MolLogP(mol)
