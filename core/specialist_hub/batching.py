@@ -122,14 +122,14 @@ class ModelQueue:
             return
         records = [record for job in live for record in job.records]
         try:
-            results = self.run(live[0].plan, records)
+            shares = split(self.run(live[0].plan, records), [len(job.records) for job in live])
         except BaseException as exc:  # noqa: BLE001 - the error belongs to every request of the batch
             for job in live:
                 job.future.set_exception(exc)
             return
         if self.on_batch is not None:
             self.on_batch(len(records), len(live))
-        for job, share in zip(live, split(results, [len(job.records) for job in live])):
+        for job, share in zip(live, shares):
             job.future.set_result(share)
 
 

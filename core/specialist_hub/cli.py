@@ -321,8 +321,29 @@ def weights_command(files, package):
               help="Most models kept loaded at once (least recently used first out).")
 @click.option("--allow-host", "allowed_hosts", multiple=True,
               help="Without an API key, also answer requests to this host name (repeatable; default: loopback only).")
+@click.option("--batch-wait-ms", default=2.0, show_default=True, type=click.FloatRange(0, 1000),
+              help="How long a request waits for others to the same model to share its forward batch; 0: no batching.")
+@click.option("--max-batch-records", type=click.IntRange(min=1),
+              help="Most records per forward batch (default: each model's batch size).")
+@click.option("--request-timeout-s", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Answer 504 when a prediction takes longer.")
+@click.option("--access-log/--no-access-log", default=False, show_default=True,
+              help="Log one JSON line per request on stderr (instead of uvicorn's text lines).")
+@click.option("--graceful-timeout-s", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="On SIGTERM or Ctrl-C, how long to let requests in flight finish.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: run each model as a Ray Serve deployment (local Ray, or the cluster in $RAY_ADDRESS).")
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(min=1),
+              help="With --engine ray: replicas per model.")
+@click.option("--max-replicas", type=click.IntRange(min=1),
+              help="With --engine ray: let Ray Serve autoscale each model from --replicas up to this many.")
+@click.option("--cpus-per-replica", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="With --engine ray: CPUs reserved by each replica.")
+@click.option("--gpus-per-replica", default=0.0, show_default=True, type=click.FloatRange(min=0),
+              help="With --engine ray: GPUs per replica (fractions share a GPU).")
 def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_body_mb, cors_origins, device,
-          isolate, max_loaded_models, allowed_hosts):
+          isolate, max_loaded_models, allowed_hosts, batch_wait_ms, max_batch_records, request_timeout_s, access_log,
+          graceful_timeout_s, engine, replicas, max_replicas, cpus_per_replica, gpus_per_replica):
     """Serve the models over HTTP: a JSON API (docs at /docs) and a web playground at /.
 
     \b
@@ -337,6 +358,10 @@ def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_b
     registry = get_registry()
     if model_ids and domain:
         raise UsageError("Give --models or --domain, not both.")
+    if engine == "ray" and workers > 1:
+        raise UsageError("--engine ray scales with --replicas, not --workers.")
+    ray_replicas = None if engine == "local" else {"replicas": replicas, "max_replicas": max_replicas,
+                                                    "cpus": cpus_per_replica, "gpus": gpus_per_replica}
     models: list[str] | None = None
     if model_ids:
         models = [registry.get(i.strip()).id for i in model_ids.split(",") if i.strip()]
@@ -345,5 +370,7 @@ def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_b
     limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
     server.serve(registry, host, port, workers=workers, api_key_file=api_key_file, models=models,
                  cors_origins=list(cors_origins), device=device, isolate=isolate, max_loaded_models=max_loaded_models,
-                 allowed_hosts=list(allowed_hosts),
+                 allowed_hosts=list(allowed_hosts), batch_wait_ms=batch_wait_ms, max_batch_records=max_batch_records,
+                 request_timeout_s=request_timeout_s, access_log=access_log, graceful_timeout_s=graceful_timeout_s,
+                 ray_replicas=ray_replicas,
                  **{k: v for k, v in limits.items() if v})

@@ -311,7 +311,8 @@ class Registry:
         missing = self.missing_requirements(spec)
         return {**spec.to_dict(), "available": not missing,
                 "install_hint": self.install_hint(spec) if missing else None,
-                "plugin": self.model_plugin.get(spec.id), "domain_default": self.is_default(spec)}
+                "plugin": self.model_plugin.get(spec.id), "domain_default": self.is_default(spec),
+                "takes_files": not self.input_kind(spec.input_kind).literal_arguments}
 
     # -- loading -------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Future
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -48,6 +48,9 @@ from .plan import RunPlan, plan_run
 from .registry import Registry, get_registry
 from .results import Prediction, strict_json
 from .runner import predict_chunks
+
+if TYPE_CHECKING:
+    from .ray_serve import RayServeBatcher
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_MAX_BATCH = 256
@@ -237,12 +240,20 @@ class RequestLog:
                     "records": scope.get("state", {}).get("records")}))
 
 
+class StderrHandler(logging.Handler):
+    """Writes each log line to the ``sys.stderr`` of the moment (so captured or redirected stderr gets it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")
+
+
 class HubService:
     """The served models: which ones, loading them once, and running them in batches."""
 
     def __init__(self, registry: Registry, models: Iterable[str] | None, device: str, max_batch: int,
                  isolate: bool = False, batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS,
-                 max_batch_records: int | None = None, request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S):
+                 max_batch_records: int | None = None, request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S,
+                 ray_replicas: dict[str, Any] | None = None):
         self.registry = registry
         #: With isolation, each model runs in a supervised worker process of its own (kept between
         #: requests), so a native crash answers its record with WorkerCrashed and the server goes on.
@@ -259,7 +270,16 @@ class HubService:
         self._output_dir: str | None = None
         self._locks_guard = threading.Lock()
         self.metrics = ServerMetrics(self.loaded_models)
-        self.batcher = Batcher(self._run_batch, batch_wait_ms / 1000, self.metrics.batch)
+        self.batcher: Batcher | RayServeBatcher
+        if ray_replicas is None:
+            self.batcher = Batcher(self._run_batch, batch_wait_ms / 1000, self.metrics.batch)
+        else:  # --engine ray: the batches run on Ray Serve replicas, which isolate the models themselves
+            try:
+                from .ray_serve import RayServeBatcher, ReplicaSettings
+            except ImportError:
+                raise UsageError('--engine ray needs Ray Serve: pip install "specialist-hub[ray]"') from None
+            self.isolate = False
+            self.batcher = RayServeBatcher(registry, batch_wait_ms / 1000, ReplicaSettings(**ray_replicas), max_batch)
 
     def specs(self, domain: str | None = None):
         return [spec for spec in self.registry.list_models(domain) if self.served is None or spec.id in self.served]
@@ -288,24 +308,18 @@ class HubService:
                         isolate=self.isolate, batch_size=self.max_batch_records if spec.batch_size > 1 else None)
         return self.batcher.submit(spec.id, Job(_batch_key(plan), plan, records, plan.batch_size if batches else 0))
 
-    def predict(self, model_id: str, records: list[Record], options: dict[str, Any]) -> list[dict[str, Any]]:
-        """Load the model if needed and predict, waiting in this thread (uploads; plugin routes)."""
-        return [prediction.to_dict() for prediction in self.submit(model_id, records, options).result()]
-
-    async def predict_async(self, model_id: str, records: list[Record],
-                            options: dict[str, Any]) -> list[dict[str, Any]]:
-        """Predict without holding a thread while the request waits; 504 past the request timeout."""
-        future = self.submit(model_id, records, options)
-        with self.metrics.predict_latency.labels(model_id).time():
-            predictions = await self.within_timeout(model_id, asyncio.wrap_future(future))
-        return [prediction.to_dict() for prediction in predictions]
-
-    async def within_timeout(self, model_id: str, awaitable: Any) -> Any:
+    async def results(self, model_id: str, future: Future[list[Prediction]]) -> list[dict[str, Any]]:
+        """The submitted request's records, awaited without holding a thread; 504 past the timeout
+        (a request whose batch has not started is then taken out of the queue)."""
         try:
-            return await asyncio.wait_for(awaitable, self.request_timeout_s)
+            with self.metrics.predict_latency.labels(model_id).time():
+                predictions = await asyncio.wait_for(asyncio.wrap_future(future), self.request_timeout_s)
         except TimeoutError:
             self.metrics.timeouts.labels(model_id).inc()
             raise RequestTimedOut(self.request_timeout_s or 0) from None
+        failed = sum(not prediction.ok for prediction in predictions)
+        self.metrics.outcomes(model_id, len(predictions) - failed, failed)
+        return [prediction.to_dict() for prediction in predictions]
 
     def _run_batch(self, plan: RunPlan, records: list[Record]) -> list[Prediction]:
         """One forward batch (in the model's dispatcher thread)."""
@@ -317,12 +331,12 @@ class HubService:
             raise
         except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
             raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
-        failed = sum(not prediction.ok for prediction in predictions)
-        self.metrics.outcomes(model_id, len(predictions) - failed, failed)
         return predictions
 
     def loaded_models(self) -> dict[str, int | None]:
         """Model id -> resident memory of its worker process (None without isolation)."""
+        if not isinstance(self.batcher, Batcher):
+            return dict.fromkeys(self.batcher.deployed())
         if not self.isolate:
             return {model.spec.id: None for model in self.registry.loaded()}
         with self._locks_guard:
@@ -369,7 +383,7 @@ def _batch_key(plan: RunPlan) -> Any:
 
 
 def _resident_memory(pids: list[int]) -> int | None:
-    import psutil
+    import psutil  # type: ignore[import-untyped]
 
     total = None
     for pid in pids:
@@ -387,29 +401,44 @@ def _suffix(filename: str) -> str:
     return suffixes.lower() if _SAFE_SUFFIX.match(suffixes) else ""
 
 
-def _predict_uploads(service: HubService, model_id: str, uploads: list[tuple[str, bytes]],
-                     options: dict[str, Any]) -> list[dict[str, Any]]:
-    """Save uploads to a private temporary folder, predict on their paths, delete them."""
-    spec = service.spec(model_id)
-    kind = service.registry.input_kind(spec.input_kind)
-    with tempfile.TemporaryDirectory(prefix="hub-serve-") as folder:
-        names: dict[str, str] = {}
-        for index, (filename, content) in enumerate(uploads):
-            path = Path(folder) / f"{index}{_suffix(filename)}"
-            path.write_bytes(content)
-            names[str(path)] = filename or path.name
-            if kind.literal_arguments and not kind.knows_extension(path.name):
-                raise UsageError(f"Cannot read {filename!r} as {kind.name} input: unsupported extension. "
-                                 f"Supported: {', '.join(sorted(kind.readers))}.")
-        records = list(islice(iter_records(kind, list(names)), service.max_batch + 1))
-        service.check_batch(len(records), exact=False)
-        results = service.predict(model_id, records, options)
+async def _predict_uploads(service: HubService, model_id: str, uploads: list[tuple[str, bytes]],
+                           options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Save uploads to a private temporary folder, predict on their paths, delete them (after the
+    batch that reads them, even when the request timed out first)."""
+    folder = tempfile.TemporaryDirectory(prefix="hub-serve-")
+    future = None
+    try:
+        names, records = await run_in_threadpool(_save_uploads, service, model_id, folder.name, uploads)
+        future = service.submit(model_id, records, options)
+        results = await service.results(model_id, future)
+    finally:
+        if future is None or future.done():
+            await run_in_threadpool(folder.cleanup)
+        else:
+            future.add_done_callback(lambda _: folder.cleanup())
     for result in results:  # show the client its file names, never the server's temporary paths
         for temporary, name in names.items():
             result["input"] = result["input"].replace(temporary, name)
             if result.get("error"):
                 result["error"]["message"] = result["error"]["message"].replace(temporary, name)
     return results
+
+
+def _save_uploads(service: HubService, model_id: str, folder: str,
+                  uploads: list[tuple[str, bytes]]) -> tuple[dict[str, str], list[Record]]:
+    """(temporary path -> the client's file name, the records read from the files)."""
+    kind = service.registry.input_kind(service.spec(model_id).input_kind)
+    names: dict[str, str] = {}
+    for index, (filename, content) in enumerate(uploads):
+        path = Path(folder) / f"{index}{_suffix(filename)}"
+        path.write_bytes(content)
+        names[str(path)] = filename or path.name
+        if kind.literal_arguments and not kind.knows_extension(path.name):
+            raise UsageError(f"Cannot read {filename!r} as {kind.name} input: unsupported extension. "
+                             f"Supported: {', '.join(sorted(kind.readers))}.")
+    records = list(islice(iter_records(kind, list(names)), service.max_batch + 1))
+    service.check_batch(len(records), exact=False)
+    return names, records
 
 
 def _parse_options(text: str | None) -> dict[str, Any]:
@@ -444,7 +473,8 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
                models: Iterable[str] | None = None, device: str = "auto", isolate: bool = False,
                max_loaded_models: int | None = None, allowed_hosts: Iterable[str] = (),
                batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS, max_batch_records: int | None = None,
-               request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S, access_log: bool = False) -> FastAPI:
+               request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S, access_log: bool = False,
+               ray_replicas: dict[str, Any] | None = None) -> FastAPI:
     """The FastAPI app. ``models`` limits what is served (default: every registered model).
 
     With ``api_key``, every route that touches models needs it; ``/health``, the static
@@ -455,14 +485,16 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
     wait up to ``batch_wait_ms`` to share a forward batch of at most ``max_batch_records`` records
     (default: the model's batch size; 0 ms turns batching off); a prediction taking longer than
     ``request_timeout_s`` is answered 504. ``access_log`` logs one JSON line per request.
+    ``ray_replicas`` (the fields of :class:`~specialist_hub.ray_serve.ReplicaSettings`) runs the
+    models as Ray Serve deployments instead (``--engine ray``).
     """
     registry = registry or get_registry()
     if max_loaded_models is not None:
         registry.max_loaded = max_loaded_models
     service = HubService(registry, models, device, max_batch, isolate, batch_wait_ms, max_batch_records,
-                         request_timeout_s)
+                         request_timeout_s, ray_replicas)
     if access_log and not ACCESS_LOG.handlers:
-        ACCESS_LOG.addHandler(logging.StreamHandler(sys.stderr))
+        ACCESS_LOG.addHandler(StderrHandler())
         ACCESS_LOG.setLevel(logging.INFO)
         ACCESS_LOG.propagate = False
 
@@ -542,8 +574,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
             given = form.get("options")
             options = _parse_options(given if isinstance(given, str) else None)
             request.state.records = len(uploads)
-            return await service.within_timeout(
-                model_id, run_in_threadpool(_predict_uploads, service, model_id, uploads, options))
+            return await _predict_uploads(service, model_id, uploads, options)
         if content_type != "application/json":
             return _error(415, f"Send inputs as JSON with 'Content-Type: application/json' (got "
                                f"{content_type or 'no content type'}), or files as multipart/form-data.")
@@ -562,7 +593,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         records = [Record(position, value, record_id) for position, (value, record_id)
                    in enumerate(zip(body.inputs, ids))]
         request.state.records = len(records)
-        return await service.predict_async(model_id, records, body.options)
+        return await service.results(model_id, service.submit(model_id, records, body.options))
 
     @api.get("/metrics", tags=["service"], response_class=Response)
     async def metrics():
@@ -627,7 +658,7 @@ def serve(registry: Registry, host: str, port: int, workers: int = 1, api_key_fi
     api_key = api_key_from(api_key_file)
     if not api_key and host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host} without an API key; anyone who can reach it can use it.", file=sys.stderr)
-    settings = {"host": host, "port": port, "timeout_graceful_shutdown": graceful_timeout_s,
+    settings: dict[str, Any] = {"host": host, "port": port, "timeout_graceful_shutdown": graceful_timeout_s,
                 "access_log": not config.get("access_log")}  # the JSON access log replaces uvicorn's
     if workers == 1:
         uvicorn.run(create_app(registry, api_key=api_key, **config), **settings)

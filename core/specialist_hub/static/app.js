@@ -46,7 +46,7 @@ function currentModel() {
 }
 
 function isFileKind(spec) {
-  return spec.input_kind === "image" || spec.input_kind === "audio";
+  return Boolean(spec.takes_files);  // images, audio, video: uploaded, not typed
 }
 
 async function loadModels() {

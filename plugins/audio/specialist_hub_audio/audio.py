@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import soundfile as sf
 import torch
 import torchaudio.functional as AF
+
 from specialist_hub import InputError, ItemModel, Waveform
+from specialist_hub.inputs import media_file
 
 #: Seconds of audio read per block: bounds memory whatever the file's length.
 BLOCK_SECONDS = 10.0
@@ -143,6 +145,22 @@ class Framer:
         return 0 if length < self.size else 1 + (length - self.size) // self.hop
 
 
+def padded_windows(blocks: Iterable[np.ndarray], size: int, hop: int, shortest: int = 1) -> Iterator[np.ndarray]:
+    """Windows of ``size`` samples every ``hop`` over a stream of 1-D blocks, as if cut from the whole
+    signal; windows that run past the end are zero-padded, up to the first shorter than ``shortest``."""
+    framer = Framer(size, hop)
+    for block in blocks:
+        span = framer.push(block)
+        if span is not None:
+            yield from np.lib.stride_tricks.sliding_window_view(span, size)[::hop]
+    rest = framer.buffer if framer.buffer is not None else np.zeros(0, dtype=np.float32)
+    for start in range(0, rest.shape[-1], hop):
+        window = rest[start:start + size]
+        if len(window) < shortest:
+            return
+        yield np.pad(window, (0, size - len(window)))
+
+
 def open_audio(value: Any) -> AudioSource:
     """An :class:`AudioSource` for a path, Waveform or (array, rate); InputError says why not."""
     if isinstance(value, (str, os.PathLike)):
@@ -156,12 +174,7 @@ def open_audio(value: Any) -> AudioSource:
 
 
 def _open_file(path: str) -> AudioSource:
-    if not os.path.exists(path):
-        raise InputError(f"{path}: file not found")
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, not an audio file")
-    if os.path.getsize(path) == 0:
-        raise InputError(f"{path}: file is empty")
+    media_file(path, "an audio")
     try:
         info = sf.info(path)
     except (sf.LibsndfileError, RuntimeError) as exc:
@@ -210,6 +223,13 @@ class AudioModel(ItemModel):
 
     def echo(self, item: AudioSource) -> dict[str, Any]:
         return {"duration": float(item.duration)}
+
+
+def onnx_session(path):
+    """An onnxruntime CPU session for a shipped ONNX file (onnxruntime is imported on first use)."""
+    import onnxruntime
+
+    return onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
 
 
 def equal_length_groups(arrays: list[np.ndarray]) -> list[list[int]]:

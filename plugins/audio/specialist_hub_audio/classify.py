@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
+
 from specialist_hub.hf import from_pretrained
 from specialist_hub.kit import top_k
-from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
 
 from .audio import AudioModel, AudioSource, equal_length_groups
 

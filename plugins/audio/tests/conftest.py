@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+from pathlib import Path
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -28,6 +30,16 @@ def speech_truth() -> dict:
 def sine():
     """``sine(freq, seconds, rate, amplitude=0.5)``: a float32 sine tone."""
     return make_sine
+
+
+@pytest.fixture(scope="session")
+def fixtures():
+    """scripts/make_fixtures.py as a module: its ``render`` makes music of known notes, as for the fixtures."""
+    path = Path(__file__).resolve().parents[1] / "scripts" / "make_fixtures.py"
+    spec = importlib.util.spec_from_file_location("make_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import pytest
-import specialist_hub as sh
 import torch
 import torchaudio.functional as AF
 import torchaudio.transforms as T
+
+import specialist_hub as sh
 from specialist_hub_audio.features import Loudness
 from specialist_hub_audio.plugin import TONE_1K_STEREO
 

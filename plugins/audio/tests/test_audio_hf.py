@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import specialist_hub as sh
 from click.testing import CliRunner
+
+import specialist_hub as sh
 from specialist_hub.cli import main
 from specialist_hub_audio.plugin import SPEECH, TONE_220
 

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-import specialist_hub as sh
 import torch
 import torchaudio.functional as AF
 from click.testing import CliRunner
+
+import specialist_hub as sh
 from specialist_hub.cli import main
 from specialist_hub_audio.audio import Framer, StreamResampler, open_audio
 from specialist_hub_audio.plugin import EXAMPLES, TONE_220

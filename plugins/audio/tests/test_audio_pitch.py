@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import specialist_hub as sh
 import torch
 import torchcrepe
+
+import specialist_hub as sh
 from specialist_hub_audio.plugin import TONE_220
 
 

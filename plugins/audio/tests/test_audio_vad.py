@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-import specialist_hub as sh
 import torch
 import torchaudio.functional as AF
+
+import specialist_hub as sh
 from specialist_hub_audio.audio import BLOCK_SECONDS
 from specialist_hub_audio.plugin import SPEECH, TONE_220
 from specialist_hub_audio.vad import load_silero
@@ -74,5 +75,5 @@ def test_options_change_segmentation():
 def test_the_registered_example_is_the_recorded_truth(speech_truth):
     from specialist_hub_audio.plugin import SPEECH_DURATION, SPEECH_PHRASES
 
-    assert SPEECH_DURATION == speech_truth["duration"]
+    assert speech_truth["duration"] == SPEECH_DURATION
     assert list(SPEECH_PHRASES) == [{"start": p["start"], "end": p["end"]} for p in speech_truth["speech"]]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.hf import checkpoint_option
 from specialist_hub.pipeline import Pipeline, Step
 from specialist_hub.writers import OutputFormat
-from specialist_hub.hf import checkpoint_option
 
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_EXTENDED
 

@@ -43,7 +43,7 @@ def outputs():
 
 @pytest.mark.parametrize("index", range(len(EXPASY)), ids=[row[0] for row in EXPASY])
 def test_matches_expasy_protparam(outputs, index):
-    name, sequence, mw, pi, (cystines, reduced), ii, ai, gravy = EXPASY[index]
+    _name, sequence, mw, pi, (cystines, reduced), ii, ai, gravy = EXPASY[index]
     out = outputs[index]
     assert out["length"] == len(sequence)
     assert printed(out["molecular_weight"], mw, 2)

@@ -36,7 +36,8 @@ def test_nucleotide_model_rejects_protein_and_mixed_bases():
 
 def test_cli_carries_fasta_ids_and_reports_failures(tmp_path):
     fasta = tmp_path / "proteins.fasta"
-    fasta.write_text(f">ubq human ubiquitin\n{UBIQUITIN[:40]}\n{UBIQUITIN[40:]}\n>bad\nMKVXZ\n>magainin2\nGIGKFLHSAKKFGKAFVGEIMNS\n")
+    fasta.write_text(f">ubq human ubiquitin\n{UBIQUITIN[:40]}\n{UBIQUITIN[40:]}\n>bad\nMKVXZ\n"
+                     ">magainin2\nGIGKFLHSAKKFGKAFVGEIMNS\n")
     result = CliRunner().invoke(main, ["predict", "--domain", "bio", str(fasta), "--format", "jsonl"])
     assert result.exit_code == 1  # one record failed, the others were written
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from chemprop.data import MoleculeDatapoint, MoleculeDataset, collate_batch
 from scipy.stats import percentileofscore
+
 from specialist_hub import OptionError
 
 from .admet_endpoints import ENDPOINTS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
+
 from specialist_hub import OptionError
 
 from .molecules import MoleculeModel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
+
 from specialist_hub import InputError
 
 from .molecules import MoleculeModel

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from rdkit import Chem, rdBase
 from rdkit.Chem.MolStandardize import rdMolStandardize
+
 from specialist_hub import InputError, ItemModel
 
 # RDKit's parse errors go to Python logging, where parse_molecule collects them as the reason.

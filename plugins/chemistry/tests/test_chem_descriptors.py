@@ -4,8 +4,9 @@ import gzip
 import json
 
 import pytest
-import specialist_hub as hub
 from click.testing import CliRunner
+
+import specialist_hub as hub
 from specialist_hub.cli import main
 
 # PubChem computed properties (CID: MW, exact mass, formula, TPSA, donors, rotatable bonds, heavy atoms).

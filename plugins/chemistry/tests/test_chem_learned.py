@@ -4,6 +4,7 @@ import csv
 import math
 
 import pytest
+
 import specialist_hub as hub
 from specialist_hub_chemistry.admet_endpoints import ENDPOINTS
 

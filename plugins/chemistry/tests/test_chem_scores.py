@@ -4,6 +4,7 @@ import math
 import os
 
 import pytest
+
 import specialist_hub as hub
 
 
@@ -86,6 +87,7 @@ SYNTHETIC = ["CC1=C(C=C(C=C1)NC(=O)C2=CC=C(C=C2)CN3CCN(CC3)C)NC4=NC=CC(=N4)C5=CN
 
 def test_np_likeness_separates_natural_products_from_synthetic_drugs():
     from rdkit import Chem
+
     from specialist_hub_chemistry.contrib import load_contrib
 
     scores = outputs("chemistry/np-likeness", NATURAL + SYNTHETIC)

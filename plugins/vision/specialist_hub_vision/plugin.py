@@ -182,7 +182,8 @@ FACES = image_spec(
                    "upscaled 4x bilinear to 100x100 and centred in a 256x256 grey frame), default options, one "
                    "run: **BlazeFace 100/100 faces, 0/100 non-faces flagged; Haar 85/100 and 0/100**; "
                    "blazeface-full 78/100 and 0/100 (in a 400x400 frame: 98/1, 77/0 and 92/0). At MediaPipe's "
-                   "own default threshold 0.5 BlazeFace flags 5/100 non-faces (hence 0.6 here). When the face fills the whole 100x100 image "
+                   "own default threshold 0.5 BlazeFace flags 5/100 non-faces (hence 0.6 here). When the face fills "
+                   "the whole 100x100 image "
                    "(a tight crop, no frame), BlazeFace finds 81/100 (98/100 at 0.5, 1 non-face) and Haar 87/100. "
                    "Checked by the test suite.",
         "limitations": "The short-range model misses faces smaller than about a tenth of the image's longer side "

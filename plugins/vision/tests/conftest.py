@@ -13,12 +13,12 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
 
-import importlib.util  # noqa: E402
-from pathlib import Path  # noqa: E402
+import importlib.util
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
-from skimage import data  # noqa: E402
+import pytest
+from PIL import Image
+from skimage import data
 
 _spec = importlib.util.spec_from_file_location(
     "vision_make_examples", Path(__file__).resolve().parents[1] / "scripts" / "make_examples.py")

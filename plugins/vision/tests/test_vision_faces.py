@@ -127,7 +127,7 @@ def test_annotated_copy_has_the_box_drawn(tmp_path, photos):
     output = hub.predict("vision/faces", photos["astronaut"], annotate_dir=str(tmp_path))[0].output
     annotated = np.asarray(Image.open(output["annotated_path"]))
     original = data.astronaut()
-    x0, y0, x1, y1 = (round(v) for v in output["faces"][0]["box"])
+    x0, _y0, x1, y1 = (round(v) for v in output["faces"][0]["box"])
     assert not np.array_equal(annotated[y1, x0:x1], original[y1, x0:x1])  # the bottom edge is drawn
     assert np.array_equal(annotated[300:, 300:], original[300:, 300:])  # elsewhere untouched
 

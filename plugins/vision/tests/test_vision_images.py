@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,7 +94,7 @@ def test_bad_arrays_are_input_errors(array, reason):
 
 def test_bad_files_fail_only_their_record(tmp_path, photos):
     truncated = tmp_path / "truncated.png"
-    truncated.write_bytes(open(photos["coffee"], "rb").read()[:5000])
+    truncated.write_bytes(Path(photos["coffee"]).read_bytes()[:5000])
     not_image = tmp_path / "notes.png"
     not_image.write_text("this is text, not a PNG")
     missing = tmp_path / "missing.jpg"
