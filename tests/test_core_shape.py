@@ -245,3 +245,31 @@ def test_plugins_table_aligns_long_distribution_names():
         set_registry(previous)
     assert lines[0].startswith("LengthPlugin  a-very-long-distribution-name-for-a-plugin 10.20.30  ")
     assert lines[0].endswith("models")
+
+
+class NonCommercialPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("research-only", commercial_use=False, license="CC-BY-NC-SA-4.0 (weights)"))
+        register(text_spec("free"))
+
+
+def test_non_commercial_models_are_marked_hidden_and_refused_when_only_commercial_use_is_allowed(monkeypatch):
+    from specialist_hub.errors import LicenseError
+
+    registry = Registry([NonCommercialPlugin()], entry_points=False)
+    previous = set_registry(registry)
+    try:
+        listing = CliRunner().invoke(main, ["list"]).stdout
+        assert "[non-commercial]" in listing.split("test/research-only", 1)[1].splitlines()[0]
+        commercial = CliRunner().invoke(main, ["list", "--license", "commercial"]).stdout
+        assert "test/research-only" not in commercial and "test/free" in commercial
+        refused = CliRunner().invoke(main, ["predict", "-m", "test/research-only", "abc", "--license", "commercial"])
+        assert refused.exit_code == 2 and "CC-BY-NC-SA-4.0" in refused.stderr
+    finally:
+        set_registry(previous)
+    monkeypatch.setenv("HUB_LICENSE", "commercial")
+    served = Registry([NonCommercialPlugin()], entry_points=False)
+    with pytest.raises(LicenseError) as error:
+        served.get("test/research-only")
+    assert error.value.http_status == 403 and served.get("test/free").id == "test/free"

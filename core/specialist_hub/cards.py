@@ -14,7 +14,9 @@ CARD_SECTIONS = ("intended_use", "training_data", "metrics", "limitations")
 def render_markdown(spec: ModelSpec, available: bool = True, install_hint: str = "") -> str:
     lines = [f"# {spec.id}", "", spec.summary, ""]
     facts = [("Task", spec.task), ("Input", spec.input_kind), ("Version", spec.version),
-             ("Licence", spec.license), ("Domain default", "yes" if spec.default else "no"),
+             ("Licence", spec.license),
+             ("Commercial use", "yes" if spec.commercial_use else "**no** — a non-commercial licence applies"),
+             ("Domain default", "yes" if spec.default else "no"),
              ("Runs on", "CPU or GPU (torch)" if spec.uses_torch else "CPU"),
              ("Deterministic", "yes" if spec.deterministic else "no")]
     if not available:

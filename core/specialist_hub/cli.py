@@ -60,12 +60,24 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
+LICENSE_OPTION = click.option(
+    "--license", "license_filter", type=click.Choice(["any", "commercial"]), default="any", show_default=True,
+    help="commercial: leave out (list) or refuse (predict) models whose licences forbid commercial use.")
+
+
+def _apply_license(registry, license_filter: str) -> None:
+    if license_filter == "commercial":
+        registry.commercial_only = True
+
+
 @main.command("list")
-@click.option("--domain", "-d", help="Only this domain (chemistry/chem, biology/bio, vision/image, audio).")
+@click.option("--domain", "-d", help="Only this domain (chemistry/chem, biology/bio, vision/image, audio, video).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def list_command(domain, as_json):
+@LICENSE_OPTION
+def list_command(domain, as_json, license_filter):
     """List the models of every installed plugin."""
     registry = get_registry()
+    _apply_license(registry, license_filter)
     specs = registry.list_models(domain)
     if as_json:
         _echo_json([registry.describe(spec) for spec in specs])
@@ -78,10 +90,12 @@ def list_command(domain, as_json):
     for spec in specs:
         missing = registry.missing_requirements(spec)
         flag = "*" if registry.is_default(spec) else " "
-        kind = "[pipeline] " if spec.id in registry.pipelines else ""
+        kind = ("[pipeline] " if spec.id in registry.pipelines else "") + (
+            "" if spec.commercial_use else "[non-commercial] ")
         status = f"  [unavailable: {registry.install_hint(spec)}]" if missing else ""
         click.echo(f"{flag} {spec.id:<{width}}{kind}{spec.summary}{status}")
-    click.echo("\n* domain default; [pipeline] a job of several models ('hub info ID' shows its steps)", err=True)
+    click.echo("\n* domain default; [pipeline] a job of several models ('hub info ID' shows its steps); "
+               "[non-commercial] a licence forbids commercial use (--license commercial hides them)", err=True)
 
 
 def _warn_broken_plugins(registry) -> None:
@@ -195,10 +209,11 @@ def _parse_options(pairs) -> dict[str, str]:
               help="Keep only predictions whose output passes, e.g. \"qed > 0.5 and n_alerts == 0\".")
 @click.option("--in-domain-only", is_flag=True,
               help="Leave out (and count) inputs outside the model's applicability domain.")
+@LICENSE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
             id_column, workers, resume, engine, annotate_dir, isolate, pipeline_file, wide, where, in_domain_only,
-            quiet):
+            license_filter, quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -212,6 +227,7 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
     from .writers import format_for
 
     registry = get_registry()
+    _apply_license(registry, license_filter)
     if pipeline_file:
         if model_ids or wide:
             raise UsageError("Give --pipeline or --model/--wide, not both.")

@@ -82,6 +82,16 @@ class DuplicateModelError(HubError):
         )
 
 
+class LicenseError(UsageError):
+    """A non-commercial model was asked for where only commercially usable ones are allowed."""
+
+    http_status = 403
+
+    def __init__(self, model_id: str, license: str):
+        super().__init__(f"{model_id} is not for commercial use (licence: {license}), and only commercially usable "
+                         f"models are allowed here (--license commercial or HUB_LICENSE=commercial).")
+
+
 class InvalidSpecError(HubError):
     """A plugin registered a malformed ModelSpec."""
 

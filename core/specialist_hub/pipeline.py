@@ -152,6 +152,7 @@ class Pipeline:
             install_hint=" && ".join(dict.fromkeys(s.install_hint for s in specs.values() if s.install_hint)),
             default=self.default, examples=self.examples, uses_torch=any(s.uses_torch for s in specs.values()),
             deterministic=all(s.deterministic for s in specs.values()),
+            commercial_use=all(s.commercial_use for s in specs.values()),
             batch_size=min(spec.batch_size for spec in fed_input), card=card, url=self.url,
         ) if models else first
 

@@ -26,6 +26,7 @@ from .errors import (
     DuplicateModelError,
     HubError,
     InvalidSpecError,
+    LicenseError,
     MissingDependencyError,
     PipelineError,
     UnknownDomainError,
@@ -102,6 +103,8 @@ class Registry:
         self.commands: list[Any] = []
         #: ``(input kind, render)`` pairs that draw inputs in notebook tables, in plugin order (see hookspecs).
         self.renderers: list[tuple[str, Any]] = []
+        #: Hide and refuse non-commercial models (``HUB_LICENSE=commercial``, ``--license commercial``).
+        self.commercial_only = os.environ.get("HUB_LICENSE", "").strip().lower() == "commercial"
         env_limit = os.environ.get("HUB_MAX_LOADED_MODELS", "").strip()
         self.max_loaded = max_loaded if max_loaded is not None else (int(env_limit) if env_limit.isdigit() else None)
         if self.max_loaded is not None and self.max_loaded < 1:
@@ -267,7 +270,8 @@ class Registry:
 
     def list_models(self, domain: str | None = None) -> list[ModelSpec]:
         """Specs sorted by domain, default first; ``domain`` accepts the short aliases."""
-        specs = sorted(self.models.values(), key=lambda s: (s.domain, not self.is_default(s), s.id))
+        specs = sorted((s for s in self.models.values() if s.commercial_use or not self.commercial_only),
+                       key=lambda s: (s.domain, not self.is_default(s), s.id))
         if domain is not None:
             domain = self.resolve_domain(domain)
             specs = [s for s in specs if s.domain == domain]
@@ -277,10 +281,13 @@ class Registry:
         if model_id in self.conflicts:
             raise DuplicateModelError(model_id, self.conflicts[model_id])
         try:
-            return self.models[model_id]
+            spec = self.models[model_id]
         except KeyError:
             broken = [info.error for info in self.plugins.values() if info.error]
             raise UnknownModelError(model_id, self.models, broken) from None
+        if self.commercial_only and not spec.commercial_use:
+            raise LicenseError(spec.id, spec.license)
+        return spec
 
     def default_model(self, domain: str) -> ModelSpec:
         """The domain's default in force: the user's configured one, else the built-in default

@@ -255,6 +255,9 @@ class ModelSpec:
     intervals: tuple[str, ...] = documented(
         "learned regression fields that gain a conformal prediction interval `FIELD_low`/`FIELD_high` (option "
         "`coverage`, 90 % by default), from the calibration residuals the model ships", default=())
+    commercial_use: bool = documented(
+        "whether the licences of its code, weights and data all allow commercial use (`hub list` marks the "
+        "others; `--license commercial` and `HUB_LICENSE=commercial` refuse them)", default=True)
     applicability_domain: bool = documented(
         "the model says whether each input lies in its applicability domain: `in_domain`, `domain_similarity`, "
         "`domain_threshold`", default=False)

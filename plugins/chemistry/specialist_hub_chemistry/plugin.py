@@ -533,6 +533,7 @@ SIMILAR_DRUGS = chemistry_spec(
     requires=("numpy", "admet_ai"),
     batch_size=64,
     factory="specialist_hub_chemistry.similarity:SimilarDrugsModel",
+    commercial_use=False,
     license="Code: Apache-2.0 (this package) on RDKit (BSD-3-Clause). Reference data: " + DRUGBANK_TERMS,
     citation="Rogers & Hahn, Extended-connectivity fingerprints, J. Chem. Inf. Model. 50, 742-754 (2010). "
              "Knox et al., DrugBank 6.0: the DrugBank Knowledgebase for 2024, Nucleic Acids Res. 52, D1265 "
