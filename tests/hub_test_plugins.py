@@ -163,3 +163,14 @@ class SentencePlugin:
             factory="hub_test_plugins:Splits", license="MIT", citation="none",
             outputs=(OutputField("words", "list", "The words"), OutputField("count", "int", "How many"))))
         register(text_spec("counted", factory="hub_test_plugins:CountsCalls", batch_size=100))
+
+
+class FailsToLoad(WordLength):
+    def load(self):
+        raise RuntimeError("weights file is corrupt")
+
+
+class FailingLoadPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("broken-load", factory="hub_test_plugins:FailsToLoad"))

@@ -273,3 +273,32 @@ def test_non_commercial_models_are_marked_hidden_and_refused_when_only_commercia
     with pytest.raises(LicenseError) as error:
         served.get("test/research-only")
     assert error.value.http_status == 403 and served.get("test/free").id == "test/free"
+
+
+def test_a_bad_factory_names_the_model_classes_of_its_module():
+    class TypoPlugin:
+        @hookimpl
+        def register_models(self, register):
+            register(text_spec("typo", factory="hub_test_plugins:WordLenght"))
+
+    with pytest.raises(HubError, match="Model classes there: .*WordLength"):
+        Registry([TypoPlugin()], entry_points=False).load("test/typo")
+
+
+def test_a_second_default_in_a_domain_does_not_take_over_unless_configured(monkeypatch):
+    class RivalPlugin:
+        @hookimpl
+        def register_models(self, register):
+            register(text_spec("rival", default=True))
+
+    registry = Registry([LengthPlugin(), RivalPlugin()], entry_points=False)
+    assert registry.default_model("test").id == "test/length"  # registered first, kept
+    assert registry.notices and "test/rival" in " ".join(registry.notices)
+    monkeypatch.setenv("HUB_DEFAULTS", "test=test/rival")
+    assert Registry([LengthPlugin(), RivalPlugin()], entry_points=False).default_model("test").id == "test/rival"
+
+
+def test_trust_fields_are_checked_by_the_conformance_helper():
+    from specialist_hub.testing import assert_trust_fields
+
+    assert_trust_fields("chemistry/esol", Registry())

@@ -248,3 +248,30 @@ def test_server_clients_cannot_raise_resource_limits():
     response = client.post("/models/vision/faces/predict", files={"files": ("a.png", b"x")},
                            data={"options": '{"max_pixels": 300000000}'})
     assert response.status_code == 422 and "set by the server" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("isolate", ["--isolate", "--no-isolate"])
+def test_a_model_whose_load_raises_is_a_usage_error_not_a_traceback(isolate):
+    from hub_test_plugins import FailingLoadPlugin
+
+    set_registry(Registry([FailingLoadPlugin()], entry_points=False))
+    result = CliRunner().invoke(main, ["predict", "-m", "test/broken-load", "abc", isolate])
+    assert result.exit_code == 2 and "failed to load: RuntimeError: weights file is corrupt" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("bad", [None, 5, b"CCO"])
+def test_the_python_api_refuses_inputs_that_are_no_values(bad):
+    import specialist_hub
+    from specialist_hub.errors import UsageError
+
+    with pytest.raises(UsageError, match="Expected an input value"):
+        specialist_hub.predict("test/length", bad)
+
+
+def test_the_python_api_refuses_a_batch_size_below_one():
+    import specialist_hub
+    from specialist_hub.errors import UsageError
+
+    with pytest.raises(UsageError, match="at least 1"):
+        specialist_hub.predict("test/length", ["ab"], batch_size=0)

@@ -114,7 +114,7 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
                 mine[option.name] = output_dir or os.getcwd()
         resolved = spec.resolve_options(mine)  # fail fast on bad values, before any model loads
         requests.append(ModelRequest(spec.id, device, tuple(sorted(resolved.items()))))
-    size = batch_size or min(spec.batch_size for spec in specs)
+    size = batch_size if batch_size is not None else min(spec.batch_size for spec in specs)
     if size < 1:
         raise UsageError("The batch size must be at least 1.")
     count = resolve_workers(workers, specs)

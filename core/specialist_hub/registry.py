@@ -373,7 +373,12 @@ class Registry:
         if not isinstance(model, Model):
             raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
         verify_weights(spec)
-        model.load()
+        try:
+            model.load()
+        except HubError:
+            raise
+        except Exception as exc:
+            raise HubError(f"Model {spec.id!r} failed to load: {type(exc).__name__}: {exc}") from exc
         self.load_counts[spec.id] = self.load_counts.get(spec.id, 0) + 1
         return model
 

@@ -48,6 +48,24 @@ def assert_deterministic(model_id: str, registry: Registry | None = None) -> Non
         assert first.to_dict() == second.to_dict(), f"{model_id} gave different outputs for {example.input!r}"
 
 
+def assert_trust_fields(model_id: str, registry: Registry | None = None) -> None:
+    """A model declaring intervals returns ``low <= value <= high`` on its examples, and one declaring
+    an applicability domain a verdict that agrees with its similarity and threshold."""
+    registry = registry or get_registry()
+    spec = registry.get(model_id)
+    if not (spec.intervals or spec.applicability_domain):
+        return
+    for example in spec.examples:
+        output = run_example(registry.load(model_id, device="cpu", **dict(example.options)), example).output or {}
+        for name in spec.intervals:
+            if output.get(name) is not None:
+                low, high = output[f"{name}_low"], output[f"{name}_high"]
+                assert low <= output[name] <= high, f"{model_id}: {name} {output[name]} outside [{low}, {high}]"
+        if spec.applicability_domain and output:
+            verdict = output["domain_similarity"] >= output["domain_threshold"]
+            assert output["in_domain"] is verdict, f"{model_id}: in_domain disagrees with its similarity"
+
+
 def assert_registration_is_light(entry_point_module: str, forbidden: Iterable[str] | None = None) -> None:
     """Importing the plugin module and registering it (as ``hub list`` does, in a fresh interpreter)
     loads no library that would slow every hub command.
@@ -93,3 +111,4 @@ def assert_plugin_conforms(plugin_name: str, registry: Registry | None = None,
     for model_id in info.models:
         assert_examples_pass(model_id, registry)
         assert_deterministic(model_id, registry)
+        assert_trust_fields(model_id, registry)
