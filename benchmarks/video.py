@@ -1,4 +1,5 @@
-"""Video plugin: video/shots throughput against TransNetV2 called directly, and its peak memory.
+"""Video plugin: video/shots throughput against TransNetV2 called directly, and its peak memory;
+video/classify against transformers called directly.
 
 Throughput, in one run on one generated clip (320×180, 25 fps): the frames are decoded once at
 48×27 and TransNetV2's own ``predict_frames`` runs on them in memory; then the hub runs on the same
@@ -68,6 +69,37 @@ def throughput(folder: Path, seconds: float) -> None:
     print(f"  largest probability difference: {np.abs(probabilities - expected.numpy()).max():.2e}")
 
 
+def classify_throughput(folder: Path, seconds: float) -> None:
+    """video/classify against transformers on the same 16 sampled frames, with a randomly initialised
+    VideoMAE ViT-S (the default checkpoint's architecture: speed does not depend on the weights)."""
+    import torch
+    from transformers import AutoImageProcessor, VideoMAEConfig, VideoMAEForVideoClassification, VideoMAEImageProcessorPil
+
+    import specialist_hub as sh
+    from specialist_hub_video.classify import sample_frames
+    from specialist_hub_video.synthetic import write_video
+    from specialist_hub_video.video import open_video
+
+    layout = layout_of(seconds, 320, 180)
+    path = write_video(folder / "classify.mp4", layout, preset="ultrafast")
+    checkpoint = folder / "videomae-s"
+    config = VideoMAEConfig(hidden_size=384, num_attention_heads=6, intermediate_size=1536, num_labels=400)
+    VideoMAEForVideoClassification(config).save_pretrained(checkpoint)
+    VideoMAEImageProcessorPil().save_pretrained(checkpoint)
+    network = VideoMAEForVideoClassification.from_pretrained(checkpoint).eval()
+    processor = AutoImageProcessor.from_pretrained(checkpoint, backend="pil")
+    frames = sample_frames(open_video(path), config.num_frames)
+    with torch.inference_mode():
+        network(**processor(frames, return_tensors="pt"))  # warm
+        direct, _ = timed(lambda: network(**processor(frames, return_tensors="pt")))
+    model = sh.load("video/classify", device="cpu", checkpoint=str(checkpoint))
+    model.predict(str(path))  # warm
+    hub, _ = timed(lambda: model.predict(str(path)))
+    print(f"\nvideo/classify: VideoMAE ViT-S (random weights), 16 frames of a {layout.duration:.0f} s 320x180 clip")
+    print(f"  {'transformers on the sampled frames (in memory)':<50}{1 / direct:8.2f} videos/s  1.00x")
+    print(f"  {'hub video/classify on the file (sampling included)':<50}{1 / hub:8.2f} videos/s  {direct / hub:.2f}x")
+
+
 #: VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's size at fork, exec or not.
 PEAK = """
 import re, sys, specialist_hub as sh
@@ -97,6 +129,7 @@ def peak_memory(folder: Path, short_seconds: float, long_seconds: float) -> None
 def main(clip_seconds: float = 20.0, short_seconds: float = 30.0, long_seconds: float = 180.0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         throughput(Path(tmp), clip_seconds)
+        classify_throughput(Path(tmp), clip_seconds)
         peak_memory(Path(tmp), short_seconds, long_seconds)
 
 

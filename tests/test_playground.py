@@ -123,6 +123,30 @@ def test_each_domain_default_model(page, hub, registry, spec):
         cell = page.locator("#result-table td[data-field=segments]")
         segments = json.loads(cell.text_content()) if cell.count() else []
         assert int(canvas.get_attribute("data-segments")) == len(segments)  # time segments over the waveform
+    if spec.input_kind == "video":
+        strip = page.wait_for_selector(".shot-strip")
+        shots = json.loads(page.text_content("#result-table td[data-field=shots]"))
+        assert int(strip.get_attribute("data-shots")) == len(shots) == page.locator(".shot").count() > 1
+        assert int(page.get_attribute(".timeline", "data-cuts")) == len(shots) - 1 == page.locator(".cut").count()
+        # One thumbnail per shot, drawn from the uploaded file by the browser's own decoder.
+        page.wait_for_function(f"document.querySelectorAll('.shot canvas[data-drawn=true]').length == {len(shots)}")
+
+
+def test_video_quality_segments_on_the_timeline(page, hub, registry):
+    spec = registry.get("video/quality")
+    if registry.missing_requirements(spec):
+        pytest.skip("the video plugin's requirements are not installed")
+    open_model(page, hub, spec.id)
+    page.set_input_files("#file-input", str(spec.examples[0].input))
+    page.click("#predict")
+    page.wait_for_selector("#result-table")
+    assert page.text_content("#status") == "1 ok", page.text_content("#results")
+    fields = ("black_segments", "frozen_segments", "flash_segments")
+    found = {f: json.loads(page.text_content(f"#result-table td[data-field={f}]")) for f in fields}
+    timeline = page.wait_for_selector(".timeline")
+    assert int(timeline.get_attribute("data-segments")) == sum(map(len, found.values())) >= 2
+    for field, segments in found.items():
+        assert page.locator(f".timeline .segment.{field.removesuffix('_segments')}").count() == len(segments)
 
 
 def test_the_page_asks_for_the_api_key(browser, registry):

@@ -2,12 +2,14 @@
 
 A :class:`Pipeline` is a list of :class:`Step`s. Each step names a model, its options, and where
 its input comes from: the pipeline's input, a field of an earlier step, or each item of a list
-field of an earlier step (a fan-out, batched across every item of the batch). A step may carry a
-condition on earlier fields. The registry turns a pipeline into a :class:`ModelSpec` whose
+field of an earlier step (a fan-out, batched across every item of the batch), or the pipeline's
+input cut to each time window an earlier step found (``input@vad.segments[]``). A step may carry
+a condition on earlier fields. The registry turns a pipeline into a :class:`ModelSpec` whose
 output fields are the steps' fields named ``step.field`` (a fan-out step's results are one list
-field named after the step), so every writer, the server, workers, ``--resume`` and Ray treat it
-as a model. A pipeline that names a missing model or field, or feeds a step what it does not
-take, is refused before anything runs.
+field named after the step) and whose options are the steps' options named ``step.option``, so
+every writer, the server, workers, ``--resume`` and Ray treat it as a model. A pipeline that
+names a missing model or field, or feeds a step what it does not take, is refused before anything
+runs.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ import operator
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, PipelineError
+from .errors import HubError, InputError, PipelineError
 from .inputs import Record
 from .model import Model
-from .spec import MODEL_ID, Example, ModelSpec, OutputField
+from .spec import MODEL_ID, Example, ModelSpec, Option, OutputField
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 SOURCE = re.compile(r"^(?:input|(?P<step>[a-z0-9_-]+)\.(?P<field>[a-z0-9_]+)"
                     r"(?P<each>\[\](?:\.(?P<key>[a-z0-9_]+))?)?)$")
 STEP_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: The prefix of a windowed input: ``input@step.field[]`` is the pipeline input cut to each item's
+#: ``start``-``end`` (seconds), by the input kind's or the step model's ``clip(value, start, end)``.
+WINDOWED = "input@"
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,8 @@ class Step:
 
     name: str
     model: str
-    #: ``input``, ``step.field``, ``step.field[]`` or ``step.field[].key`` (see :data:`SOURCE`).
+    #: ``input``, ``step.field``, ``step.field[]``, ``step.field[].key`` (see :data:`SOURCE`), or
+    #: ``input@step.field[]``: the pipeline input cut to each item's ``start``-``end`` (see :data:`WINDOWED`).
     input: str = "input"
     options: Mapping[str, Any] = field(default_factory=dict)
     #: A condition on earlier steps' fields, e.g. ``genes.gene_count > 0``; empty: always run.
@@ -49,11 +55,16 @@ class Step:
 
     @property
     def source(self) -> re.Match:
-        match = SOURCE.match(self.input)
-        if match is None:
+        match = SOURCE.match(self.input.removeprefix(WINDOWED))
+        if match is None or (self.windowed and match.group("each") is None):
             raise PipelineError(f"Step {self.name!r}: input {self.input!r} must be 'input', 'step.field', "
-                                f"'step.field[]' or 'step.field[].key'.")
+                                f"'step.field[]', 'step.field[].key' or 'input@step.field[]'.")
         return match
+
+    @property
+    def windowed(self) -> bool:
+        """Whether the step reads the pipeline input cut to each time window of a list field."""
+        return self.input.startswith(WINDOWED)
 
     @property
     def fans_out(self) -> bool:
@@ -110,16 +121,20 @@ class Pipeline:
         specs: dict[str, ModelSpec] = {}
         fields_so_far: dict[str, OutputField] = {}
         outputs: list[OutputField] = []
+        options: list[Option] = []
         for step in self.steps:
             problem = self._check_step(step, specs, fields_so_far, registry)
             if problem:
                 raise PipelineError(f"{self.id}: step {step.name!r}: {problem}")
             spec = specs[step.name] = registry.get(step.model)
-            spec.resolve_options(step.options)  # a bad option fails here, not mid-run
+            fixed = spec.resolve_options(step.options)  # a bad option fails here, not mid-run
+            options.extend(replace(option, name=f"{step.name}.{option.name}", default=fixed[option.name],
+                                   description=f"{spec.id}: {option.description}") for option in spec.options)
             if step.fans_out:
-                outputs.append(OutputField(step.name, "list", f"{spec.id} on each item of {step.input}: its output "
-                                           f"fields, or {{'error': {{type, message}}}} for an item that failed",
-                                           nullable=True))
+                each = (f"{spec.id} on {_described_input(step)}: its output fields and the window {{start, end}}"
+                        if step.windowed else f"{spec.id} on each item of {step.input}: its output fields")
+                outputs.append(OutputField(step.name, "list", f"{each}, or {{'error': {{type, message}}}} for an "
+                                           f"item that failed", nullable=True))
             else:
                 for output in spec.outputs:
                     flat = OutputField(f"{step.name}.{output.name}", output.type, f"{spec.id}: {output.description}",
@@ -141,7 +156,7 @@ class Pipeline:
                                        "fields null and says why in `errors`; when the first step fails, the "
                                        "whole record fails.")
         card["intended_use"] = (card.get("intended_use", self.summary) + "\n\n**Steps:** " + "; ".join(
-            f"{n}. `{s.name}`: {s.model} on {'the input' if s.input == 'input' else s.input}"
+            f"{n}. `{s.name}`: {s.model} on {_described_input(s)}"
             f"{f' when {s.when}' if s.when else ''}" for n, s in enumerate(self.steps, start=1)))
         return ModelSpec(
             id=self.id, task="pipeline", summary=self.summary, input_kind=first.input_kind, outputs=tuple(outputs),
@@ -153,7 +168,7 @@ class Pipeline:
             default=self.default, examples=self.examples, uses_torch=any(s.uses_torch for s in specs.values()),
             deterministic=all(s.deterministic for s in specs.values()),
             commercial_use=all(s.commercial_use for s in specs.values()),
-            batch_size=min(spec.batch_size for spec in fed_input), card=card, url=self.url,
+            batch_size=min(spec.batch_size for spec in fed_input), card=card, url=self.url, options=tuple(options),
         ) if models else first
 
     def _check_step(self, step: Step, specs: dict[str, ModelSpec], fields_so_far: dict[str, OutputField],
@@ -166,11 +181,11 @@ class Pipeline:
         source = step.source
         if step is self.steps[0] and step.input != "input":
             return "the first step must read the pipeline's input"
-        if step.input == "input":
+        if step.input == "input" or step.windowed:
             kind = registry.get(self.steps[0].model).input_kind
             if spec.input_kind != kind:
                 return f"{spec.id} takes {spec.input_kind} input but the pipeline's input is {kind}"
-        else:
+        if step.input != "input":
             earlier, name = source.group("step"), f"{source.group('step')}.{source.group('field')}"
             if earlier not in specs:
                 return f"input {step.input!r} names no earlier step; earlier steps: {', '.join(specs)}"
@@ -184,6 +199,8 @@ class Pipeline:
                 return f"{name} is a {given.type}, not a list, so it cannot be fanned out with []"
             if not step.fans_out and given.type in ("list", "dict"):
                 return f"{name} is a {given.type}; feed its items with '{name}[]'"
+            if step.windowed and source.group("key"):
+                return f"a windowed input cuts the pipeline input to whole items of {name}: drop the key"
             if not registry.input_kind(spec.input_kind).literal_arguments and not step.fans_out:
                 return f"{spec.id} takes {spec.input_kind} files, which no earlier field holds"
         if step.when:
@@ -194,6 +211,12 @@ class Pipeline:
         return ""
 
 
+def _described_input(step: Step) -> str:
+    if step.windowed:
+        return f"the input cut to each window of {step.input.removeprefix(WINDOWED)}"
+    return "the input" if step.input == "input" else step.input
+
+
 class PipelineModel(Model):
     """Runs a pipeline's steps over a batch: each step once per batch, fan-outs batched across it."""
 
@@ -201,27 +224,52 @@ class PipelineModel(Model):
         if self.registry is None:
             raise PipelineError(f"{self.spec.id}: a pipeline runs through a registry (hub.load or Registry.load).")
         self.pipeline = self.registry.pipelines[self.spec.id]
-        self.steps = [(step, self.registry.load(step.model, device=self._device_for(step), **step.options),
+        self.steps = [(step, self.registry.load(step.model, device=self._device_for(step), **self._options_of(step)),
                        Condition(step.when) if step.when else None) for step in self.pipeline.steps]
         self.provenance = [f"{model.spec.id} {model.spec.version}" for _, model, _ in self.steps]
+        self.clippers = {step.name: self._clipper(step, model) for step, model, _ in self.steps if step.windowed}
 
     def _device_for(self, step: Step) -> str:
         return self.device if self.registry is not None and self.registry.get(step.model).uses_torch else "cpu"
+
+    def _options_of(self, step: Step) -> dict[str, Any]:
+        """The step's options, from the pipeline's ``step.option`` options."""
+        prefix = f"{step.name}."
+        return {name[len(prefix):]: value for name, value in self.options.items() if name.startswith(prefix)}
+
+    def _clipper(self, step: Step, model: Model) -> Callable[[Any, float, float], Any]:
+        """``clip(value, start, end)``: the input kind's, else the step model's."""
+        assert self.registry is not None
+        kind = self.registry.input_kind(model.spec.input_kind)
+        clip = getattr(kind, "clip", None) or getattr(model, "clip", None)
+        if clip is None:
+            raise PipelineError(f"{self.spec.id}: step {step.name!r} reads windows of the input, but neither "
+                                f"the {kind.name} input kind nor {model.spec.id} can cut one (no clip method).")
+        return clip
 
     def forward(self, batch: list[Any]) -> list[Any]:
         found: list[dict[str, Any]] = [{} for _ in batch]
         errors: list[list[dict[str, str]]] = [[] for _ in batch]
         failed: list[BaseException | None] = [None] * len(batch)
-        for number, (step, model, condition) in enumerate(self.steps):
+        for number, (step, loaded, condition) in enumerate(self.steps):
+            model = loaded.configured(self._options_of(step))  # call-time options of this call
             active = [i for i in range(len(batch)) if failed[i] is None and (condition is None or condition(found[i]))]
             feeds = self._feeds(step, active, batch, found)
-            predictions = model.predict_records(Record(k, value) for k, (_, value) in enumerate(feeds))
+            values = [value for _, value, _ in feeds if not isinstance(value, BaseException)]
+            predictions = iter(model.predict_records(Record(k, value) for k, value in enumerate(values)))
             if step.fans_out:
                 for i in active:
                     found[i][step.name] = []
-            for (i, _), prediction in zip(feeds, predictions):
+            for i, value, window in feeds:
+                if isinstance(value, BaseException):  # the window could not be cut
+                    found[i][step.name].append({"window": window, "error": {"type": type(value).__name__,
+                                                                          "message": str(value)}})
+                    continue
+                prediction = next(predictions)
                 if step.fans_out:
-                    found[i][step.name].append(prediction.output if prediction.ok else {"error": prediction.error})
+                    item: dict[str, Any] = (prediction.output or {}) if prediction.ok else {"error": prediction.error}
+                    found[i][step.name].append({"window": window, **shifted(model.spec, item, window)}
+                                               if window else item)
                 elif prediction.ok:
                     found[i].update({f"{step.name}.{k}": v for k, v in (prediction.output or {}).items()})
                 elif number == 0:  # the input itself is unusable: the record fails as a whole
@@ -233,17 +281,46 @@ class PipelineModel(Model):
         return [failed[i] or {**dict.fromkeys(names), **found[i], "errors": errors[i], "provenance": self.provenance}
                 for i in range(len(batch))]
 
-    @staticmethod
-    def _feeds(step: Step, active: list[int], batch: list[Any], found: list[dict[str, Any]]) -> list[tuple[int, Any]]:
-        """(batch index, value) for every input the step receives, in order."""
+    def _feeds(self, step: Step, active: list[int], batch: list[Any],
+               found: list[dict[str, Any]]) -> list[tuple[int, Any, dict[str, float] | None]]:
+        """(batch index, value, window) for every input the step receives, in order; the value is the
+        exception that stopped a window from being cut, for a windowed step."""
         if step.input == "input":
-            return [(i, batch[i]) for i in active]
+            return [(i, batch[i], None) for i in active]
         source = step.source
         name, key = f"{source.group('step')}.{source.group('field')}", source.group("key")
         if not step.fans_out:
-            return [(i, found[i][name]) for i in active if found[i].get(name) is not None]
-        return [(i, item.get(key) if key and isinstance(item, dict) else item)
-                for i in active for item in (found[i].get(name) or [])]
+            return [(i, found[i][name], None) for i in active if found[i].get(name) is not None]
+        items = [(i, item) for i in active for item in (found[i].get(name) or [])]
+        if step.windowed:
+            return [(i, *self._cut(step, batch[i], item)) for i, item in items]
+        return [(i, item.get(key) if key and isinstance(item, dict) else item, None) for i, item in items]
+
+    def _cut(self, step: Step, value: Any, item: Any) -> tuple[Any, dict[str, float]]:
+        """The input cut to ``item``'s window (or the reason it cannot be), and the window."""
+        try:
+            window = {"start": float(item["start"]), "end": float(item["end"])}
+        except (TypeError, KeyError, ValueError):
+            return InputError(f"step {step.name!r}: window {item!r} has no numeric start and end"), {}
+        try:
+            return self.clippers[step.name](value, window["start"], window["end"]), window
+        except HubError as exc:
+            return exc, window
+
+
+def shifted(spec: ModelSpec, output: dict[str, Any], window: Mapping[str, float]) -> dict[str, Any]:
+    """A windowed step's output in the whole input's time: the ``start`` and ``end`` of the items of
+    its list fields measured in seconds (unit ``s``) are moved by the window's start (and kept
+    inside the window, which a model's rounding could leave)."""
+    timed = {o.name for o in spec.outputs if o.type == "list" and o.unit == "s"}
+
+    def move(item: Any) -> Any:
+        if not isinstance(item, dict):
+            return item
+        return {k: min(round(v + window["start"], 6), window["end"])
+                if k in ("start", "end") and isinstance(v, (int, float)) else v for k, v in item.items()}
+
+    return {k: [move(item) for item in v] if k in timed and isinstance(v, list) else v for k, v in output.items()}
 
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {

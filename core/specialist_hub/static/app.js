@@ -196,6 +196,7 @@ async function renderVisuals(spec, records, files) {
     const file = files[record.position];
     if (spec.input_kind === "image" && file && record.ok) figures.push(await imageFigure(file, record));
     if (spec.input_kind === "audio" && file && record.ok) figures.push(await audioFigure(file, record));
+    if (spec.input_kind === "video" && file && record.ok) figures.push(await videoFigure(file, record));
   }
   $("visuals").replaceChildren(...figures.filter(Boolean));
 }
@@ -306,6 +307,8 @@ function segmentsOf(output) {
         segments.push({ start: item[0], end: item[1], label: "" });
       } else if (item && isNum(item.start) && isNum(item.end)) {
         segments.push({ start: item.start, end: item.end, label: String(item.text ?? item.label ?? item.speaker ?? "") });
+      } else if (item && isNum(item.start_s) && isNum(item.end_s)) {  // video: seconds of the video stream
+        segments.push({ start: item.start_s, end: item.end_s, label: field.replace(/_segments$/, "") });
       }
     }
   }
@@ -353,6 +356,79 @@ async function audioFigure(file, record) {
   canvas.dataset.segments = String(segments.length);
   const caption = `${record.input}: ${audio.duration.toFixed(2)} s, ${segments.length} segment(s)`;
   return el("figure", { class: "audio" }, canvas, el("figcaption", { text: caption }));
+}
+
+// -- video: a strip of shot thumbnails, and a timeline of the cuts and the time segments ---------
+
+const THUMB_WIDTH = 160;
+
+function shotsOf(output) {
+  const shots = Array.isArray(output.shots) ? output.shots : [];
+  return shots.filter((shot) => Array.isArray(shot) && isNum(shot[0]) && isNum(shot[1]));
+}
+
+// Resolves on `event` of the video (after `start()`), rejects on an error or after 10 s.
+function videoEvent(video, event, start = () => {}) {
+  return new Promise((resolve, reject) => {
+    video.addEventListener(event, resolve, { once: true });
+    video.addEventListener("error", reject, { once: true });
+    setTimeout(() => reject(new Error(`no ${event} in 10 s`)), 10000);
+    start();
+  });
+}
+
+// Draws each shot's middle frame into its canvas; false where this browser cannot decode the file.
+async function drawThumbnails(file, shots, canvases) {
+  const video = el("video", { muted: "", preload: "auto", src: URL.createObjectURL(file) });
+  try {
+    await videoEvent(video, "loadeddata");
+    for (const [index, [start, end]] of shots.entries()) {
+      await videoEvent(video, "seeked", () => { video.currentTime = (start + end) / 2; });
+      const canvas = canvases[index];
+      canvas.height = Math.round(THUMB_WIDTH * video.videoHeight / video.videoWidth);
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      canvas.dataset.drawn = "true";
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    URL.revokeObjectURL(video.src);
+  }
+}
+
+async function videoFigure(file, record) {
+  const output = record.output;
+  const shots = shotsOf(output);
+  const segments = segmentsOf(output);
+  if (!shots.length && !segments.length) return null;
+  const duration = output.duration || Math.max(...shots.map((s) => s[1]), ...segments.map((s) => s.end));
+  const at = (time) => `${(100 * Math.min(Math.max(time / duration, 0), 1)).toFixed(3)}%`;
+  const figure = el("figure", { class: "video" });
+  if (shots.length) {
+    const canvases = shots.map(() => Object.assign(el("canvas", { class: "thumb" }), { width: THUMB_WIDTH, height: 90 }));
+    const cells = shots.map(([start, end], index) => el("div", { class: "shot" }, canvases[index],
+      el("span", { text: `#${index + 1} ${start.toFixed(2)}–${end.toFixed(2)} s` })));
+    figure.append(el("div", { class: "shot-strip", "data-shots": String(shots.length) }, ...cells));
+    if (!(await drawThumbnails(file, shots, canvases))) {
+      figure.append(el("p", { class: "hint", text: "This browser cannot decode the video: no thumbnails." }));
+    }
+  }
+  const timeline = el("div", { class: "timeline", "data-cuts": String(Math.max(0, shots.length - 1)),
+    "data-segments": String(segments.length) });
+  for (const segment of segments) {
+    const title = `${segment.label}: ${segment.start.toFixed(2)}–${segment.end.toFixed(2)} s`;
+    timeline.append(el("div", { class: `segment ${segment.label}`, title,
+      style: `left:${at(segment.start)};width:${at(segment.end - segment.start)}` }, el("span", { text: segment.label })));
+  }
+  for (const [start] of shots.slice(1)) {
+    timeline.append(el("div", { class: "cut", title: `cut at ${start.toFixed(2)} s`, style: `left:${at(start)}` }));
+  }
+  const parts = [`${record.input}: ${duration.toFixed(2)} s`];
+  if (shots.length) parts.push(`${shots.length} shot(s)`);
+  if (segments.length) parts.push(`${segments.length} segment(s)`);
+  figure.append(timeline, el("figcaption", { text: parts.join(", ") }));
+  return figure;
 }
 
 // -- wiring ----------------------------------------------------------------------------------

@@ -69,6 +69,21 @@ class AudioSource:
         if len(out):
             yield out
 
+    def clip(self, start: float, end: float) -> Waveform:
+        """The samples from ``start`` to ``end`` seconds, all channels, read from a file without the rest."""
+        first, last = max(0, round(start * self.sample_rate)), min(self.frames, round(end * self.sample_rate))
+        if last <= first:
+            raise InputError(f"{self.name}: the window {start:g}-{end:g} s holds no samples "
+                             f"(the audio lasts {self.duration:g} s)")
+        if self._samples is not None:
+            samples = self._samples[first:last]
+        else:
+            try:
+                samples = sf.read(self._path, start=first, stop=last, dtype="float32", always_2d=True)[0]
+            except (sf.LibsndfileError, RuntimeError) as exc:
+                raise InputError(f"{self.name}: cannot decode audio: {exc}") from None
+        return Waveform(samples.T, self.sample_rate)
+
     def read_mono(self, rate: int, max_seconds: float | None = None) -> np.ndarray:
         """The (first ``max_seconds`` of the) mono signal at ``rate``, as one array."""
         limit = None if max_seconds is None else int(max_seconds * rate)
@@ -223,6 +238,11 @@ class AudioModel(ItemModel):
 
     def echo(self, item: AudioSource) -> dict[str, Any]:
         return {"duration": float(item.duration)}
+
+    def clip(self, value: Any, start: float, end: float) -> Waveform:
+        """``value`` cut to ``start``-``end`` seconds, for a pipeline step on each window of an earlier
+        step (``input@vad.segments[]``)."""
+        return open_audio(value).clip(start, end)
 
 
 def onnx_session(path):

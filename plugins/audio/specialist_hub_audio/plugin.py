@@ -7,6 +7,8 @@ from pathlib import Path
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
+from specialist_hub.pipeline import Pipeline, Step
+from specialist_hub.writers import OutputFormat
 
 EXAMPLES = Path(__file__).parent / "examples"
 SPEECH = str(EXAMPLES / "speech.flac")
@@ -240,7 +242,7 @@ TRANSCRIBE = audio_spec(
     outputs=(
         OutputField("text", "str", "The transcript"),
         OutputField("segments", "list", "With timestamps=true: {start, end, text} per segment (s); "
-                                        "otherwise empty"),
+                                        "otherwise empty", "s"),
     ),
     examples=(
         Example(SPEECH, {"duration": SPEECH_DURATION}, tolerance=1e-6,
@@ -647,3 +649,33 @@ def register_models(register):
 @hookimpl
 def register_renderers(register):
     register("audio", "specialist_hub_audio.display:audio_cell")
+
+
+SPEECH_TO_TEXT = Pipeline(
+    "audio/speech-to-text",
+    "Subtitles: speech segments (Silero VAD), then Whisper on each segment only, timed in the whole file",
+    steps=(
+        Step("vad", "audio/vad"),
+        Step("transcribe", "audio/transcribe", input="input@vad.segments[]", options={"timestamps": True}),
+    ),
+    examples=(Example(SPEECH, {"vad.segments": list(SPEECH_PHRASES), "vad.duration": SPEECH_DURATION},
+                      tolerance=0.04, options={"vad.min_silence_ms": 300},
+                      reference="espeak-ng phrases placed at known times (speech.json), " + FIXTURE_REFERENCE),),
+    card={"intended_use": "Subtitles or a timed transcript of long recordings with pauses: Whisper hears only "
+                          "the speech (no hallucinated text in silence, no 30 s window cutting a word), and every "
+                          "time is in the whole file's clock. `hub predict -m audio/speech-to-text talk.wav -o "
+                          "talk.srt` (or `.vtt`); `-O transcribe.checkpoint=DIR`, `-O transcribe.language=en`, "
+                          "`-O vad.threshold=0.6` set the steps' options."},
+)
+
+
+@hookimpl
+def register_pipelines(register):
+    register(SPEECH_TO_TEXT)
+
+
+@hookimpl
+def register_writers(register):
+    for name, extension, title in (("srt", ".srt", "SubRip"), ("vtt", ".vtt", "WebVTT")):
+        register(OutputFormat(name, (extension,), f"specialist_hub_audio.subtitles:{name.capitalize()}Writer",
+                              f"{title} subtitles of audio/speech-to-text and audio/transcribe (timestamps=true)"))

@@ -4,6 +4,7 @@ Data: modlAMP's AMP vs UniProt set (2600 APD3 antimicrobial peptides, 2600 rando
 peptides of 10-50 residues), shipped inside the modlamp package. A stratified 20 % split is
 held out (its indices are saved with the weights, so a test can recompute the held-out
 figures); 5-fold cross-validation runs on the other 80 %, and the final model is fitted there.
+Then run calibrate_antimicrobial.py, which adds the probability calibration to the same file.
 
 Needs: numpy, modlamp, scikit-learn.  Run: python plugins/biology/scripts/train_antimicrobial.py
 """

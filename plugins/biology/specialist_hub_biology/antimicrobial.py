@@ -2,7 +2,9 @@
 
 The weights (``data/amp_mlp.npz``) come from ``plugins/biology/scripts/train_antimicrobial.py``,
 trained on modlAMP's AMP (APD3) vs UniProt set; ``features`` is shared with that script so
-training and inference see identical inputs.
+training and inference see identical inputs. The calibrated probability maps the MLP's through
+an isotonic fit on held-out peptides (its breakpoints, in the same file, come from
+``plugins/biology/scripts/calibrate_antimicrobial.py``).
 """
 
 from __future__ import annotations
@@ -74,4 +76,7 @@ class AntimicrobialModel(SequenceModel):
         return [float(p) for p in probabilities]
 
     def postprocess(self, raw, item):
-        return {"probability": raw, "label": "AMP" if raw >= self.options["threshold"] else "non-AMP"}
+        calibrated = float(np.interp(raw, self.weights["calibration_probability"],
+                                     self.weights["calibration_calibrated"]))
+        return {"probability": raw, "calibrated_probability": calibrated,
+                "label": "AMP" if raw >= self.options["threshold"] else "non-AMP"}

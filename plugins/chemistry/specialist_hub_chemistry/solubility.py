@@ -15,6 +15,7 @@ import torch
 
 from .contrib import import_file
 from .molecules import MoleculeModel, smiles_mol
+from .trust import TanimotoDomain
 
 WEIGHTS = "soltrannet_aqsol_trained.weights"
 OTHER_ATOM = 11  # feature column of atoms outside B, C, N, O, F, P, S, Cl, Br, I
@@ -35,8 +36,11 @@ def warnings_for(smiles: str, features: np.ndarray) -> str:
     return "; ".join(found) + (": prediction less reliable" if found else "")
 
 
-class SolTranNetModel(MoleculeModel):
+class SolTranNetModel(TanimotoDomain, MoleculeModel):
+    trust_file = "solubility_trust.npz"
+
     def load(self):
+        self.load_trust()
         self.features = import_file(package_dir() / "data_utils.py", "_soltrannet_data_utils")
         self.network = import_file(package_dir() / "transformer.py", "_soltrannet_transformer").make_model()
         state = torch.load(package_dir() / WEIGHTS, map_location=self.device, weights_only=True)
@@ -63,6 +67,9 @@ class SolTranNetModel(MoleculeModel):
 
     def echo(self, item):
         return super().echo(item[0])
+
+    def domain_similarity(self, item):
+        return super().domain_similarity(item[0])
 
     def postprocess(self, raw, item):
         parsed, nodes, _ = item

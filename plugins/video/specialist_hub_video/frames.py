@@ -39,11 +39,8 @@ class FramesModel(DelegatingModel):
                     due += every * (1 + int((time - due) // every))
             return
         middles = {(first + last) // 2: shot for shot, (_, _, first, last) in enumerate(self.shots(source))}
-        for index, time, frame in source.decode():
-            if index in middles:
-                yield {"frame": index, "time_s": time, "shot": middles[index]}, frame.to_image()
-            if index >= max(middles):
-                return
+        for index, time, frame in source.frames_at(middles):
+            yield {"frame": index, "time_s": time, "shot": middles[index]}, frame.to_image()
 
     def shots(self, source: VideoSource) -> list[list]:
         (shots,) = self.registry.load("video/shots", device=self.device).predict(source.path)

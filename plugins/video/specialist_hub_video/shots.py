@@ -19,6 +19,7 @@ import torch
 
 from specialist_hub.inputs import chunked
 
+from .contact_sheet import write_contact_sheet
 from .video import VideoModel, VideoSource
 
 #: TransNetV2's input frame size (width, height).
@@ -116,9 +117,11 @@ class ShotsModel(VideoModel):
 
         shots = [[round(start(first), 6), round(start(last + 1), 6), int(first), int(last)]
                  for first, last in self.to_scenes(probabilities, threshold)]
+        folder = self.options.get("annotate_dir", "")
         return {
             "shots": shots,
             "shot_count": len(shots),
             "transitions": [{"frame": frame, "time_s": times[frame], "probability": round(p, 4)}
                             for frame, p in transitions(probabilities, threshold)],
+            "annotated_path": write_contact_sheet(source, shots, folder) if folder else None,
         }

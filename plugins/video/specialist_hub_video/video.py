@@ -10,7 +10,7 @@ than a bounded window of frames, whatever the length of the video.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +67,19 @@ class VideoSource:
         if end < self.duration - max(TRUNCATION_SLACK_S, TRUNCATION_SLACK * self.duration):
             raise InputError(f"{self.path}: truncated: the video stream stops at {end:.2f} s but the "
                              f"header says {self.duration:.2f} s")
+
+    def frames_at(self, indices: Iterable[int]) -> Iterator[tuple[int, float, av.VideoFrame]]:
+        """The frames of ``indices`` (those the video has), in order, in one decoding pass that
+        stops at the last of them."""
+        wanted = set(indices)
+        if not wanted:
+            return
+        last = max(wanted)
+        for index, time, frame in self.decode():
+            if index in wanted:
+                yield index, time, frame
+            if index >= last:
+                return
 
 
 def open_video(value: Any) -> VideoSource:

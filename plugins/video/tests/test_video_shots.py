@@ -62,3 +62,21 @@ def test_transitions_are_the_peaks_of_runs_above_threshold():
     probabilities = np.array([0.1, 0.6, 0.9, 0.7, 0.2, 0.55, 0.1])
     assert transitions(probabilities, 0.5) == [(2, pytest.approx(0.9)), (5, pytest.approx(0.55))]
     assert transitions(probabilities, 0.95) == []
+
+
+def test_annotate_writes_a_contact_sheet_of_the_shots(test_video, layout, tmp_path):
+    from PIL import Image
+
+    from specialist_hub_video.contact_sheet import COLUMNS, GAP, THUMBNAIL_WIDTH
+
+    output = sh.predict("video/shots", test_video, annotate_dir=str(tmp_path))[0].output
+    sheet = Image.open(output["annotated_path"]).convert("RGB")
+    assert output["annotated_path"].startswith(str(tmp_path)) and output["annotated_path"].endswith("-shots.png")
+    assert len(layout.scenes) <= COLUMNS and sheet.width == GAP + len(layout.scenes) * (THUMBNAIL_WIDTH + GAP)
+    thumbnail_height = round(THUMBNAIL_WIDTH * layout.height / layout.width)
+    # Each thumbnail is its shot's middle frame: the black shot's is black, the panning shots' are not.
+    for number, scene in enumerate(layout.scenes):
+        left = GAP + number * (THUMBNAIL_WIDTH + GAP)
+        cell = np.asarray(sheet.crop((left, GAP, left + THUMBNAIL_WIDTH, GAP + thumbnail_height)), dtype=float)
+        assert (cell.max() < 30) == (scene.kind == "black"), number
+    assert sh.predict("video/shots", test_video)[0].output["annotated_path"] is None

@@ -1,8 +1,9 @@
-"""Print MediaPipe's own BlazeFace detections for the images the vision/faces tests use.
+"""Print MediaPipe's own face detections, pose landmarks and selfie segmentation for the images
+the vision/faces and vision/pose tests and the examples use.
 
-The tests compare the hub's re-implementation of MediaPipe's face-detection graph against these
-numbers. mediapipe 0.10.21 cannot be installed next to the hub (its metadata pins numpy<2 and
-protobuf<5), so run this in a separate environment:
+The tests compare the hub's re-implementations of MediaPipe's graphs against these numbers.
+mediapipe 0.10.21 cannot be installed next to the hub (its metadata pins numpy<2 and protobuf<5),
+so run this in a separate environment:
 
     python3.11 -m venv /tmp/mp && . /tmp/mp/bin/activate
     pip install "protobuf>=4.25,<5" opencv-python-headless absl-py attrs flatbuffers matplotlib scikit-image
@@ -13,9 +14,11 @@ protobuf<5), so run this in a separate environment:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import mediapipe as mp
 import numpy as np
+from PIL import Image
 from skimage import data
 
 #: The tests' images: name -> RGB array.
@@ -23,6 +26,13 @@ IMAGES = {
     "astronaut": data.astronaut(),
     "astronaut_face": data.astronaut()[30:250, 120:330],  # examples/astronaut_face.png
     "pair": np.concatenate([data.astronaut()[30:250, 120:330], data.astronaut()[30:250, 120:330][:, ::-1]], axis=1),
+}
+#: The pose and segmentation tests' images and the examples.
+PERSON_IMAGES = {
+    "astronaut": data.astronaut(),
+    "camera": np.stack([data.camera()] * 3, axis=-1),
+    **{path.name: np.asarray(Image.open(path).convert("RGB"))
+       for path in (Path(__file__).parents[1] / "specialist_hub_vision" / "examples").glob("[ac]*.png")},
 }
 #: model_selection -> the hub's backend name; both at min_detection_confidence 0.6 (the hub's default).
 MODELS = {0: "blazeface", 1: "blazeface-full"}
@@ -45,6 +55,18 @@ def main() -> None:
                                       for k in detection.location_data.relative_keypoints],
                     })
                 reference[f"{backend}/{name}"] = faces
+    with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1) as pose:
+        for name, image in PERSON_IMAGES.items():
+            height, width = image.shape[:2]
+            found = pose.process(np.ascontiguousarray(image)).pose_landmarks
+            reference[f"pose/{name}"] = found and [(round(p.x * width, 1), round(p.y * height, 1), round(p.visibility, 4))
+                                                   for p in found.landmark]
+    with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as segmenter:
+        for name, image in PERSON_IMAGES.items():
+            person = segmenter.process(np.ascontiguousarray(image)).segmentation_mask >= 0.5
+            rows, cols = np.nonzero(person)
+            box = [int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1] if len(rows) else None
+            reference[f"segment-person/{name}"] = (round(float(person.mean()), 4), box)
     print(json.dumps(reference, indent=1))
 
 

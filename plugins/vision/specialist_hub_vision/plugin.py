@@ -15,6 +15,8 @@ OCR_EXAMPLE = str(EXAMPLES / "ocr_text.png")
 FACE_EXAMPLE = str(EXAMPLES / "astronaut_face.png")
 COFFEE_EXAMPLE = str(EXAMPLES / "coffee.png")
 CODES_EXAMPLE = str(EXAMPLES / "codes_photo.png")
+#: scikit-image's astronaut photo scaled to 256x256 (Lanczos).
+PERSON_EXAMPLE = str(EXAMPLES / "astronaut_small.png")
 #: The OCR example turned 90° clockwise.
 TURNED_EXAMPLE = str(EXAMPLES / "ocr_text_turned_90.png")
 #: Where ``hub check`` lets vision/generate write its example image.
@@ -195,6 +197,130 @@ FACES = image_spec(
                        "metadata pins numpy<2 and protobuf<5): the hub ships its two .tflite files and re-does "
                        "MediaPipe's pre/post-processing (letterbox, SSD anchors, weighted NMS), runs them with "
                        "ai-edge-litert, and tests the result against MediaPipe's.",
+    },
+)
+
+POSE = image_spec(
+    "pose",
+    task="pose-estimation",
+    summary="33 body landmarks with visibility for the most prominent person (MediaPipe Pose / BlazePose, "
+            "model complexity 1, on LiteRT)",
+    annotate=True,
+    batch_size=8,
+    factory="specialist_hub_vision.pose:PoseModel",
+    requires=("ai_edge_litert", "cv2", "PIL", "numpy"),
+    license="Apache-2.0 (hub code; MediaPipe pose detection and BlazePose GHUM full landmark models, copied from "
+            "the mediapipe 0.10.21 wheel with its licence in specialist_hub_vision/data/)",
+    citation=(
+        "Bazarevsky et al., BlazePose: On-device Real-time Body Pose tracking, arXiv:2006.10204 (2020); Lugaresi "
+        "et al., MediaPipe: A Framework for Building Perception Pipelines, arXiv:1906.08172 (2019)."
+    ),
+    url="https://github.com/google-ai-edge/mediapipe/blob/master/docs/solutions/pose.md",
+    outputs=(
+        OutputField("poses", "list", "Per person (at most one, as MediaPipe's Pose): score (person detector, 0-1), "
+                                     "presence (landmark network's pose flag, 0-1), landmarks: name -> x, y "
+                                     "(pixels of the input image; may lie outside it for body parts out of frame), "
+                                     "z (depth relative to the hips, in the same pixel scale, smaller is nearer) "
+                                     "and visibility (0-1), for MediaPipe's 33 points in its order (nose, eyes, ears, mouth, "
+                                     "shoulders, elbows, wrists, hands, hips, knees, ankles, heels, feet; "
+                                     "left/right are the person's)"),
+        OutputField("count", "int", "Number of people with landmarks (0 or 1)"),
+    ),
+    options=(
+        Option("min_detection_score", "float", 0.5, "Person-detector score needed (MediaPipe's "
+                                                    "min_detection_confidence)", stage="call",
+               minimum=0.0, maximum=1.0),
+        Option("min_presence", "float", 0.5, "Pose flag of the landmark network needed to report the landmarks "
+                                             "(MediaPipe's min_tracking_confidence)", stage="call",
+               minimum=0.0, maximum=1.0),
+        Option("min_visibility", "float", 0.5, "annotate_dir: draw only bones whose two ends are at least this "
+                                               "visible", stage="call", minimum=0.0, maximum=1.0),
+    ),
+    weights=(
+        Weights("pose_detection.tflite", "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c", 2959046,
+                "mediapipe 0.10.21 wheel (mediapipe/modules/pose_detection), shipped in this repository",
+                package="specialist_hub_vision", path="data/pose_detection.tflite"),
+        Weights("pose_landmark_full.tflite", "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+                6440512, "mediapipe 0.10.21 wheel (mediapipe/modules/pose_landmark), shipped in this repository",
+                package="specialist_hub_vision", path="data/pose_landmark_full.tflite"),
+    ),
+    examples=(
+        Example(PERSON_EXAMPLE, {"count": 1, "poses": [{"landmarks": {"nose": {"x": 111.4, "y": 66.0}}}]},
+                tolerance=0.5,
+                reference="MediaPipe 0.10.21's own Pose (static_image_mode, model_complexity=1) on this 256x256 copy "
+                          "of scikit-image's astronaut photo (plugins/vision/scripts/mediapipe_reference.py)"),
+        Example(COFFEE_EXAMPLE, {"count": 0}, reference="scikit-image's coffee photo shows no person"),
+    ),
+    card={
+        "intended_use": "Body posture from photos and video frames on a CPU: fitness and ergonomics checks, "
+                        "gesture and motion analysis, one person per image. No identification.",
+        "training_data": "Google's BlazePose GHUM data (see the MediaPipe BlazePose model card: images of people "
+                         "in diverse poses and settings, annotated with 33 keypoints; GHUM 3D model fitting for "
+                         "depth).",
+        "metrics": "Landmarks equal MediaPipe 0.10.21's own Pose to within 0.4 px (visibility within 0.001) on "
+                   "scikit-image's astronaut and cameraman photos (tests). The BlazePose model card reports "
+                   "PCK@0.2 of about 95% (full model) on Google's yoga/dance/HIIT validation set.",
+        "limitations": "One person per image (the detector's best); crowds need a crop per person. Body parts out "
+                       "of frame are still predicted (outside the image, with low visibility): filter on "
+                       "visibility. Tuned for people filling a good part of the frame, upright or mildly "
+                       "rotated. MediaPipe itself is not a dependency (its metadata pins numpy<2 and protobuf<5): "
+                       "the hub ships the two .tflite files and re-does MediaPipe's graph (letterbox, SSD anchors, "
+                       "weighted NMS, rotated region, heatmap refinement, projection), tested against MediaPipe. "
+                       "MediaPipe 0.10.21 refines landmarks with a 9x9 heatmap window (its options' default) "
+                       "where its graph file asks for 7; the hub follows what it does.",
+    },
+)
+
+SEGMENT_PERSON = image_spec(
+    "segment-person",
+    task="image-segmentation",
+    summary="Person/background mask (PNG in output_dir), foreground fraction and box (MediaPipe selfie "
+            "segmentation on LiteRT)",
+    batch_size=16,
+    factory="specialist_hub_vision.segment:SegmentPersonModel",
+    requires=("ai_edge_litert", "cv2", "PIL", "numpy"),
+    license="Apache-2.0 (hub code; MediaPipe selfie segmentation model, copied from the mediapipe 0.10.21 wheel "
+            "with its licence in specialist_hub_vision/data/)",
+    citation="Lugaresi et al., MediaPipe: A Framework for Building Perception Pipelines, arXiv:1906.08172 (2019); "
+             "MediaPipe Selfie Segmentation model card (Google, 2021).",
+    url="https://github.com/google-ai-edge/mediapipe/blob/master/docs/solutions/selfie_segmentation.md",
+    outputs=(
+        OutputField("foreground_fraction", "float", "Share of the image's pixels that show a person (0-1)"),
+        OutputField("box", "list", f"Bounding box of the person pixels, {BOX} (null when there are none)",
+                    nullable=True),
+        OutputField("mask_path", "str", "The mask written into output_dir: an 8-bit PNG the image's size, 255 "
+                                        "person, 0 background (null unless mask=true)", nullable=True),
+    ),
+    options=(
+        Option("threshold", "float", 0.5, "A pixel is a person's where the model's probability reaches this",
+               stage="call", minimum=0.0, maximum=1.0),
+        Option("mask", "bool", False, "Write the mask as a PNG into output_dir", stage="call"),
+        Option("output_dir", "str", "", "Folder for the mask PNGs (the CLI uses the --output file's folder; "
+                                        "empty means the current directory)", stage="call", host="output_dir"),
+    ),
+    weights=(
+        Weights("selfie_segmentation.tflite", "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c",
+                249505, "mediapipe 0.10.21 wheel (mediapipe/modules/selfie_segmentation), shipped in this repository",
+                package="specialist_hub_vision", path="data/selfie_segmentation.tflite"),
+    ),
+    examples=(
+        Example(PERSON_EXAMPLE, {"foreground_fraction": 0.545, "box": [0, 7, 256, 256]}, tolerance=0.001,
+                reference="MediaPipe 0.10.21's own SelfieSegmentation (model_selection=0), mask >= 0.5, on this "
+                          "256x256 copy of scikit-image's astronaut photo (plugins/vision/scripts/mediapipe_reference.py)"),
+    ),
+    card={
+        "intended_use": "Separating people from the background in photos and video frames (background blur or "
+                        "replacement, person-aware cropping, counting how much of a frame people fill), on a CPU.",
+        "training_data": "Google's selfie/video-call data (see the MediaPipe Selfie Segmentation model card: people "
+                         "within a few metres of the camera, diverse in region, skin tone and setting).",
+        "metrics": "Probabilities equal MediaPipe 0.10.21's own to within 2e-5, and so the same mask, on scikit-"
+                   "image's astronaut and cameraman photos (tests). The model card reports IoU of about 0.95 on "
+                   "Google's selfie evaluation set.",
+        "limitations": "Made for selfies and video calls: people near the camera, one or a few. It also marks "
+                       "objects near the centre of person-free images (17% of scikit-image's coffee photo, the "
+                       "cup): check foreground_fraction together with vision/faces or vision/pose when whether "
+                       "there is a person matters. The mask is 256x256 upscaled, so edges (hair, fingers) are soft. "
+                       "Only the general model (256x256) ships here, not the landscape one.",
     },
 )
 

@@ -1,0 +1,115 @@
+"""Cost and quality of the trust fields (issue 15).
+
+``--part cost``: chemistry/esol and chemistry/solubility on the 10,000 WEHI molecules that ship
+inside RDKit (Data/Pains/test_data/wehi_mols.csv), timed in-process with the trust fields and
+without them (the core's trust step swapped for one that fills the fields with constants), side
+by side in alternating rounds; prints with ÷ without. ``--part calibration``: biology/antimicrobial
+on its 520 held-out peptides that neither training nor calibration used: expected calibration
+error (10 equal-width bins) of the raw and the calibrated probability, and a reliability diagram
+saved as PNG (``--out``, default benchmarks/antimicrobial_reliability.png).
+Usage: python benchmarks/trust.py [--part cost|calibration|all] [--rounds 3] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import os
+import time
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+
+import specialist_hub as hub
+import specialist_hub.model
+
+BINS = 10
+
+
+def without_trust(model, output, item):
+    """The trust fields filled with constants: the output a model would give without trust."""
+    output = dict(output)
+    for name in model.spec.intervals:
+        output[f"{name}_low"] = output[f"{name}_high"] = output[name]
+    if model.spec.applicability_domain:
+        output.update(in_domain=True, domain_similarity=1.0, domain_threshold=0.0)
+    return output
+
+
+def cost_part(rounds: int) -> None:
+    from rdkit import RDConfig
+
+    with open(os.path.join(RDConfig.RDDataDir, "Pains", "test_data", "wehi_mols.csv")) as handle:
+        smiles = [row[0] for row in csv.reader(handle)][:10_000]
+    for model_id in ("chemistry/esol", "chemistry/solubility"):
+        model = hub.load(model_id)
+        model.predict(smiles[:256])  # warm-up: load, first batch, conformal fit
+        timings: dict[str, list[float]] = {"with": [], "without": []}
+        for _ in range(rounds):
+            for kind in ("with", "without"):
+                patch = mock.patch.object(specialist_hub.model, "add_trust", without_trust)
+                with patch if kind == "without" else contextlib.nullcontext():
+                    start = time.perf_counter()
+                    predictions = model.predict(smiles)
+                    timings[kind].append(time.perf_counter() - start)
+        ok = sum(p.ok for p in predictions)
+        best = {kind: min(values) for kind, values in timings.items()}
+        print(f"{model_id}: {len(smiles)} molecules ({ok} parsed), with trust {best['with']:.2f} s, without "
+              f"{best['without']:.2f} s, ratio {best['with'] / best['without']:.2f}x (best of {rounds})")
+
+
+def reliability(probability: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per non-empty bin (scikit-learn's calibration_curve binning): mean probability, AMP rate, count."""
+    from sklearn.calibration import calibration_curve
+
+    rate, mean = calibration_curve(labels, probability, n_bins=BINS, strategy="uniform")
+    counts = np.bincount(np.searchsorted(np.linspace(0, 1, BINS + 1)[1:-1], probability), minlength=BINS)
+    return mean, rate, counts[counts > 0]
+
+
+def calibration_part(out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from modlamp.datasets import load_AMPvsUniProt
+
+    from specialist_hub_biology.antimicrobial import WEIGHTS
+
+    data = load_AMPvsUniProt()
+    with np.load(WEIGHTS, allow_pickle=False) as stored:
+        test = stored["heldout_index"][1::2]  # the even positions fitted the calibration
+    labels = np.asarray(data.target, dtype=int)[test]
+    predictions = hub.predict("biology/antimicrobial", [data.sequences[i] for i in test], quiet=True)
+    figure, axes = plt.subplots(figsize=(5, 5))
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for field, style in (("probability", "s--"), ("calibrated_probability", "o-")):
+        probability = np.array([p.output[field] for p in predictions])
+        mean, rate, counts = reliability(probability, labels)
+        error = float(np.sum(np.abs(rate - mean) * counts) / counts.sum())
+        print(f"biology/antimicrobial {field}: ECE {error:.4f} on {len(test)} held-out peptides")
+        axes.plot(mean, rate, style, label=f"{field} (ECE {error:.3f})")
+    axes.set(xlabel="predicted probability of AMP", ylabel="observed share of AMPs", xlim=(0, 1), ylim=(0, 1),
+             title=f"biology/antimicrobial, {len(test)} held-out peptides")
+    axes.legend(loc="upper left")
+    figure.tight_layout()
+    figure.savefig(out, dpi=120)
+    print(f"reliability diagram: {out}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("cost", "calibration", "all"), default="all")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("antimicrobial_reliability.png"))
+    args = parser.parse_args()
+    if args.part in ("calibration", "all"):
+        calibration_part(args.out)
+    if args.part in ("cost", "all"):
+        cost_part(args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Builds data/<name>_trust.npz for a chemistry model: calibration residuals and applicability domain.
+
+From Delaney's 1,128 measured solubilities (plugins/chemistry/tests/data/delaney.csv): even rows
+are the calibration half (their |log S - prediction| residuals calibrate the conformal intervals),
+odd rows the test half on which the coverage in the card is measured. The domain reference is the
+Morgan fingerprint (radius 2, 2048 bits) of every compound; the threshold is the 5th percentile of
+each compound's nearest-neighbour Tanimoto similarity to the others, so 95 % of Delaney's own
+compounds are in domain. The same leave-one-out similarity splits the test half into in- and
+out-of-domain compounds for the error ratio the card reports.
+Usage: python plugins/chemistry/scripts/calibrate_trust.py chemistry/solubility
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+from crepes import ConformalRegressor
+from rdkit import Chem, DataStructs
+from rdkit.Chem import rdFingerprintGenerator
+
+import specialist_hub as hub
+
+PLUGIN = Path(__file__).resolve().parents[1]
+DATA = PLUGIN / "tests" / "data" / "delaney.csv"
+FINGERPRINT_BITS = 2048
+
+
+def calibrate(model_id: str) -> None:
+    out = PLUGIN / "specialist_hub_chemistry" / "data" / f"{model_id.split('/')[1]}_trust.npz"
+    rows = list(csv.DictReader(DATA.open()))
+    smiles = [row["smiles"] for row in rows]
+    measured = np.array([float(row["measured_log_solubility"]) for row in rows])
+    calibration, test = np.arange(len(rows)) % 2 == 0, np.arange(len(rows)) % 2 == 1
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
+    fingerprints = [generator.GetFingerprint(Chem.MolFromSmiles(s)) for s in smiles]
+    nearest = np.array([max(DataStructs.BulkTanimotoSimilarity(fp, fingerprints[:i] + fingerprints[i + 1:]))
+                        for i, fp in enumerate(fingerprints)])
+    threshold = float(np.percentile(nearest, 5))
+    bits = np.packbits(np.array([list(fp) for fp in fingerprints], dtype=np.uint8), axis=1)
+    if not out.exists():  # the model loads its trust file to predict at all: a provisional one, domain only
+        np.savez_compressed(out, residuals=np.zeros(calibration.sum(), np.float32), fingerprints=bits,
+                            threshold=np.float32(threshold))
+    predicted = np.array([p.output["log_solubility"] for p in hub.predict(model_id, smiles, quiet=True)])
+    residuals = np.abs(measured - predicted)
+    np.savez_compressed(out, residuals=residuals[calibration].astype(np.float32), fingerprints=bits,
+                        threshold=np.float32(threshold))
+    regressor = ConformalRegressor().fit(residuals=residuals[calibration])
+    for coverage in (0.8, 0.9, 0.95):
+        bounds = regressor.predict_int(y_hat=predicted[test], confidence=coverage)
+        held = np.mean((measured[test] >= bounds[:, 0]) & (measured[test] <= bounds[:, 1]))
+        print(f"coverage {coverage:.2f}: held {held:.3f} of {test.sum()} test compounds, half-width "
+              f"{(bounds[0, 1] - bounds[0, 0]) / 2:.3f} log units")
+    inside = nearest[test] >= threshold
+    mae_in, mae_out = residuals[test][inside].mean(), residuals[test][~inside].mean()
+    print(f"test half, leave-one-out domain: MAE {mae_in:.3f} in domain ({inside.sum()}), {mae_out:.3f} out of "
+          f"domain ({(~inside).sum()}), ratio {mae_out / mae_in:.2f}")
+    print(f"domain threshold (5th percentile of nearest-neighbour Tanimoto): {threshold:.3f}; wrote {out}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", help="a chemistry model with a log_solubility output, e.g. chemistry/solubility")
+    calibrate(parser.parse_args().model)

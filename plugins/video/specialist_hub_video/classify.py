@@ -1,0 +1,65 @@
+"""Whole-video classification with a transformers checkpoint (VideoMAE and its kin).
+
+The checkpoint sees a fixed number of frames (its ``num_frames``: 16 for VideoMAE), so that many
+are sampled uniformly over the video, one from the middle of each equal stretch, in a single
+streamed decoding pass: memory holds those frames only, whatever the length of the video.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import transformers
+from transformers import AutoImageProcessor, AutoModelForVideoClassification
+
+from specialist_hub import InputError
+from specialist_hub.hf import from_pretrained
+from specialist_hub.kit import top_k
+
+from .video import VideoModel, VideoSource
+
+
+def uniform_indices(frame_count: int, count: int) -> list[int]:
+    """The middle frame of each of ``count`` equal stretches of ``frame_count`` frames
+    (repeats when the video has fewer frames than the model takes)."""
+    return [min(frame_count - 1, int((i + 0.5) * frame_count / count)) for i in range(count)]
+
+
+def sample_frames(source: VideoSource, count: int) -> list[np.ndarray]:
+    """``count`` RGB frames (H × W × 3 uint8) spread uniformly over the video.
+
+    The header's frame count can overshoot the decoded frames (it is duration × fps for MKV and
+    WebM): frames wanted past the real end repeat the last one found.
+    """
+    wanted = uniform_indices(max(1, source.frame_count), count)
+    picked = {index: frame.to_ndarray(format="rgb24") for index, _, frame in source.frames_at(wanted)}
+    if not picked:
+        raise InputError(f"{source.path}: the video has fewer frames than its header says; none of the "
+                         f"sampled ones decodes")
+    last = picked[max(picked)]
+    return [picked.get(index, last) for index in wanted]
+
+
+def _processor_kwargs() -> dict[str, Any]:
+    """The Pillow processors (no torchvision needed): ``backend`` in transformers 5, ``use_fast`` in 4.x."""
+    major = int(transformers.__version__.split(".", 1)[0])
+    return {"backend": "pil"} if major >= 5 else {"use_fast": False}
+
+
+class ClassifyModel(VideoModel):
+    def load(self) -> None:
+        checkpoint = self.options["checkpoint"]
+        self.model = from_pretrained(AutoModelForVideoClassification.from_pretrained, checkpoint)
+        self.model = self.model.to(self.device).eval()
+        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **_processor_kwargs())
+        self.frame_count = self.model.config.num_frames
+
+    def compute(self, source: VideoSource) -> dict[str, Any]:
+        inputs = self.processor(sample_frames(source, self.frame_count), return_tensors="pt")
+        logits = self.model(pixel_values=inputs["pixel_values"].to(self.device)).logits.float()
+        if self.model.config.problem_type == "multi_label_classification":
+            scores = logits.sigmoid()[0]
+        else:
+            scores = logits.softmax(dim=-1)[0]
+        return top_k(scores.cpu().tolist(), self.model.config.id2label, self.options["top_k"])

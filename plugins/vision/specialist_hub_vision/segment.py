@@ -1,0 +1,76 @@
+"""Person/background segmentation: MediaPipe's selfie segmentation (general model) run with LiteRT.
+
+The .tflite file ships in ``data/``, copied unchanged from the ``mediapipe`` 0.10.21 wheel
+(Apache-2.0), for the reason given in blazeface.py. MediaPipe's graph
+(mediapipe/modules/selfie_segmentation/selfie_segmentation_cpu.pbtxt) around the network: the
+whole image stretched to 256x256 (aspect ratio not kept, corners onto corners), values in [0, 1]; the network's output
+is already a probability (activation NONE) and is resized bilinearly back to the image's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .blazeface import DATA
+from .images import LoadedImage, VisionModel
+
+SIZE = 256
+
+
+class SelfieSegmentation:
+    def __init__(self) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.interpreter = Interpreter(model_path=str(DATA / "selfie_segmentation.tflite"), num_threads=1)
+        self.interpreter.allocate_tensors()
+        self.input = self.interpreter.get_input_details()[0]["index"]
+        self.output = self.interpreter.get_output_details()[0]["index"]
+        self.lock = threading.Lock()
+
+    def probabilities(self, image: Image.Image) -> np.ndarray:
+        """Per pixel of ``image``, the probability (0-1) that it shows a person."""
+        pixels = np.asarray(image)
+        height, width = pixels.shape[:2]
+        # MediaPipe maps the image's corners onto the tensor's (not pixel centres, as cv2.resize does).
+        stretch = np.array([[SIZE / width, 0, 0], [0, SIZE / height, 0]])
+        tensor = cv2.warpAffine(pixels, stretch, (SIZE, SIZE), flags=cv2.INTER_LINEAR).astype(np.float32) / 255
+        with self.lock:
+            self.interpreter.set_tensor(self.input, tensor[None])
+            self.interpreter.invoke()
+            mask = self.interpreter.get_tensor(self.output)[0, :, :, 0]
+        return cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+class SegmentPersonModel(VisionModel):
+    def load(self) -> None:
+        super().load()
+        self.segmenter = SelfieSegmentation()
+
+    def compute(self, item: LoadedImage) -> dict[str, Any]:
+        person = self.segmenter.probabilities(item.image) >= self.options["threshold"]
+        rows, cols = np.nonzero(person)
+        box = [int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1] if len(rows) else None
+        return {"foreground_fraction": round(float(person.mean()), 4), "box": box,
+                "mask_path": self.write_mask(item, person)}
+
+    def write_mask(self, item: LoadedImage, person: np.ndarray) -> str | None:
+        """With the mask option, ``<input stem>-<digest>-mask.png`` (white: person) in output_dir."""
+        if not self.options["mask"]:
+            return None
+        if item.source is not None:
+            stem, identity = Path(item.source).stem, os.path.abspath(item.source).encode()
+        else:
+            stem, identity = "image", item.image.tobytes()
+        folder = Path(self.options["output_dir"] or os.getcwd()).expanduser().resolve()
+        path = folder / f"{stem}-{hashlib.sha1(identity).hexdigest()[:8]}-mask.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(person.astype(np.uint8) * 255).save(path)
+        return str(path)
