@@ -174,6 +174,12 @@ class InputStreamError(HubError):
     http_status = 400
 
 
+class RecordTooLarge(InputStreamError):
+    """One line or field of an input is over the record size limit (a bomb, or a file to split)."""
+
+    http_status = 413
+
+
 class RecordError(HubError):
     """A single input record cannot be processed. Captured per record; never fails a batch."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputError, InputStreamError, UsageError
+from .errors import InputError, InputStreamError, RecordTooLarge, UsageError
 
 DISPLAY_LIMIT = 80
 
@@ -112,7 +112,7 @@ class BoundedLines:
                 return
             number += 1
             if len(line) > self.limit:
-                raise InputStreamError(
+                raise RecordTooLarge(
                     f"{self.name}: line {number} is longer than {self.limit:,} characters, the limit of one "
                     f"record; the records before it were read. Raise the limit with HUB_MAX_RECORD_CHARS "
                     f"if the input is trusted.")

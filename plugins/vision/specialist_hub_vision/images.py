@@ -4,6 +4,10 @@ All models see the same thing: an upright (EXIF-applied) 8-bit RGB ``PIL.Image``
 input was (a path, a PIL image or a numpy array). Every way an input can be unusable — missing,
 not an image, truncated, too large — becomes an InputError naming the file and the reason, so one
 bad file fails only its own record.
+
+Decoding waits until a model needs the pixels: ``preprocess`` reads only the header (format,
+size, the pixel limit), so a batch holds file names and sizes, and each image is decoded in
+``forward`` and freed after it (eight 7000x7000 PNGs of 47 KB would be 1.2 GB decoded at once).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,23 +48,79 @@ def allow_pixels(max_pixels: int) -> None:
         Image.MAX_IMAGE_PIXELS = max_pixels
 
 
-def load_image(value: Any, max_pixels: int) -> LoadedImage:
-    """An upright 8-bit RGB image from a path, a PIL image or a numpy array."""
+class ImageInput:
+    """An input image whose header has been checked but whose pixels are not decoded yet.
+
+    ``size`` is known without decoding, so batches can be cut by pixels; :meth:`decode` (or
+    :attr:`image`) decodes it anew each time and keeps nothing, so the pixels live only as long
+    as the caller holds them.
+    """
+
+    __slots__ = ("value", "source", "size", "max_pixels")
+
+    def __init__(self, value: str | Image.Image, source: str | None, size: tuple[int, int], max_pixels: int):
+        self.value, self.source, self.size, self.max_pixels = value, source, size, max_pixels
+
+    @property
+    def pixels(self) -> int:
+        return self.size[0] * self.size[1]
+
+    def decode(self) -> LoadedImage:
+        """The upright 8-bit RGB image; InputError if the file turns out truncated or corrupt."""
+        if isinstance(self.value, Image.Image):
+            return LoadedImage(to_rgb(ImageOps.exif_transpose(self.value)), None)
+        with _open(Path(self.value), self.max_pixels) as image:
+            try:
+                image.load()  # the first frame only, for GIFs and other multi-frame files
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise InputError(f"{self.value}: truncated or corrupt image data ({exc})") from None
+            ImageOps.exif_transpose(image, in_place=True)  # our own copy: no second one of the pixels
+            return LoadedImage(to_rgb(image), self.source)
+
+    @property
+    def image(self) -> Image.Image:
+        """The decoded image, for models that read ``item.image`` (decoded on each access)."""
+        return self.decode().image
+
+
+def open_image(value: Any, max_pixels: int) -> ImageInput:
+    """A path, PIL image or numpy array checked as an image within ``max_pixels``, not decoded."""
     if isinstance(value, (str, os.PathLike)):
         source = os.fspath(value)
-        image = _open(Path(source), max_pixels)
-    elif isinstance(value, Image.Image):
-        source, image = None, value
-        _check_size(image, "image", max_pixels)
+        with _open(Path(source), max_pixels) as image:
+            return ImageInput(source, source, image.size, max_pixels)
+    if isinstance(value, Image.Image):
+        image, what = value, "image"
     elif hasattr(value, "__array_interface__") or hasattr(value, "__array__"):
-        source, image = None, array_to_image(np.asarray(value))
-        _check_size(image, "array", max_pixels)
+        image, what = array_to_image(np.asarray(value)), "array"
     else:
         raise InputError(f"expected an image path, a PIL image or a numpy array, got {type(value).__name__}")
-    return LoadedImage(to_rgb(ImageOps.exif_transpose(image)), source)
+    _check_size(image, what, max_pixels)
+    return ImageInput(image, None, image.size, max_pixels)
+
+
+def load_image(value: Any, max_pixels: int) -> LoadedImage:
+    """An upright 8-bit RGB image from a path, a PIL image or a numpy array, decoded now."""
+    return open_image(value, max_pixels).decode()
+
+
+def pixel_runs(items: Sequence[ImageInput], budget: int) -> Iterator[list[int]]:
+    """Indices of consecutive runs of ``items`` with at most ``budget`` pixels together (one image
+    alone when it is larger), so a batched model decodes no more than that at once."""
+    run: list[int] = []
+    pixels = 0
+    for index, item in enumerate(items):
+        if run and pixels + item.pixels > budget:
+            yield run
+            run, pixels = [], 0
+        run.append(index)
+        pixels += item.pixels
+    if run:
+        yield run
 
 
 def _open(path: Path, max_pixels: int) -> Image.Image:
+    """The file opened lazily (header read, pixels not decoded) and checked against ``max_pixels``."""
     media_file(path, "an image")
     try:
         with warnings.catch_warnings():
@@ -72,11 +133,11 @@ def _open(path: Path, max_pixels: int) -> Image.Image:
         raise InputError(f"{path}: refused as a possible decompression bomb ({exc})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot open ({exc})") from None
-    _check_size(image, str(path), max_pixels)
     try:
-        image.load()  # the first frame only, for GIFs and other multi-frame files
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise InputError(f"{path}: truncated or corrupt image data ({exc})") from None
+        _check_size(image, str(path), max_pixels)
+    except InputError:
+        image.close()
+        raise
     return image
 
 
@@ -163,15 +224,20 @@ def draw_annotations(image: Image.Image, shapes: list[tuple[list[list[float]], s
 
 
 class VisionModel(ItemModel):
-    """Base for image models: decodes each record and, on request, writes an annotated copy."""
+    """Base for image models: checks each record, decodes it when :meth:`compute` needs it (one
+    image at a time) and, on request, writes an annotated copy."""
 
     def load(self) -> None:
         allow_pixels(self.options["max_pixels"])
 
-    def preprocess(self, value: Any) -> LoadedImage:
-        return load_image(value, self.options["max_pixels"])
+    def preprocess(self, value: Any) -> ImageInput:
+        return open_image(value, self.options["max_pixels"])
 
-    def annotate(self, item: LoadedImage, shapes: list[tuple[list[list[float]], str]]) -> str | None:
+    def forward(self, batch: list[ImageInput]) -> list[Any]:
+        # Each image is freed when its compute returns, before the next one is decoded.
+        return [self.compute(item.decode()) for item in batch]
+
+    def annotate(self, item: LoadedImage | ImageInput, shapes: list[tuple[list[list[float]], str]]) -> str | None:
         """Write ``item`` with ``shapes`` drawn into the ``annotate_dir`` option; its path, or None."""
         folder = self.options.get("annotate_dir", "")
         if not folder:

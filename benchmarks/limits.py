@@ -1,0 +1,175 @@
+"""Peak memory of the hostile inputs of issue 21, each next to the same run on a harmless input.
+
+Every case runs in a fresh process: ``hub predict`` (with its worker process, as users run it) or
+the server app driven by FastAPI's TestClient. Two peaks are printed: the whole process tree's
+resident memory, sampled every 5 ms (parent and workers together), and the largest single
+process's high-water mark, exact (``wait4``'s ``ru_maxrss``). "above idle" is the attack's tree
+peak less the harmless run's; the target is under 1 GB.
+
+  gzip bomb      a 0.6 MB ``.smi.gz`` holding one 600 MB line: refused by the record limit (exit 3; 413)
+  max_pixels     a 17000x17000 PNG with the client option max_pixels=3e8: refused (422), the
+                 limit is the server's; without the option the record fails at the server's limit
+  7000² batch    eight 7000x7000 PNGs in one batch of ``hub predict -m vision/faces``
+  fmin sweep     ten requests to audio/pitch with ten fmin values (a call-time option: one load)
+
+Run:  python benchmarks/limits.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+HUB = [sys.executable, "-m", "specialist_hub"]
+TONE = Path(__file__).parents[1] / "plugins/audio/specialist_hub_audio/examples/tone_220hz.wav"
+#: Posts one file per options object to a model of the server app and prints the status codes
+#: and the registry's load counts. argv: model id, file, JSON list of options objects.
+SERVER = """
+import json, sys
+from pathlib import Path
+from fastapi.testclient import TestClient
+from specialist_hub.registry import Registry
+from specialist_hub.server import create_app
+model, path, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+registry = Registry()
+statuses = []
+with TestClient(create_app(registry), base_url="http://127.0.0.1") as client:
+    for option in options:
+        response = client.post(f"/models/{model}/predict", files={"files": (path.name, path.read_bytes())},
+                               data={"options": json.dumps(option)})
+        statuses.append(response.status_code)
+print(json.dumps({"statuses": statuses, "loads": registry.load_counts}))
+"""
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants now."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        pending += map(int, children)
+    return total
+
+
+def measure(command: list[str]) -> tuple[int, int, int, str]:
+    """(exit code, sampled peak of the process tree, exact peak of its largest process, stdout)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    return process.returncode, peak[0], usage.ru_maxrss * 1024, output
+
+
+def server(model: str, path: Path, options: list[dict]) -> list[str]:
+    return [sys.executable, "-c", SERVER, model, str(path), json.dumps(options)]
+
+
+def gzip_bomb(path: Path, lines_before: bytes, megabytes: int) -> Path:
+    """A gzip file of ``lines_before`` then one line of ``megabytes`` MB, as concatenated members
+    (gzip readers read them as one stream): built in milliseconds, never held in memory."""
+    member = gzip.compress(b"C" * (1 << 20), 9)
+    with open(path, "wb") as handle:
+        handle.write(gzip.compress(lines_before))
+        for _ in range(megabytes):
+            handle.write(member)
+        handle.write(gzip.compress(b"\nCCN\n"))
+    return path
+
+
+def input_paths(folder: Path) -> dict[str, Path]:
+    return {"bomb": folder / "bomb.smi.gz", "small_smiles": folder / "small.smi.gz", "small_png": folder / "small.png",
+            "huge_png": folder / "huge.png", "batch": folder / "batch"}
+
+
+def make_inputs(folder: Path) -> None:
+    """Write the inputs (run in a process of its own: Pillow keeps the memory of the images it made,
+    and a process started from this one would count it in its peak)."""
+    from PIL import Image
+
+    files = input_paths(folder)
+    gzip_bomb(files["bomb"], b"CCO\nc1ccccc1\n", 600)
+    files["small_smiles"].write_bytes(gzip.compress(b"CCO\nc1ccccc1\n"))
+    Image.new("RGB", (64, 64), (200, 180, 160)).save(files["small_png"])
+    Image.new("L", (17000, 17000), 128).save(files["huge_png"], compress_level=9)
+    files["batch"].mkdir()
+    Image.new("RGB", (7000, 7000), (200, 180, 160)).save(files["batch"] / "0.png", compress_level=9)
+    for index in range(1, 8):
+        shutil.copy(files["batch"] / "0.png", files["batch"] / f"{index}.png")
+
+
+def outcome(command: list[str], code: int, output: str) -> str:
+    """The exit code of a ``hub`` run; a server run's HTTP statuses and how often it loaded a model."""
+    if command[:len(HUB)] == HUB or code != 0:
+        return f"exit {code}"
+    report = json.loads(output)
+    statuses = Counter(report["statuses"])
+    loads = sum(report["loads"].values())
+    return ", ".join(f"{status} x{count}" for status, count in statuses.items()) + f", {loads} load(s)"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        subprocess.run([sys.executable, __file__, "--make-inputs", tmp], check=True)
+        files = input_paths(folder)
+        out = str(folder / "out.jsonl")
+        big = sorted(str(p) for p in files["batch"].iterdir())
+        fmins = [{"fmin": 50.0 + 10 * i} for i in range(10)]
+        cases = [
+            ("gzip bomb, hub predict", [*HUB, "predict", "-m", "chemistry/descriptors", str(files["bomb"]), "-o", out],
+             [*HUB, "predict", "-m", "chemistry/descriptors", str(files["small_smiles"]), "-o", out]),
+            ("gzip bomb, server upload", server("chemistry/descriptors", files["bomb"], [{}]),
+             server("chemistry/descriptors", files["small_smiles"], [{}])),
+            ("max_pixels=3e8 from a client", server("vision/faces", files["huge_png"], [{"max_pixels": 300_000_000}]),
+             server("vision/faces", files["small_png"], [{}])),
+            ("17000² PNG at the server's limit", server("vision/faces", files["huge_png"], [{}]),
+             server("vision/faces", files["small_png"], [{}])),
+            ("8 x 7000² PNGs, hub predict faces", [*HUB, "predict", "-m", "vision/faces", *big, "--batch-size", "8",
+                                                   "-o", out],
+             [*HUB, "predict", "-m", "vision/faces", str(files["small_png"]), "-o", out]),
+            ("fmin sweep, 10 requests", server("audio/pitch", TONE, fmins), server("audio/pitch", TONE, fmins[:1])),
+        ]
+        sizes = ", ".join(f"{name} {os.path.getsize(files[name]) / 1e3:.0f} kB" for name in ("bomb", "huge_png"))
+        print(f"inputs: {sizes}, batch PNGs {os.path.getsize(big[0]) / 1e3:.0f} kB each\n")
+        print(f"{'case':<36}{'result':>22}{'tree peak':>12}{'idle':>9}{'above idle':>12}{'largest process':>17}")
+        for name, attack, idle in cases:
+            code, peak, largest, output = measure(attack)
+            _, idle_peak, _, _ = measure(idle)
+            result = outcome(attack, code, output)
+            print(f"{name:<36}{result:>22}{peak / 2**20:>9.0f} MB{idle_peak / 2**20:>6.0f} MB"
+                  f"{(peak - idle_peak) / 2**20:>9.0f} MB{largest / 2**20:>14.0f} MB")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--make-inputs"]:
+        make_inputs(Path(sys.argv[2]))
+    else:
+        main()
