@@ -110,3 +110,14 @@ def test_standardisation_keeps_parent_neutral_canonical_tautomer():
     assert std.output["formal_charge"] == 0
     (tautomer,) = hub.predict("chemistry/descriptors", ["Oc1ccccn1"], standardize=True)
     assert tautomer.output["canonical_smiles"] == "O=c1cccc[nH]1"  # 2-pyridone, RDKit's canonical tautomer
+
+
+def test_the_parsed_molecule_cache_is_bounded_by_characters_not_entries():
+    from specialist_hub_chemistry.molecules import ParsedCache
+
+    cache = ParsedCache(budget=60, longest=25)
+    for n in range(1, 15):
+        cache.get("C" * n, False)
+    assert cache.size <= 60 and sum(len(text) for text, _ in cache.entries) == cache.size
+    polymer = "C" * 200  # longer than `longest`: parsed, never kept
+    assert cache.get(polymer, False).mol.GetNumAtoms() == 200 and (polymer, False) not in cache.entries
