@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime
 import hmac
+import io
 import json
 import logging
 import os
@@ -48,6 +49,7 @@ from .plan import RunPlan, plan_run
 from .registry import Registry, get_registry
 from .results import Prediction, strict_json
 from .runner import predict_chunks
+from .writers import writer_for
 
 if TYPE_CHECKING:
     from .ray_serve import RayServeBatcher
@@ -557,12 +559,19 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
                          413: {"description": "Body or batch too large"},
                          503: {"description": "Dependency or checkpoint missing (with install_hint)"},
                          504: {"description": "The prediction took longer than the server's request timeout"}})
-    async def predict(domain: str, name: str, request: Request):
+    async def predict(domain: str, name: str, request: Request,
+                      format: str | None = Query(None, description="Answer in this output format instead of JSON "
+                                                                   "records: csv, jsonl, table, or a plugin's (gff3, "
+                                                                   "srt, vtt...)")):
         """Predict: JSON `{"inputs": [...], "options": {...}}` for molecules, sequences and text;
         multipart `files` (plus an `options` JSON field) for images and audio. Records that fail
         come back with `ok: false` and their error; the status stays 200."""
         model_id = f"{domain}/{name}"
         spec = service.spec(model_id)
+        writer = _writer_for_request(format, service.registry)
+        return _answer(await _predict(model_id, spec, request), spec, format, writer)
+
+    async def _predict(model_id: str, spec, request: Request) -> Any:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "multipart/form-data":
             form = await request.form(max_files=100_000, max_fields=100_000)
@@ -595,6 +604,17 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         request.state.records = len(records)
         return await service.results(model_id, service.submit(model_id, records, body.options))
 
+    def _answer(results: Any, spec, fmt: str | None, writer) -> Any:
+        if isinstance(results, Response) or writer is None:
+            return results
+        stream = io.StringIO()
+        rendering = writer(stream, [spec])
+        for row in results:
+            rendering.write(Prediction(**row))
+        rendering.close()
+        return Response(stream.getvalue(), media_type=f"{FORMAT_MEDIA_TYPES.get(fmt or '', 'text/plain')}; "
+                                                      f"charset=utf-8")
+
     @api.get("/metrics", tags=["service"], response_class=Response)
     async def metrics():
         """Prometheus metrics: requests, latencies, batch sizes, records ok/failed and loaded models."""
@@ -609,6 +629,20 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
 
     app.include_router(api)
     return app
+
+
+#: Media types of the formats a client may ask for with ``?format=``; others are plain text.
+FORMAT_MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson", "json": "application/json",
+                      "vtt": "text/vtt", "gff3": "text/x-gff3"}
+
+
+def _writer_for_request(fmt: str | None, registry: Registry) -> Any:
+    """The Writer class for ``?format=``, or None for the JSON records; Parquet is not served."""
+    if fmt is None:
+        return None
+    if fmt == "parquet":
+        raise UsageError("Parquet is a file format: ask for csv, jsonl or a plugin's text format, or use hub predict.")
+    return writer_for(fmt, registry.formats.values())
 
 
 def _add_local_docs(app: FastAPI) -> None:

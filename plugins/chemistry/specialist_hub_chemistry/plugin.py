@@ -5,6 +5,7 @@ from __future__ import annotations
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.kit import top_k_option
 from specialist_hub.pipeline import Pipeline, Step
+from specialist_hub.writers import OutputFormat
 
 from .admet_endpoints import ENDPOINTS
 from .interfaces import add_routes, draw_command
@@ -754,3 +755,9 @@ PROFILE = Pipeline(
 @hookimpl
 def register_pipelines(register):
     register(PROFILE)
+
+
+@hookimpl
+def register_writers(register):
+    register(OutputFormat("sdf", (".sdf",), "specialist_hub_chemistry.sdf:SdfWriter",
+                          "SD file: each molecule (from its canonical SMILES) with the prediction as properties"))
