@@ -187,8 +187,8 @@ def _worker_main(connection: Connection, registry: Registry, threads: int, paren
             reply: tuple[str, Any] = ("ok", run_chunk(models, chunk))
         except HubError as exc:
             reply = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 - a plugin bug while loading: report it, keep the worker
-            reply = ("error", HubError(f"A model failed to load: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a plugin bug past loading (the registry wraps load errors)
+            reply = ("error", HubError(f"A model raised {type(exc).__name__}: {exc}"))
         connection.send(reply)
 
 

@@ -368,16 +368,16 @@ class Registry:
 
     def _create(self, spec: ModelSpec, resolved: dict[str, Any], device: str) -> Model:
         factory = _import_factory(spec)
-        model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind),
-                        package=self.package_of(spec), registry=self)
-        if not isinstance(model, Model):
-            raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
         verify_weights(spec)
-        try:
+        try:  # the one place a plugin's construction or load() bug becomes a clear error
+            model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind),
+                            package=self.package_of(spec), registry=self)
+            if not isinstance(model, Model):
+                raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
             model.load()
         except HubError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # a plugin bug: a clear error, not a traceback
             raise HubError(f"Model {spec.id!r} failed to load: {type(exc).__name__}: {exc}") from exc
         self.load_counts[spec.id] = self.load_counts.get(spec.id, 0) + 1
         return model

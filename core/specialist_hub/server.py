@@ -331,8 +331,8 @@ class HubService:
                            for prediction in chunk]
         except HubError:
             raise
-        except Exception as exc:  # a plugin bug: say which model failed, keep serving the others
-            raise HubError(f"Model {model_id!r} failed to load: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # a plugin bug past loading: say which model failed, keep serving the others
+            raise HubError(f"Model {model_id!r} raised {type(exc).__name__}: {exc}") from exc
         return predictions
 
     def loaded_models(self) -> dict[str, int | None]:

@@ -36,6 +36,8 @@ ANNOTATED_PATH = OutputField(
     nullable=True,
 )
 BOX = "[x_min, y_min, x_max, y_max] in pixels of the (EXIF-rotated) input image"
+#: The MediaPipe models (BlazeFace, pose, selfie segmentation) run on LiteRT with OpenCV's warps.
+LITERT_REQUIRES = ("ai_edge_litert", "cv2", "PIL", "numpy")
 HF_REQUIRES = ("torch", "transformers", "PIL", "numpy")
 HF_CHECKPOINT_NOTE = (
     "The weights are downloaded from the Hugging Face Hub on first use and cached; offline, pass a "
@@ -118,7 +120,7 @@ FACES = image_spec(
     annotate=True,
     batch_size=16,
     factory="specialist_hub_vision.faces:FacesModel",
-    requires=("ai_edge_litert", "cv2", "PIL", "numpy"),
+    requires=LITERT_REQUIRES,
     license="Apache-2.0 (hub code; MediaPipe BlazeFace models, copied from the mediapipe 0.10.21 wheel with its "
             "licence in specialist_hub_vision/data/); Haar backend: OpenCV Apache-2.0, cascade Intel License "
             "Agreement (BSD-style)",
@@ -208,7 +210,7 @@ POSE = image_spec(
     annotate=True,
     batch_size=8,
     factory="specialist_hub_vision.pose:PoseModel",
-    requires=("ai_edge_litert", "cv2", "PIL", "numpy"),
+    requires=LITERT_REQUIRES,
     license="Apache-2.0 (hub code; MediaPipe pose detection and BlazePose GHUM full landmark models, copied from "
             "the mediapipe 0.10.21 wheel with its licence in specialist_hub_vision/data/)",
     citation=(
@@ -278,7 +280,7 @@ SEGMENT_PERSON = image_spec(
             "segmentation on LiteRT)",
     batch_size=16,
     factory="specialist_hub_vision.segment:SegmentPersonModel",
-    requires=("ai_edge_litert", "cv2", "PIL", "numpy"),
+    requires=LITERT_REQUIRES,
     license="Apache-2.0 (hub code; MediaPipe selfie segmentation model, copied from the mediapipe 0.10.21 wheel "
             "with its licence in specialist_hub_vision/data/)",
     citation="Lugaresi et al., MediaPipe: A Framework for Building Perception Pipelines, arXiv:1906.08172 (2019); "
