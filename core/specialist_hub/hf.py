@@ -24,6 +24,23 @@ def checkpoint_option(default: str, what: str = "a transformers model") -> Optio
                   f"Hugging Face hub id or local directory (from save_pretrained) of {what}", host="path")
 
 
+def image_processor_kwargs() -> dict[str, Any]:
+    """Ask for transformers' Pillow image processors: they need no torchvision and match the
+    reference code (``backend`` selects them in transformers 5, ``use_fast`` in 4.x)."""
+    import transformers
+
+    major = int(transformers.__version__.split(".", 1)[0])
+    return {"backend": "pil"} if major >= 5 else {"use_fast": False}
+
+
+def class_probabilities(model: Any, logits: Any) -> Any:
+    """A classifier's probabilities from its logits, as transformers' pipelines do: sigmoid for
+    multi-label heads, softmax over the last axis otherwise."""
+    if model.config.problem_type == "multi_label_classification":
+        return logits.sigmoid()
+    return logits.softmax(dim=-1)
+
+
 def looks_like_path(checkpoint: str) -> bool:
     """Hub ids are ``owner/name``; anything absolute, relative or home-based is a directory."""
     return checkpoint.startswith(("/", "./", "../", "~")) or os.path.isdir(checkpoint)

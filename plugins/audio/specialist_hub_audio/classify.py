@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
 
-from specialist_hub.hf import from_pretrained
+from specialist_hub.hf import class_probabilities, from_pretrained
 from specialist_hub.kit import top_k
 
 from .audio import AudioModel, AudioSource, equal_length_groups
@@ -17,8 +17,6 @@ class ClassifyModel(AudioModel):
         self.model = from_pretrained(AutoModelForAudioClassification.from_pretrained, checkpoint)
         self.model.to(self.device).eval()
         self.rate = self.extractor.sampling_rate
-        # As transformers' audio-classification pipeline: sigmoid for multi-label heads.
-        self.multi_label = self.model.config.problem_type == "multi_label_classification"
 
     def forward(self, batch: list[AudioSource]) -> list[list[dict]]:
         waves = [source.read_mono(self.rate, self.options["max_seconds"]) for source in batch]
@@ -26,7 +24,7 @@ class ClassifyModel(AudioModel):
         for group in equal_length_groups(waves):
             inputs = self.extractor([waves[i] for i in group], sampling_rate=self.rate, return_tensors="pt")
             logits = self.model(**inputs.to(self.device)).logits.float()
-            scores = logits.sigmoid() if self.multi_label else logits.softmax(dim=-1)
+            scores = class_probabilities(self.model, logits)
             for row, index in zip(scores.cpu().tolist(), group):
                 results[index] = row
         return results

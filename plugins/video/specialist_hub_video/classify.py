@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import transformers
 from transformers import AutoImageProcessor, AutoModelForVideoClassification
 
 from specialist_hub import InputError
-from specialist_hub.hf import from_pretrained
+from specialist_hub.hf import class_probabilities, from_pretrained, image_processor_kwargs
 from specialist_hub.kit import top_k
 
 from .video import VideoModel, VideoSource
@@ -41,25 +40,16 @@ def sample_frames(source: VideoSource, count: int) -> list[np.ndarray]:
     return [picked.get(index, last) for index in wanted]
 
 
-def _processor_kwargs() -> dict[str, Any]:
-    """The Pillow processors (no torchvision needed): ``backend`` in transformers 5, ``use_fast`` in 4.x."""
-    major = int(transformers.__version__.split(".", 1)[0])
-    return {"backend": "pil"} if major >= 5 else {"use_fast": False}
-
-
 class ClassifyModel(VideoModel):
     def load(self) -> None:
         checkpoint = self.options["checkpoint"]
         self.model = from_pretrained(AutoModelForVideoClassification.from_pretrained, checkpoint)
         self.model = self.model.to(self.device).eval()
-        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **_processor_kwargs())
+        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **image_processor_kwargs())
         self.frame_count = self.model.config.num_frames
 
     def compute(self, source: VideoSource) -> dict[str, Any]:
         inputs = self.processor(sample_frames(source, self.frame_count), return_tensors="pt")
         logits = self.model(pixel_values=inputs["pixel_values"].to(self.device)).logits.float()
-        if self.model.config.problem_type == "multi_label_classification":
-            scores = logits.sigmoid()[0]
-        else:
-            scores = logits.softmax(dim=-1)[0]
+        scores = class_probabilities(self.model, logits)[0]
         return top_k(scores.cpu().tolist(), self.model.config.id2label, self.options["top_k"])

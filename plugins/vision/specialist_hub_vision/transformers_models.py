@@ -11,19 +11,10 @@ import transformers
 from PIL import Image
 from transformers import AutoImageProcessor
 
-from specialist_hub.hf import from_pretrained
+from specialist_hub.hf import class_probabilities, from_pretrained, image_processor_kwargs
 from specialist_hub.kit import top_k
 
 from .images import ImageInput, VisionModel, pixel_runs
-
-
-def _processor_kwargs() -> dict[str, Any]:
-    """Ask for the Pillow image processors: they need no torchvision and match the reference code.
-
-    transformers 5 selects the backend with ``backend``; 4.x with ``use_fast``.
-    """
-    major = int(transformers.__version__.split(".", 1)[0])
-    return {"backend": "pil"} if major >= 5 else {"use_fast": False}
 
 
 class TransformersVisionModel(VisionModel):
@@ -36,7 +27,7 @@ class TransformersVisionModel(VisionModel):
         checkpoint = self.options["checkpoint"]
         loader = getattr(transformers, self.auto_class).from_pretrained
         self.model = from_pretrained(loader, checkpoint).to(self.device).eval()
-        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **_processor_kwargs())
+        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **image_processor_kwargs())
         self.labels = self.model.config.id2label
         self.accepted = set(inspect.signature(self.model.forward).parameters)
 
@@ -64,10 +55,7 @@ class ClassifyModel(TransformersVisionModel):
 
     def probabilities(self, images: list[Image.Image]) -> list[list[float]]:
         logits = self.run(images).logits.float()
-        if self.model.config.problem_type == "multi_label_classification":
-            probabilities = logits.sigmoid()
-        else:
-            probabilities = logits.softmax(dim=-1)
+        probabilities = class_probabilities(self.model, logits)
         return probabilities.cpu().tolist()
 
     def postprocess(self, raw: list[float], item: ImageInput) -> dict[str, Any]:
