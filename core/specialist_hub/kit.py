@@ -7,7 +7,10 @@ each model different.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .spec import ModelSpec, Option, OutputField
@@ -54,6 +57,20 @@ class SpecFamily:
         """Register every spec built so far, in order (the body of a plugin's ``register_models``)."""
         for spec in self.specs:
             register(spec)
+
+
+def derived_file(folder: str | os.PathLike, source: str | None, suffix: str, content: bytes = b"") -> Path:
+    """Where a model writes a file made from one input (an annotated copy, a mask, a contact sheet):
+    ``<stem>-<digest><suffix>`` in ``folder``, which is created. The digest of the input's absolute
+    path (or of ``content`` for an in-memory input, stem ``image``) keeps same-named inputs from
+    different folders (directory inputs) apart."""
+    if source is not None:
+        stem, identity = Path(source).stem, os.path.abspath(source).encode()
+    else:
+        stem, identity = "image", content
+    path = Path(folder).expanduser().resolve() / f"{stem}-{hashlib.sha1(identity).hexdigest()[:8]}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 #: The outputs of every classifier: the best label, its score, and the best ``top_k``.

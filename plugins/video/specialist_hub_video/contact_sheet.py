@@ -7,11 +7,9 @@ holds the small thumbnails only.
 
 from __future__ import annotations
 
-import hashlib
-import os
-from pathlib import Path
-
 from PIL import Image, ImageDraw, ImageFont
+
+from specialist_hub.kit import derived_file
 
 from .video import VideoSource
 
@@ -51,9 +49,6 @@ def contact_sheet(source: VideoSource, shots: list[list]) -> Image.Image:
 
 def write_contact_sheet(source: VideoSource, shots: list[list], folder: str) -> str:
     """Write the contact sheet of ``source`` into ``folder``; its path."""
-    # The hash keeps same-named videos from different folders (directory inputs) apart.
-    digest = hashlib.sha1(os.path.abspath(source.path).encode()).hexdigest()[:8]
-    path = Path(folder).expanduser().resolve() / f"{Path(source.path).stem}-{digest}-shots.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = derived_file(folder, source.path, "-shots.png")
     contact_sheet(source, shots).save(path)
     return str(path)

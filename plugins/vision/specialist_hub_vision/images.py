@@ -12,7 +12,6 @@ size, the pixel limit), so a batch holds file names and sizes, and each image is
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 from collections.abc import Iterator, Sequence
@@ -24,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from specialist_hub import InputError, ItemModel
 from specialist_hub.inputs import media_file
+from specialist_hub.kit import derived_file
 
 #: PIL modes with more than 8 bits per channel, rescaled through numpy rather than clipped by PIL.
 _HIGH_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
@@ -242,13 +242,7 @@ class VisionModel(ItemModel):
         folder = self.options.get("annotate_dir", "")
         if not folder:
             return None
-        if item.source is not None:
-            stem, identity = Path(item.source).stem, os.path.abspath(item.source).encode()
-        else:
-            stem, identity = "image", item.image.tobytes()
-        # The hash keeps same-named files from different folders (directory inputs) apart.
-        name = f"{stem}-{hashlib.sha1(identity).hexdigest()[:8]}.png"
-        path = Path(folder).expanduser().resolve() / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draw_annotations(item.image, shapes).save(path)
+        image = item.image
+        path = derived_file(folder, item.source, ".png", b"" if item.source is not None else image.tobytes())
+        draw_annotations(image, shapes).save(path)
         return str(path)

@@ -9,15 +9,15 @@ is already a probability (activation NONE) and is resized bilinearly back to the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
-from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image
+
+from specialist_hub.kit import derived_file
 
 from .blazeface import DATA
 from .images import LoadedImage, VisionModel
@@ -65,12 +65,7 @@ class SegmentPersonModel(VisionModel):
         """With the mask option, ``<input stem>-<digest>-mask.png`` (white: person) in output_dir."""
         if not self.options["mask"]:
             return None
-        if item.source is not None:
-            stem, identity = Path(item.source).stem, os.path.abspath(item.source).encode()
-        else:
-            stem, identity = "image", item.image.tobytes()
-        folder = Path(self.options["output_dir"] or os.getcwd()).expanduser().resolve()
-        path = folder / f"{stem}-{hashlib.sha1(identity).hexdigest()[:8]}-mask.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        content = b"" if item.source is not None else item.image.tobytes()
+        path = derived_file(self.options["output_dir"] or os.getcwd(), item.source, "-mask.png", content)
         Image.fromarray(person.astype(np.uint8) * 255).save(path)
         return str(path)
