@@ -28,14 +28,15 @@ import specialist_hub.model
 BINS = 10
 
 
-def without_trust(model, output, item):
-    """The trust fields filled with constants: the output a model would give without trust."""
-    output = dict(output)
-    for name in model.spec.intervals:
-        output[f"{name}_low"] = output[f"{name}_high"] = output[name]
-    if model.spec.applicability_domain:
-        output.update(in_domain=True, domain_similarity=1.0, domain_threshold=0.0)
-    return output
+def without_trust(model, outputs, items):
+    """The trust fields filled with constants: the outputs a model would give without trust."""
+    outputs = [dict(output) for output in outputs]
+    for output in outputs:
+        for name in model.spec.intervals:
+            output[f"{name}_low"] = output[f"{name}_high"] = output[name]
+        if model.spec.applicability_domain:
+            output.update(in_domain=True, domain_similarity=1.0, domain_threshold=0.0)
+    return outputs
 
 
 def cost_part(rounds: int) -> None:

@@ -174,3 +174,29 @@ class FailingLoadPlugin:
     @hookimpl
     def register_models(self, register):
         register(text_spec("broken-load", factory="hub_test_plugins:FailsToLoad"))
+
+
+class TrustedLength(Model):
+    """Word length as a 'learned' float with an interval and a domain: words sharing letters with
+    'hello' are in domain; 'xyzzy' breaks the similarity search, to test trust isolation."""
+
+    def forward(self, batch):
+        return [{"length": float(len(word))} for word in batch]
+
+    def calibration_residuals(self, field):
+        return [0.5 * k for k in range(1, 10)]
+
+    def domain_similarities(self, items):
+        if "xyzzy" in items:
+            raise RuntimeError("similarity search exploded")
+        return [len(set(word) & set("hello")) / len(set(word) | set("hello")) for word in items]
+
+    domain_threshold = 0.5
+
+
+class TrustPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("trusted", factory="hub_test_plugins:TrustedLength", batch_size=8,
+                           outputs=(OutputField("length", "float", "Letters"),), intervals=("length",),
+                           applicability_domain=True, examples=()))

@@ -219,3 +219,27 @@ def test_progress_shows_unless_quiet(capsys, monkeypatch):
     assert "3/3" in capsys.readouterr().err
     specialist_hub.predict("test/length", ["ab", "cd", "ef"], quiet=True)
     assert capsys.readouterr().err == ""
+
+
+def test_out_of_domain_predictions_are_marked_in_html_text_and_tables():
+    import io
+
+    from hub_test_plugins import TrustPlugin
+
+    from specialist_hub.writers import TableWriter
+
+    set_registry(Registry([TrustPlugin()], entry_points=False))
+    results = specialist_hub.predict("test/trusted", ["hello", "cat"])
+    spec = specialist_hub.get_spec("test/trusted")
+    rows = re.findall(r"<tr( [^>]*)?>", results._repr_html_())[1:]
+    note = "outside the applicability domain (similarity 0 &lt; threshold 0.5)"
+    assert rows == [' class="hub-ok"', f' class="hub-out-of-domain" title="{note}"']
+    lines = repr(results).splitlines()
+    assert " ok: " in lines[1] and " OUT OF DOMAIN: " in lines[2]
+    stream = io.StringIO()
+    writer = TableWriter(stream, [spec])
+    for prediction in results:
+        writer.write(prediction)
+    headers = [line for line in stream.getvalue().splitlines() if line.startswith("#")]
+    assert headers == ["#0 hello  (test/trusted)", "#1 cat  (test/trusted)  OUT OF DOMAIN: outside the applicability "
+                                                  "domain (similarity 0 < threshold 0.5)"]

@@ -47,3 +47,19 @@ def test_compare_reports_where_and_by_how_much():
     assert problems == ["output.a: expected 1.0 ± 0.01, got 1.5 (off by +0.5)",
                         "output.b: expected 'x', got 'y'",
                         "output.c: expected 2 items, got 1"]
+
+
+def test_trust_fields_are_added_per_batch_and_a_failing_record_fails_alone():
+    from hub_test_plugins import TrustPlugin
+
+    set_registry(Registry([TrustPlugin()], entry_points=False))
+    results = specialist_hub.predict("test/trusted", ["hello", "help", "xyzzy", "cat"], coverage=0.75)
+    assert [p.ok for p in results] == [True, True, False, True]
+    assert results[2].error["message"] == "similarity search exploded"
+    # split-conformal half-width at 75 % over the residuals 0.5, 1.0, ..., 4.5: the
+    # ceil(0.75 * (9 + 1)) = 8th smallest, 4.0 (Vovk et al.; crepes' ConformalRegressor)
+    hello, help_, _, cat = (p.output for p in results)
+    assert (hello["length_low"], hello["length_high"]) == (1.0, 9.0)
+    assert (hello["in_domain"], hello["domain_similarity"]) == (True, 1.0)
+    assert (help_["in_domain"], help_["domain_similarity"]) == (True, 0.6)
+    assert (cat["in_domain"], cat["domain_similarity"], cat["domain_threshold"]) == (False, 0.0, 0.5)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from .trust import out_of_domain_note
+
 if TYPE_CHECKING:
     from .model import Model
     from .results import Prediction
@@ -52,6 +54,9 @@ STYLE = "<style>" + "".join(f"{_T}{rule}" for rule in (
     " td.hub-error{color:#b00020;background:#b0002012;min-width:12em}",
     " td.hub-no-error{min-width:12em}",
     " .hub-null{opacity:.45}",
+    " tr.hub-out-of-domain td{background:#f5a6231f}",
+    " tr.hub-out-of-domain td[data-field=in_domain]{color:#8a4b00;font-weight:600}",
+    " tr.hub-out-of-domain td[data-field=in_domain]::after{content:' \\26A0  out of domain'}",
     " details summary{cursor:pointer;opacity:.8}",
     " details pre{margin:2px 0;white-space:pre-wrap;word-break:break-all;max-width:42em;max-height:18em;"
     "overflow:auto;font-size:11px}",
@@ -133,7 +138,10 @@ def predictions_html(predictions: Sequence[Prediction], context: DisplayContext 
         cells += [_cell(name, output.get(name), name in output) for name, _, _ in columns]
         if failed:
             cells.append(_error_cell(prediction))
-        rows.append(f'<tr class="{"hub-ok" if prediction.ok else "hub-failed"}">{"".join(cells)}</tr>')
+        note = out_of_domain_note(prediction.output)
+        marked = f' class="hub-out-of-domain" title="{html.escape(note)}"' if note else \
+            f' class="{"hub-ok" if prediction.ok else "hub-failed"}"'
+        rows.append(f'<tr{marked}>{"".join(cells)}</tr>')
     caption = (f"{total:,} prediction{'s' if total != 1 else ''} · {total - failed:,} ok · {failed:,} failed · "
                f"{html.escape(', '.join(models[:4]) + (' …' if len(models) > 4 else ''))}")
     more = ""
@@ -257,7 +265,8 @@ def prediction_line(prediction: Prediction) -> str:
         error = prediction.error or {}
         return f"{subject} failed: {error.get('type')}: {error.get('message')}"
     fields = ", ".join(f"{name}={_short(value)}" for name, value in (prediction.output or {}).items())
-    return f"{subject} ok: {fields}"
+    note = out_of_domain_note(prediction.output)
+    return f"{subject} {'OUT OF DOMAIN' if note else 'ok'}: {fields}"
 
 
 def _short(value: Any) -> str:

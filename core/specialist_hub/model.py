@@ -73,9 +73,10 @@ class Model:
         them into conformal prediction intervals."""
         raise NotImplementedError(f"{self.spec.id} declares intervals but ships no calibration residuals")
 
-    def domain_similarity(self, item: Any) -> float:
-        """For ``applicability_domain`` models: how similar the preprocessed input is to the data
-        the model learned from (compared with :attr:`domain_threshold`)."""
+    def domain_similarities(self, items: list[Any]) -> Sequence[float]:
+        """For ``applicability_domain`` models: how similar each preprocessed input of a batch is to
+        the data the model learned from (compared with :attr:`domain_threshold`); one call per batch,
+        so a nearest-neighbour search can run over the whole batch at once."""
         raise NotImplementedError(f"{self.spec.id} declares an applicability domain but measures none")
 
     #: The similarity below which an input is out of the applicability domain.
@@ -110,15 +111,18 @@ class Model:
                 ready.append((index, self.preprocess(record.value)))
             except Exception as exc:  # noqa: BLE001 - any failure belongs to this record only
                 outcomes[index] = exc
+        posted: list[tuple[int, dict[str, Any], Any]] = []
         for index, raw, item in self._forward_isolated(ready):
             if isinstance(raw, BaseException):
                 outcomes[index] = raw
                 continue
             try:
-                output = {**self.echo(item), **self.postprocess(raw, item)}
-                if self.spec.intervals or self.spec.applicability_domain:
-                    output = add_trust(self, output, item)
-                outcomes[index] = self._check_output(output)
+                posted.append((index, {**self.echo(item), **self.postprocess(raw, item)}, item))
+            except Exception as exc:  # noqa: BLE001
+                outcomes[index] = exc
+        for index, output in self._trusted(posted):
+            try:
+                outcomes[index] = output if isinstance(output, BaseException) else self._check_output(output)
             except Exception as exc:  # noqa: BLE001
                 outcomes[index] = exc
         return [self._prediction(record, outcome) for record, outcome in zip(records, outcomes)]
@@ -140,6 +144,19 @@ class Model:
             if len(items) == 1:
                 return [(ready[0][0], batch_error, items[0])]
             return [result for pair in ready for result in self._forward_isolated([pair])]
+
+    def _trusted(self, posted: list[tuple[int, dict[str, Any], Any]]) -> list[tuple[int, Any]]:
+        """The outputs with their trust fields, added for the whole batch at once; if that fails, one
+        output at a time, so only the culprit fails (as in :meth:`_forward_isolated`)."""
+        if not (self.spec.intervals or self.spec.applicability_domain) or not posted:
+            return [(index, output) for index, output, _ in posted]
+        try:
+            trusted = add_trust(self, [output for _, output, _ in posted], [item for _, _, item in posted])
+            return [(index, output) for (index, _, _), output in zip(posted, trusted)]
+        except Exception as batch_error:  # noqa: BLE001
+            if len(posted) == 1:
+                return [(posted[0][0], batch_error)]
+            return [result for one in posted for result in self._trusted([one])]
 
     def _inference_context(self) -> contextlib.AbstractContextManager[Any]:
         if not self.spec.uses_torch:

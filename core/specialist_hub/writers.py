@@ -22,6 +22,7 @@ from typing import IO, Any, Protocol
 from .errors import UsageError
 from .results import BASE_COLUMNS, RECORD_COLUMNS, Prediction, strict_json
 from .spec import ModelSpec
+from .trust import out_of_domain_note
 
 FORMATS = ("table", "json", "jsonl", "csv", "parquet")
 EXTENSION_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -142,7 +143,8 @@ class TableWriter(Writer):
 
     def write(self, prediction):
         label = f" [{prediction.id}]" if prediction.id else ""
-        status = "" if prediction.ok else "  FAILED"
+        note = out_of_domain_note(prediction.output)
+        status = "  FAILED" if not prediction.ok else f"  OUT OF DOMAIN: {note}" if note else ""
         self.stream.write(f"#{prediction.position}{label} {prediction.input}  ({prediction.model}){status}\n")
         if not prediction.ok:
             self.stream.write(f"  {prediction.error['type']}: {prediction.error['message']}\n\n")

@@ -68,8 +68,8 @@ class SolTranNetModel(TanimotoDomain, MoleculeModel):
     def echo(self, item):
         return super().echo(item[0])
 
-    def domain_similarity(self, item):
-        return super().domain_similarity(item[0])
+    def domain_molecule(self, item):
+        return item[0]
 
     def postprocess(self, raw, item):
         parsed, nodes, _ = item

@@ -41,5 +41,10 @@ class TanimotoDomain:
     def calibration_residuals(self, field: str) -> np.ndarray:
         return self.residuals
 
-    def domain_similarity(self, item: ParsedMolecule) -> float:
-        return max(DataStructs.BulkTanimotoSimilarity(self.fingerprints.GetFingerprint(item.mol), self.reference))
+    def domain_similarities(self, items: list[ParsedMolecule]) -> list[float]:
+        fingerprints = self.fingerprints.GetFingerprints([self.domain_molecule(item).mol for item in items])
+        return [max(DataStructs.BulkTanimotoSimilarity(fingerprint, self.reference)) for fingerprint in fingerprints]
+
+    def domain_molecule(self, item) -> ParsedMolecule:
+        """The parsed molecule inside a preprocessed item (the item itself unless a model wraps it)."""
+        return item
