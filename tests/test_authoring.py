@@ -213,3 +213,14 @@ def test_the_user_chooses_defaults_in_the_environment_over_the_config_file(tmp_p
     assert configured_defaults(environ) == {"chemistry": "chemistry/qed", "biology": "biology/genes",
                                             "vision": "vision/ocr"}
     assert configured_defaults({"HUB_CONFIG": str(tmp_path / "absent.ini")}) == {}
+
+
+def test_classifier_fields_give_margin_and_normalised_entropy():
+    from specialist_hub.kit import top_k
+
+    # hand-computed: H(0.5, 0.25, 0.25) = 1.5 bits, over log2(3) = 1.58496 bits
+    fields = top_k([0.25, 0.5, 0.25], ["a", "b", "c"], 2)
+    assert fields["label"] == "b" and [row["label"] for row in fields["top_k"]] == ["b", "a"]
+    assert fields["margin"] == 0.25 and fields["entropy"] == pytest.approx(1.5 / 1.5849625007, abs=1e-9)
+    assert top_k([1.0, 0.0, 0.0], ["a", "b", "c"], 1)["entropy"] == 0.0
+    assert top_k([0.2] * 5, "abcde", 1)["entropy"] == pytest.approx(1.0) and top_k([0.2] * 5, "abcde", 1)["margin"] == 0

@@ -8,6 +8,7 @@ each model different.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -73,11 +74,23 @@ def derived_file(folder: str | os.PathLike, source: str | None, suffix: str, con
     return path
 
 
-#: The outputs of every classifier: the best label, its score, and the best ``top_k``.
+#: The outputs of every classifier: the best label, its score, the best ``top_k``, and two
+#: measures of how sure the network is (uncalibrated: see CLASSIFIER_CONFIDENCE_NOTE).
 CLASSIFIER_OUTPUTS = (
     OutputField("label", "str", "The most likely label"),
     OutputField("score", "float", "Its probability (softmax; sigmoid for multi-label checkpoints)"),
     OutputField("top_k", "list", "The top_k labels with their scores, best first"),
+    OutputField("margin", "float", "Score of the best label minus that of the second (uncalibrated): near 0, "
+                                   "the network hesitates between them"),
+    OutputField("entropy", "float", "Shannon entropy of all the scores (normalised to sum 1) over its maximum, "
+                                    "log(number of labels): 0 certain, 1 uniform (uncalibrated)"),
+)
+
+#: What a classifier's card says of its confidence fields, where no calibration set can be made offline.
+CLASSIFIER_CONFIDENCE_NOTE = (
+    "Scores, margin and entropy are the network's own and **uncalibrated**: no labelled calibration set "
+    "for its classes can be made offline, so a score of 0.9 is not a 90 % chance of being right; use margin "
+    "and entropy to rank inputs by how sure the network is, not as probabilities."
 )
 
 
@@ -87,11 +100,24 @@ def top_k_option(default: int = 5) -> Option:
 
 
 def top_k(scores: Iterable[float], labels: Mapping[int, str] | Sequence[str], k: int) -> dict[str, Any]:
-    """The classifier fields for one input: ``label``, ``score`` and the ``k`` best as
-    ``[{"label", "score"}, ...]``, best first (ties keep the labels' order)."""
-    ranked = sorted(enumerate(float(s) for s in scores), key=lambda pair: -pair[1])[:max(1, k)]
-    best = [{"label": _label(labels, index), "score": score} for index, score in ranked]
-    return {"label": best[0]["label"], "score": best[0]["score"], "top_k": best}
+    """The classifier fields for one input: ``label``, ``score``, the ``k`` best as
+    ``[{"label", "score"}, ...]``, best first (ties keep the labels' order), and the ``margin`` and
+    normalised ``entropy`` of all the scores."""
+    values = [float(s) for s in scores]
+    ranked = sorted(enumerate(values), key=lambda pair: -pair[1])
+    best = [{"label": _label(labels, index), "score": score} for index, score in ranked[:max(1, k)]]
+    margin = ranked[0][1] - ranked[1][1] if len(ranked) > 1 else ranked[0][1]
+    return {"label": best[0]["label"], "score": best[0]["score"], "top_k": best, "margin": margin,
+            "entropy": normalised_entropy(values)}
+
+
+def normalised_entropy(scores: Sequence[float]) -> float:
+    """Shannon entropy of ``scores`` made to sum 1, over log(len(scores)); 0 for one label."""
+    total = sum(max(score, 0.0) for score in scores)
+    if len(scores) < 2 or total <= 0:
+        return 0.0
+    entropy = -sum(p * math.log(p) for p in (max(score, 0.0) / total for score in scores) if p > 0)
+    return min(1.0, max(0.0, entropy / math.log(len(scores))))
 
 
 def _label(labels: Mapping[int, str] | Sequence[str], index: int) -> str:

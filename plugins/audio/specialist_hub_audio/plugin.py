@@ -6,7 +6,7 @@ from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
-from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
+from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
 from specialist_hub.pipeline import Pipeline, Step
 from specialist_hub.writers import OutputFormat
 
@@ -217,7 +217,8 @@ CLASSIFY = audio_spec(
                         "down, digits...) in 1 s clips; pass an AudioSet checkpoint for general sounds.",
         "training_data": "Default: Speech Commands v2 (105k one-second utterances of 35 words).",
         "metrics": "Default: 98.1 % accuracy on the Speech Commands v2 test set (AST paper).",
-        "limitations": HF_CARD_NOTE + " Inputs of different lengths are batched separately (no padding).",
+        "limitations": HF_CARD_NOTE + " Inputs of different lengths are batched separately (no padding). "
+                       + CLASSIFIER_CONFIDENCE_NOTE,
     },
 )
 
@@ -514,7 +515,7 @@ KEY = audio_spec(
                    "5); key probabilities equal madmom run on its own reading of the same WAV.",
         "limitations": "One key for the whole input (at least 1.5 s): modulating pieces get their dominant "
                        "key. Confusions between relative major/minor and fifth-related keys are the usual errors. "
-                       + MADMOM_CARD_NOTE,
+                       + CLASSIFIER_CONFIDENCE_NOTE + " " + MADMOM_CARD_NOTE,
     },
 )
 

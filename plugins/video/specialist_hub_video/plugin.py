@@ -8,7 +8,7 @@ from pathlib import Path
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.inputs import MediaFileKind
-from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
+from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
 
 from .layout import EXAMPLE, SPEECH_PHRASES
 
@@ -303,9 +303,9 @@ CLASSIFY = video_spec(
         "limitations": "The checkpoint's num_frames frames (16 for VideoMAE) are sampled uniformly over the "
                        "whole video, so long or multi-shot videos are summarised by one label: cut them into "
                        "shots first. The sampled frames are held at full size (16 × 6 MB at 1080p). Kinetics "
-                       "labels only; scores are not calibrated. The weights are downloaded from the Hugging "
-                       "Face Hub on first use; offline, pass a local `save_pretrained()` directory with "
-                       "`--option checkpoint=DIR`.",
+                       "labels only. The weights are downloaded from the Hugging Face Hub on first use; offline, "
+                       "pass a local `save_pretrained()` directory with `--option checkpoint=DIR`. "
+                       + CLASSIFIER_CONFIDENCE_NOTE,
     },
 )
 
