@@ -1,7 +1,8 @@
 """Cost and quality of the trust fields (issue 15).
 
 ``--part cost``: chemistry/esol and chemistry/solubility on the 10,000 WEHI molecules that ship
-inside RDKit (Data/Pains/test_data/wehi_mols.csv), timed in-process with the trust fields and
+inside RDKit (Data/Pains/test_data/wehi_mols.csv), and biology/antimicrobial on modlAMP's 5,200
+AMPvsUniProt peptides, timed in-process with the trust fields and
 without them (the core's trust step swapped for one that fills the fields with constants), side
 by side in alternating rounds; prints with ÷ without. ``--part calibration``: biology/antimicrobial
 on its 520 held-out peptides that neither training nor calibration used: expected calibration
@@ -40,24 +41,27 @@ def without_trust(model, outputs, items):
 
 
 def cost_part(rounds: int) -> None:
+    from modlamp.datasets import load_AMPvsUniProt
     from rdkit import RDConfig
 
     with open(os.path.join(RDConfig.RDDataDir, "Pains", "test_data", "wehi_mols.csv")) as handle:
         smiles = [row[0] for row in csv.reader(handle)][:10_000]
-    for model_id in ("chemistry/esol", "chemistry/solubility"):
+    peptides = list(load_AMPvsUniProt().sequences)
+    for model_id, inputs, what in (("chemistry/esol", smiles, "molecules"), ("chemistry/solubility", smiles, "molecules"),
+                                   ("biology/antimicrobial", peptides, "peptides")):
         model = hub.load(model_id)
-        model.predict(smiles[:256])  # warm-up: load, first batch, conformal fit
+        model.predict(inputs[:256])  # warm-up: load, first batch, conformal fit
         timings: dict[str, list[float]] = {"with": [], "without": []}
         for _ in range(rounds):
             for kind in ("with", "without"):
                 patch = mock.patch.object(specialist_hub.model, "add_trust", without_trust)
                 with patch if kind == "without" else contextlib.nullcontext():
                     start = time.perf_counter()
-                    predictions = model.predict(smiles)
+                    predictions = model.predict(inputs)
                     timings[kind].append(time.perf_counter() - start)
         ok = sum(p.ok for p in predictions)
         best = {kind: min(values) for kind, values in timings.items()}
-        print(f"{model_id}: {len(smiles)} molecules ({ok} parsed), with trust {best['with']:.2f} s, without "
+        print(f"{model_id}: {len(inputs)} {what} ({ok} ok), with trust {best['with']:.2f} s, without "
               f"{best['without']:.2f} s, ratio {best['with'] / best['without']:.2f}x (best of {rounds})")
 
 

@@ -4,7 +4,10 @@ The weights (``data/amp_mlp.npz``) come from ``plugins/biology/scripts/train_ant
 trained on modlAMP's AMP (APD3) vs UniProt set; ``features`` is shared with that script so
 training and inference see identical inputs. The calibrated probability maps the MLP's through
 an isotonic fit on held-out peptides (its breakpoints, in the same file, come from
-``plugins/biology/scripts/calibrate_antimicrobial.py``).
+``plugins/biology/scripts/calibrate_antimicrobial.py``). The applicability domain is the nearest
+training peptide by Jaccard similarity of dipeptide (2-mer) sets, alignment-free; the training
+peptides' 2-mer sets ship as compact arrays in ``data/amp_domain.npz`` (from
+``plugins/biology/scripts/domain_antimicrobial.py``), searched through an inverted index.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import numpy as np
 from .sequences import SequenceModel
 
 WEIGHTS = Path(__file__).parent / "data" / "amp_mlp.npz"
+DOMAIN = Path(__file__).parent / "data" / "amp_domain.npz"
+#: k of the k-mer sets the applicability domain compares.
+DOMAIN_K = 2
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 #: Eisenberg et al. 1984 consensus hydrophobicity scale.
 EISENBERG = dict(A=0.62, R=-2.53, N=-0.78, D=-0.90, C=0.29, Q=-0.85, E=-0.74, G=0.48, H=-0.40, I=1.38,
@@ -54,6 +60,39 @@ def features(sequence: str) -> np.ndarray:
     return np.concatenate((composition, physchem, pairs / max(1, n - 1)))
 
 
+def kmer_codes(sequence: str, k: int = DOMAIN_K) -> np.ndarray:
+    """The distinct k-mers of ``sequence`` over the 20 standard residues as sorted integer codes
+    (base 20); k-mers holding any other letter (X, B, U...) are left out."""
+    index = np.full(128, -1)
+    index[np.frombuffer(AMINO_ACIDS.encode(), dtype=np.uint8)] = np.arange(20)
+    residues = index[np.frombuffer(sequence.encode("ascii"), dtype=np.uint8)]
+    if len(residues) < k:
+        return np.zeros(0, dtype=np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(residues, k)
+    windows = windows[(windows >= 0).all(axis=1)]
+    return np.unique(windows @ (20 ** np.arange(k - 1, -1, -1)))
+
+
+class KmerIndex:
+    """Nearest-neighbour Jaccard similarity of k-mer sets against a reference set of sequences,
+    through an inverted index (k-mer -> the references holding it)."""
+
+    def __init__(self, codes: np.ndarray, sizes: np.ndarray, k: int = DOMAIN_K):
+        self.k, self.sizes = k, sizes.astype(np.int64)
+        owners = np.repeat(np.arange(len(sizes)), sizes)
+        order = np.argsort(codes, kind="stable")
+        self.postings = owners[order]
+        self.starts = np.searchsorted(codes[order], np.arange(20 ** k + 1))
+
+    def nearest_similarity(self, sequence: str) -> float:
+        query = kmer_codes(sequence, self.k)
+        if not len(query):
+            return 0.0
+        shared = np.bincount(np.concatenate([self.postings[self.starts[c]:self.starts[c + 1]] for c in query]),
+                             minlength=len(self.sizes))
+        return float((shared / (len(query) + self.sizes - shared)).max())
+
+
 def load_weights(path: Path = WEIGHTS) -> dict[str, np.ndarray]:
     with np.load(path, allow_pickle=False) as data:
         return {name: data[name] for name in data.files}
@@ -70,6 +109,12 @@ def predict_proba(weights: dict[str, np.ndarray], matrix: np.ndarray) -> np.ndar
 class AntimicrobialModel(SequenceModel):
     def load(self):
         self.weights = load_weights()
+        with np.load(DOMAIN, allow_pickle=False) as domain:
+            self.domain = KmerIndex(domain["codes"], domain["sizes"])
+            self.domain_threshold = float(domain["threshold"])
+
+    def domain_similarities(self, items):
+        return [self.domain.nearest_similarity(sequence) for sequence in items]
 
     def forward(self, batch):
         probabilities = predict_proba(self.weights, np.stack([features(s) for s in batch]))
