@@ -13,8 +13,10 @@ directly on the same coordinates. ``--part similar-drugs``: a generated library 
 indexed, then searched by ``hub predict`` in a fresh process; molecules scanned per second and
 peak memory against RDKit's BulkTanimotoSimilarity over the same fingerprints held in memory.
 ``--part protonate-pka``: Dimorphite-DL on 1,000 molecules and the pKa GNN on ten drugs, each
-against its package called directly.
-Usage: python benchmarks/chemistry.py [--profile] [--part overhead|xtb|similar-drugs|protonate-pka|all]
+against its package called directly. ``--part atom-map``: chemistry/atom-map on the 55 test reactions
+(repeated 4 times) against rxnmapper 0.4.3 called directly in its own venv (``--rxnmapper-python``,
+built as plugins/chemistry/scripts/rxnmapper_reference.py says), one torch thread on both sides.
+Usage: python benchmarks/chemistry.py [--profile] [--part overhead|xtb|similar-drugs|protonate-pka|atom-map|all]
 """
 
 from __future__ import annotations
@@ -308,6 +310,55 @@ def protonate_and_pka_part(tmp: Path) -> None:
           f"ratio {via_hub / direct:.2f}")
 
 
+RXNMAPPER_DIRECT = r'''
+import json, sys, time
+import torch
+from rxnmapper import RXNMapper
+reactions, batch = open(sys.argv[1]).read().splitlines(), int(sys.argv[2])
+torch.set_num_threads(1)
+mapper = RXNMapper()
+mapper.get_attention_guided_atom_maps(reactions[:batch])
+start = time.perf_counter()
+mapped = [r["mapped_rxn"] for i in range(0, len(reactions), batch)
+          for r in mapper.get_attention_guided_atom_maps(reactions[i:i + batch])]
+print(json.dumps({"seconds": time.perf_counter() - start, "mapped": mapped}))
+'''
+
+
+def atom_map_part(tmp: Path, rxnmapper_python: str) -> None:
+    """chemistry/atom-map in-process against rxnmapper called directly (its venv: transformers 4)."""
+    import json
+
+    import torch
+
+    import specialist_hub as hub
+
+    data = Path(__file__).resolve().parents[1] / "plugins" / "chemistry" / "tests" / "data" / "reactions.rsmi"
+    reactions = [line.split("\t")[0] for line in data.read_text().splitlines()[1:]] * 4
+    torch.set_num_threads(1)
+    model = hub.load("chemistry/atom-map", device="cpu")
+    batch = model.spec.batch_size
+    model.predict(reactions[:batch])
+    start = time.perf_counter()
+    results = model.predict(reactions)
+    via_hub = time.perf_counter() - start
+    mapped = [r.output["mapped_reaction"] for r in results]
+    line = f"atom-map, {len(reactions)} reactions, batches of {batch}, 1 torch thread: hub {via_hub:.2f} s " \
+           f"({len(reactions) / via_hub:.1f} reactions/s)"
+    if not Path(rxnmapper_python).is_file():
+        print(line + f"; rxnmapper not run (no venv at {rxnmapper_python})")
+        return
+    (tmp / "reactions.txt").write_text("\n".join(reactions))
+    (tmp / "rxnmapper_direct.py").write_text(RXNMAPPER_DIRECT)
+    result = subprocess.run([rxnmapper_python, str(tmp / "rxnmapper_direct.py"), str(tmp / "reactions.txt"),
+                             str(batch)], capture_output=True, text=True, check=True)
+    direct = json.loads(result.stdout.splitlines()[-1])
+    same = sum(a == b for a, b in zip(mapped, direct["mapped"]))
+    print(line + f"; rxnmapper 0.4.3 direct {direct['seconds']:.2f} s ({len(reactions) / direct['seconds']:.1f} "
+                 f"reactions/s); ratio hub/rxnmapper {via_hub / direct['seconds']:.2f}; identical mappings "
+                 f"{same}/{len(reactions)}")
+
+
 #: Query drugs for the similarity benchmark (SMILES, name).
 DRUG_QUERIES = ("CC(=O)Oc1ccccc1C(=O)O,aspirin", "Cn1c(=O)c2c(ncn2C)n(C)c1=O,caffeine",
                 "CC(C)Cc1ccc(C(C)C(=O)O)cc1,ibuprofen", "CC(=O)Nc1ccc(O)cc1,paracetamol",
@@ -319,10 +370,15 @@ DRUG_QUERIES = ("CC(=O)Oc1ccccc1C(=O)O,aspirin", "Cn1c(=O)c2c(ncn2C)n(C)c1=O,caf
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process hub run")
-    parser.add_argument("--part", choices=("overhead", "xtb", "similar-drugs", "protonate-pka", "all"), default="all")
+    parser.add_argument("--part", choices=("overhead", "xtb", "similar-drugs", "protonate-pka", "atom-map", "all"),
+                        default="all")
     parser.add_argument("--library-size", type=int, default=1_000_000, help="molecules in the similarity library")
+    parser.add_argument("--rxnmapper-python", default=os.environ.get("RXNMAPPER_PYTHON", "/tmp/rxnvenv/bin/python"),
+                        help="python of a venv with rxnmapper 0.4.3 and transformers 4, for --part atom-map")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.part in ("atom-map", "all"):
+            atom_map_part(Path(tmp), args.rxnmapper_python)
         if args.part in ("xtb", "all"):
             xtb_part(Path(tmp))
         if args.part in ("similar-drugs", "protonate-pka", "all"):

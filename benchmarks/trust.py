@@ -1,7 +1,8 @@
 """Cost and quality of the trust fields (issue 15).
 
 ``--part cost``: chemistry/esol and chemistry/solubility on the 10,000 WEHI molecules that ship
-inside RDKit (Data/Pains/test_data/wehi_mols.csv), and biology/antimicrobial on modlAMP's 5,200
+inside RDKit (Data/Pains/test_data/wehi_mols.csv), chemistry/admet on the first 2,000 of them, and
+biology/antimicrobial on modlAMP's 5,200
 AMPvsUniProt peptides, timed in-process with the trust fields and
 without them (the core's trust step swapped for one that fills the fields with constants), side
 by side in alternating rounds; prints with ÷ without. ``--part calibration``: biology/antimicrobial
@@ -48,6 +49,7 @@ def cost_part(rounds: int) -> None:
         smiles = [row[0] for row in csv.reader(handle)][:10_000]
     peptides = list(load_AMPvsUniProt().sequences)
     for model_id, inputs, what in (("chemistry/esol", smiles, "molecules"), ("chemistry/solubility", smiles, "molecules"),
+                                   ("chemistry/admet", smiles[:2000], "molecules"),
                                    ("biology/antimicrobial", peptides, "peptides")):
         model = hub.load(model_id)
         model.predict(inputs[:256])  # warm-up: load, first batch, conformal fit

@@ -7,7 +7,11 @@ Morgan fingerprint (radius 2, 2048 bits) of every compound; the threshold is the
 each compound's nearest-neighbour Tanimoto similarity to the others, so 95 % of Delaney's own
 compounds are in domain. The same leave-one-out similarity splits the test half into in- and
 out-of-domain compounds for the error ratio the card reports.
-Usage: python plugins/chemistry/scripts/calibrate_trust.py chemistry/solubility
+For chemistry/admet, whose training sets (41 TDC data sets) do not ship offline, the domain
+reference is instead the 2,845 DrugBank approved drugs that admet-ai ships, with the threshold
+chosen the same way (5th percentile of their leave-one-out nearest-neighbour similarity), and no
+residuals (its uncertainty is the ensemble spread).
+Usage: python plugins/chemistry/scripts/calibrate_trust.py chemistry/solubility  (or chemistry/admet)
 """
 
 from __future__ import annotations
@@ -28,18 +32,36 @@ DATA = PLUGIN / "tests" / "data" / "delaney.csv"
 FINGERPRINT_BITS = 2048
 
 
-def calibrate(model_id: str) -> None:
-    out = PLUGIN / "specialist_hub_chemistry" / "data" / f"{model_id.split('/')[1]}_trust.npz"
-    rows = list(csv.DictReader(DATA.open()))
-    smiles = [row["smiles"] for row in rows]
-    measured = np.array([float(row["measured_log_solubility"]) for row in rows])
-    calibration, test = np.arange(len(rows)) % 2 == 0, np.arange(len(rows)) % 2 == 1
+def domain(smiles: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+    """Packed Morgan fingerprints of ``smiles``, each one's leave-one-out nearest-neighbour Tanimoto
+    similarity, and the domain threshold (their 5th percentile)."""
     generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
     fingerprints = [generator.GetFingerprint(Chem.MolFromSmiles(s)) for s in smiles]
     nearest = np.array([max(DataStructs.BulkTanimotoSimilarity(fp, fingerprints[:i] + fingerprints[i + 1:]))
                         for i, fp in enumerate(fingerprints)])
-    threshold = float(np.percentile(nearest, 5))
     bits = np.packbits(np.array([list(fp) for fp in fingerprints], dtype=np.uint8), axis=1)
+    return bits, nearest, float(np.percentile(nearest, 5))
+
+
+def drugbank_domain(out: Path) -> None:
+    from specialist_hub.weights import package_folder
+
+    with open(package_folder("admet_ai") / "resources" / "data" / "drugbank_approved.csv") as handle:
+        smiles = [row["smiles"] for row in csv.DictReader(handle)]
+    bits, _, threshold = domain([s for s in smiles if Chem.MolFromSmiles(s) is not None])
+    np.savez_compressed(out, fingerprints=bits, threshold=np.float32(threshold))
+    print(f"{len(bits)} DrugBank approved drugs; domain threshold {threshold:.3f}; wrote {out}")
+
+
+def calibrate(model_id: str) -> None:
+    out = PLUGIN / "specialist_hub_chemistry" / "data" / f"{model_id.split('/')[1]}_trust.npz"
+    if model_id == "chemistry/admet":
+        return drugbank_domain(out)
+    rows = list(csv.DictReader(DATA.open()))
+    smiles = [row["smiles"] for row in rows]
+    measured = np.array([float(row["measured_log_solubility"]) for row in rows])
+    calibration, test = np.arange(len(rows)) % 2 == 0, np.arange(len(rows)) % 2 == 1
+    bits, nearest, threshold = domain(smiles)
     if not out.exists():  # the model loads its trust file to predict at all: a provisional one, domain only
         np.savez_compressed(out, residuals=np.zeros(calibration.sum(), np.float32), fingerprints=bits,
                             threshold=np.float32(threshold))

@@ -2,7 +2,10 @@
 
 ADMET-AI's own ``predict`` runs a Lightning Trainer per model (progress bars on stdout, one
 dataloader per call); here the same ensembles and DrugBank reference are loaded through
-``ADMETModel`` and run directly on each batch, so records stream and stdout stays clean.
+``ADMETModel`` and run directly on each batch, so records stream and stdout stays clean. Each
+endpoint is the mean of its ensemble's five members, as ADMET-AI reports it; their standard
+deviation is kept as the ensemble spread. The applicability domain is the nearest DrugBank
+approved drug (its training sets do not ship), through the shared TanimotoDomain.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ import io
 import numpy as np
 import torch
 from chemprop.data import MoleculeDatapoint, MoleculeDataset, collate_batch
-from scipy.stats import percentileofscore
 
 from specialist_hub import OptionError
 
 from .admet_endpoints import ENDPOINTS
 from .molecules import MoleculeModel, smiles_mol
+from .trust import TanimotoDomain
 
 
-class AdmetModel(MoleculeModel):
+class AdmetModel(TanimotoDomain, MoleculeModel):
+    trust_file = "admet_trust.npz"
+
     def load(self):
+        self.load_trust()
         from admet_ai import ADMETModel
 
         with contextlib.redirect_stdout(io.StringIO()):
@@ -46,16 +52,27 @@ class AdmetModel(MoleculeModel):
         dataset = MoleculeDataset([MoleculeDatapoint(mol=smiles_mol(item)) for item in batch])
         graph, atom_descriptors, mol_descriptors, *_ = collate_batch([dataset[i] for i in range(len(dataset))])
         graph.to(self.device)
-        columns = {}
+        means, spreads = {}, {}
         for tasks, models in self.ensembles:
-            mean = torch.stack([model(graph, atom_descriptors, mol_descriptors) for model in models]).mean(0)
-            columns.update(zip(tasks, mean.T.cpu().numpy()))
-        values = np.stack([columns[e.task] for e in ENDPOINTS], axis=1)
-        return list(values.astype(float))
+            members = torch.stack([model(graph, atom_descriptors, mol_descriptors) for model in models])
+            means.update(zip(tasks, members.mean(0).T.cpu().numpy()))
+            spreads.update(zip(tasks, members.std(0, unbiased=False).T.cpu().numpy()))
+        values, stds = (np.stack([columns[e.task] for e in ENDPOINTS], axis=1).astype(float) for columns in (means, spreads))
+        return list(zip(values, stds))
 
     def postprocess(self, raw, item):
-        out = {e.field: float(v) for e, v in zip(ENDPOINTS, raw)}
-        for e, v in zip(ENDPOINTS, raw):
-            out[e.percentile_field] = (None if self.reference is None else
-                                       float(percentileofscore(self.reference[e.task], v)))
+        values, stds = raw
+        out = {e.field: float(v) for e, v in zip(ENDPOINTS, values)}
+        for e, v in zip(ENDPOINTS, values):
+            out[e.percentile_field] = None if self.reference is None else percentile_of(self.reference[e.task], v)
+        out["ensemble_std"] = {e.field: float(sd) for e, sd in zip(ENDPOINTS, stds)}
         return out
+
+
+def percentile_of(reference: np.ndarray, value: float) -> float:
+    """scipy's ``percentileofscore`` (kind "rank") on a sorted reference, by binary search: the
+    scipy call scans the reference for every endpoint of every record (most of a batch's time)."""
+    if np.isnan(value):
+        return float("nan")
+    left, right = np.searchsorted(reference, value, "left"), np.searchsorted(reference, value, "right")
+    return float((left + right + (left < right)) * 50.0 / len(reference))

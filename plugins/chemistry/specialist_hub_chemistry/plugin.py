@@ -9,6 +9,7 @@ from specialist_hub.writers import OutputFormat
 
 from .admet_endpoints import ENDPOINTS
 from .interfaces import add_routes, draw_command
+from .reactions import ReactionKind
 
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
 
@@ -26,6 +27,9 @@ RDKIT_CITATION = "RDKit: Open-source cheminformatics, https://www.rdkit.org (BSD
 #: Every chemistry model: molecule input, canonical SMILES echoed, standardisation option, RDKit.
 chemistry_spec = SpecFamily("chemistry", input_kind="molecule", install_hint='pip install "specialist-hub[chem]"',
                             outputs=MOLECULE_OUTPUTS, options=(STANDARDIZE,), requires=("rdkit",))
+#: Chemistry models of reactions: no molecule is echoed or standardised.
+reaction_spec = SpecFamily("chemistry", input_kind="reaction", install_hint='pip install "specialist-hub[chem]"',
+                           requires=("rdkit",))
 
 
 DESCRIPTORS = chemistry_spec(
@@ -364,7 +368,8 @@ ADMET_OUTPUTS = tuple(
                     f"Percentile of {e.field} among DrugBank approved drugs (null when percentiles are off)",
                     "%", nullable=True),
     )
-)
+) + (OutputField("ensemble_std", "dict", "Per endpoint field, the standard deviation of the five ensemble members' "
+                 "predictions (population): the ensemble's disagreement, uncalibrated"),)
 
 ADMET = chemistry_spec(
     "admet",
@@ -402,7 +407,12 @@ ADMET = chemistry_spec(
         for i, sha in enumerate(shas)
     ) + (Weights("drugbank_approved.csv", "85ebf5960916a2410ca979e4c5a8c8c5d29d4d71bac5d70b9c336f9b847de40b",
                  2116643, "admet-ai 2.0.1 package: admet_ai/resources/data", package="admet_ai",
-                 path="resources/data/drugbank_approved.csv"),),
+                 path="resources/data/drugbank_approved.csv"),
+         Weights("admet_trust.npz", "07e3da0d7e09b5affcbdc2fcfe52909084925d3fa54d229ae80da1d46726203d", 140478,
+                 "this repository: plugins/chemistry/scripts/calibrate_trust.py chemistry/admet (Morgan fingerprints "
+                 "of the DrugBank approved drugs above)", package="specialist_hub_chemistry",
+                 path="data/admet_trust.npz")),
+    applicability_domain=True,
     outputs=ADMET_OUTPUTS,
     examples=(
         Example("CC(C)[C@H]1CC[C@H](C)C[C@@H]1O",
@@ -419,7 +429,16 @@ ADMET = chemistry_spec(
                          "5-model Chemprop-2 ensemble for the 31 classification and one for the 10 regression tasks.",
         "metrics": "Per-task test AUROC / R² as reported by the authors in admet_ai/resources/data/admet.csv "
                    "(e.g. HIA AUROC 0.99, hERG 0.84, AMES 0.88; AqSolDB R² 0.82, half-life R² < 0). Here: "
-                   "reproduces the authors' DrugBank predictions to 1e-3.",
+                   "reproduces the authors' DrugBank predictions to 1e-3. **Trust:** ensemble_std is the spread of "
+                   "the five ensemble members per endpoint (uncalibrated: the final models were trained on all of "
+                   "each data set, so no held-out residuals exist to turn it into conformal intervals). The "
+                   "applicability domain is the Morgan (radius 2, 2,048 bits) Tanimoto similarity to the nearest "
+                   "of the 2,845 DrugBank approved drugs admet-ai ships (its training sets do not ship), with "
+                   "threshold 0.233, the 5th percentile of the drugs' own leave-one-out nearest-neighbour "
+                   "similarity. On the first 3,000 WEHI screening compounds inside RDKit, 91.7 % are in domain, "
+                   "and the ensemble spread out of domain is larger than in domain by a median 1.16x over the "
+                   "10 regression endpoints and 1.09x over the 31 classification ones: a weak signal, since the "
+                   "reference is approved drugs, not the training data.",
         "limitations": "Classification outputs are probabilities of the positive class, not calibrated "
                        "rates; some regression tasks (half-life, VDss, clearance) have poor test R². "
                        "Model files are Chemprop checkpoints (pickled torch files) loaded by Chemprop from "
@@ -715,10 +734,105 @@ PKA = chemistry_spec(
     },
 )
 
+RXNMAPPER_TEST_VALUES = "rxnmapper 0.4.3's own tests (tests/test_mapper.py, {}): the mapping and confidence they assert"
+RXNMAPPER_FILES = "rxnmapper 0.4.3 wheel (PyPI, MIT): rxnmapper/models/transformers/albert_heads_8_uspto_all_1310k/"
+
+ATOM_MAP = reaction_spec(
+    "atom-map",
+    task="atom-mapping",
+    summary="Reaction atom mapping from transformer attention (RXNMapper, Schwaller et al. 2021)",
+    requires=("torch", "transformers", "safetensors", "numpy"),
+    uses_torch=True,
+    batch_size=8,
+    factory="specialist_hub_chemistry.atom_map:AtomMapModel",
+    license="MIT (rxnmapper 0.4.3: its method, restated in this package, and its ALBERT weights; "
+            "data/rxnmapper/LICENSE); this wrapper Apache-2.0",
+    citation="Schwaller, Hoover, Reymond, Strobelt & Laino, Extraction of organic chemistry grammar from "
+             "unsupervised learning of chemical reactions, Sci. Adv. 7, eabe4166 (2021). " + RDKIT_CITATION,
+    url="https://github.com/rxn4chemistry/rxnmapper",
+    options=(Option("canonicalize", "bool", True,
+                    "As rxnmapper: map the RDKit-canonical reaction (agents among the reactants, atom maps removed, "
+                    "compounds sorted) and write canonical SMILES; false maps and writes the SMILES as given",
+                    stage="call"),),
+    weights=(
+        Weights("model.safetensors", "0e3ab07aed7fcc93909624676550541720b225da8a28a46fba87f04ed1a52ef6", 2810160,
+                RXNMAPPER_FILES + "pytorch_model.bin (sha256 8541f3f500dae71abe678d546bd035ca946e2d1c819f6b2cf41a97f"
+                "edd7e6a2, 3212952 bytes), its encoder tensors converted to safetensors by "
+                "plugins/chemistry/scripts/convert_rxnmapper.py; MIT", package="specialist_hub_chemistry",
+                path="data/rxnmapper/model.safetensors"),
+        Weights("config.json", "ea0f3144af1d13a5d5928cff01abd8e7c14ab831ff7b6d73a14d4162864a876f", 1219,
+                RXNMAPPER_FILES + "config.json, unchanged; MIT", package="specialist_hub_chemistry",
+                path="data/rxnmapper/config.json"),
+        Weights("vocab.txt", "399868a653e85549ce150af4a1f6cd2776240c6a3d951ced2120565f00f027fd", 3525,
+                RXNMAPPER_FILES + "vocab.txt, unchanged; MIT", package="specialist_hub_chemistry",
+                path="data/rxnmapper/vocab.txt"),
+    ),
+    outputs=(
+        OutputField("mapped_reaction", "str", "The reaction SMILES with atom-map numbers: product atoms 1, 2, ... in "
+                    "order, each mapped reactant atom with its product atom's number; fragments written as in the input"),
+        OutputField("confidence", "float", "Product of the normalised attentions behind each choice, 0-1"),
+        OutputField("n_mapped_atoms", "int", "Product atoms given a reactant atom"),
+        OutputField("n_product_atoms", "int", "Atoms in the products (explicit hydrogens count only with "
+                    "canonicalize=false)"),
+    ),
+    examples=(
+        Example("CC(C)S.CN(C)C=O.Fc1cccnc1F.O=C([O-])[O-].[K+].[K+]>>CC(C)Sc1ncccc1F",
+                {"mapped_reaction": "[CH3:1][CH:2]([CH3:3])[SH:4].CN(C)C=O.F[c:5]1[n:6][cH:7][cH:8][cH:9][c:10]1[F:11]"
+                                    ".O=C([O-])[O-].[K+].[K+]>>[CH3:1][CH:2]([CH3:3])[S:4][c:5]1[n:6][cH:7][cH:8]"
+                                    "[cH:9][c:10]1[F:11]",
+                 "confidence": 0.9565619900376546, "n_mapped_atoms": 11}, tolerance=1e-4,
+                reference=RXNMAPPER_TEST_VALUES.format("test_example_maps: SNAr of 2,3-difluoropyridine with "
+                                                 "propane-2-thiol")),
+        Example("CC[O-]~[Na+].BrCC.[Na+]~[H-]>>CCOCC",
+                {"mapped_reaction": "Br[CH2:2][CH3:1].[Na+]~[O-:3][CH2:4][CH3:5].[H-]~[Na+]>>"
+                                    "[CH3:1][CH2:2][O:3][CH2:4][CH3:5]",
+                 "confidence": 0.9606074439250337}, tolerance=1e-4,
+                reference=RXNMAPPER_TEST_VALUES.format("test_fragment_bond: Williamson ether synthesis, fragment bonds")),
+        Example("C(C)O.BrC(C)>>CCOCC",
+                {"mapped_reaction": "[CH2:2]([CH3:1])[OH:3].Br[CH2:4][CH3:5]>>[CH3:1][CH2:2][O:3][CH2:4][CH3:5]",
+                 "confidence": 0.9754605679009868}, tolerance=1e-4, options={"canonicalize": False},
+                reference=RXNMAPPER_TEST_VALUES.format("test_no_canonicalization")),
+    ),
+    card={
+        "intended_use": "Atom-to-atom mapping of single-step organic reactions given as reaction SMILES or MDL "
+                        "RXN/RDF records, e.g. before extracting reaction templates or reaction centres from a "
+                        "reaction database.",
+        "training_data": "The authors' ALBERT masked-language model (12 layers sharing one set of weights, 8 heads, "
+                         "hidden size 256) trained on reaction SMILES without any atom-map labels; the shipped model "
+                         "is albert_heads_8_uspto_all_1310k (USPTO patent reactions, about 1.31 million by its name). "
+                         "The mapping rule (head 6 of layer 11, neighbour multiplier 90) is rxnmapper's.",
+        "metrics": "Reproduces the 10 mappings of rxnmapper 0.4.3's own tests (tests/test_mapper.py: canonical, "
+                   "'~' fragment bonds, CXSMILES, as written, invalid valence, dative bond, '*' atoms) exactly, "
+                   "confidences within 4e-7. On 55 textbook reactions (plugins/chemistry/tests/data/reactions.rsmi), "
+                   "mapped canonically and as written (108 mappings), every mapping is identical to rxnmapper 0.4.3's "
+                   "own under transformers 4.57 with the same torch and RDKit, confidences within 3e-6 relative "
+                   "(tests reproduce both). About 33 reactions/s on one CPU thread, 0.72-0.73x rxnmapper's time on "
+                   "the same 220 reactions (benchmarks/chemistry.py --part atom-map): layer 12, which the mapping never "
+                   "reads, is not run. Mapping quality against curated "
+                   "mappings is the paper's subject and is not measured here.",
+        "limitations": "The model maps heavy atoms of the products to reactant atoms of the same element; reactant "
+                       "atoms that leave (e.g. the bromide of an alkylation) and reagents stay unnumbered, and a "
+                       "product atom with no counterpart keeps its number alone. Reactions of more than 512 tokens "
+                       "(with [CLS] and [SEP]) are refused. With canonicalize (the default) every compound must be "
+                       "valid for RDKit; canonicalize=false maps the SMILES as written (invalid valences allowed) "
+                       "but refuses reactions that already carry atom maps. Unlike rxnmapper, agents given between "
+                       "'>' signs are mapped as reactants also with canonicalize=false (rxnmapper fails on them), "
+                       "and atom maps on '*' atoms are removed too. Confidence is the model's, not a calibrated "
+                       "probability of a correct mapping. rxnmapper itself is not a dependency (it pins "
+                       "transformers < 5): its method is restated in specialist_hub_chemistry/atom_map.py.",
+    },
+)
+
 
 @hookimpl
 def register_models(register):
     chemistry_spec.register_all(register)
+    reaction_spec.register_all(register)
+
+
+@hookimpl
+def register_input_kinds(register):
+    register(ReactionKind())
 
 
 @hookimpl

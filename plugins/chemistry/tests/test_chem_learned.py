@@ -41,7 +41,8 @@ def test_admet_endpoints_table_matches_the_installed_package(admet):
         assert e.classification == (rows[e.task]["task_type"] == "classification"), e.task
         assert e.unit == ("" if rows[e.task]["units"] == "-" else rows[e.task]["units"]), e.task
     assert sorted(t for tasks, _ in admet.ensembles for t in tasks) == sorted(rows)
-    assert len(hub.get_spec("chemistry/admet").outputs) == 2 + 2 * 41
+    # canonical_smiles, standardized; value and percentile per endpoint; ensemble_std; the 3 domain fields
+    assert len(hub.get_spec("chemistry/admet").outputs) == 2 + 2 * 41 + 1 + 3
 
 
 def test_admet_reproduces_the_authors_drugbank_predictions(admet):
@@ -75,3 +76,21 @@ def test_admet_without_percentiles_and_bad_atc_code():
     assert p.ok and p.output["ames_drugbank_percentile"] is None and 0 <= p.output["ames"] <= 1
     with pytest.raises(hub.OptionError, match="atc_code"):
         hub.load("chemistry/admet", device="cpu", atc_code="ZZZ")
+
+
+def test_admet_domain_is_the_nearest_drugbank_drug_by_rdkit_bulk_tanimoto(admet):
+    from admet_ai.constants import DEFAULT_DRUGBANK_PATH
+    from rdkit import Chem, DataStructs
+    from rdkit.Chem import rdFingerprintGenerator
+
+    with open(DEFAULT_DRUGBANK_PATH, newline="") as handle:
+        drugs = [Chem.MolFromSmiles(r["smiles"]) for r in csv.DictReader(handle)]
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+    reference = [generator.GetFingerprint(mol) for mol in drugs if mol is not None]
+    queries = ["CC(=O)Oc1ccccc1C(=O)O", "CCCCCCCCCCCCCCCCCCCC(=O)NCCS(=O)(=O)O", "[Fe+2].[Cl-].[Cl-]"]
+    for smiles, out in zip(queries, admet.predict(queries).outputs):
+        expected = max(DataStructs.BulkTanimotoSimilarity(generator.GetFingerprint(Chem.MolFromSmiles(smiles)), reference))
+        assert out["domain_similarity"] == pytest.approx(expected, abs=1e-12)
+        assert out["in_domain"] is (expected >= out["domain_threshold"])
+        assert set(out["ensemble_std"]) == {e.field for e in ENDPOINTS} and min(out["ensemble_std"].values()) >= 0
+    assert admet.predict(queries[:1]).outputs[0]["domain_similarity"] == 1.0  # aspirin is a DrugBank drug
