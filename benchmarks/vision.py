@@ -1,7 +1,9 @@
-"""Images per second for vision/ocr, classify, codes, orientation, faces, pose, segment-person: hub vs the libraries.
+"""Images per second for vision/ocr, classify, codes, orientation, faces, pose, segment-person, face-landmarks:
+hub vs the libraries.
 
-Run:  python benchmarks/vision.py [--ocr-images 8] [--classify-images 256] [--codes-images 64]
-      [--orientation-images 64] [--faces-images 256] [--person-images 64]
+Run:  python benchmarks/vision.py [--part NAME] [--ocr-images 8] [--classify-images 256] [--codes-images 64]
+      [--orientation-images 64] [--faces-images 256] [--person-images 64] [--mesh-images 64]
+      [--mediapipe-python /tmp/mpvenv/bin/python]
 
 OCR: ``hub predict`` (a fresh process, file in -> file out), the Python API (model already loaded),
 and RapidOCR called directly. Classification, on a tiny random ViT saved locally (no download):
@@ -13,8 +15,12 @@ crops: the Python API with BlazeFace and with Haar, against the LiteRT interpret
 tensors letterboxed beforehand (the network without MediaPipe's pre/post-processing) and the
 OpenCV cascade called directly. Pose and segment-person, on the same crops: the Python API against
 their LiteRT networks alone on tensors prepared beforehand (the hub skips the pose landmark network on
-photos without a person, three in four here). Everyone reads the same PNG files. Each timing is the best of three
-round-robin runs; ratios are throughput / direct (above 1: faster than the library called directly).
+photos without a person, three in four here). Face landmarks, on face photos (astronaut crops and framed LFW
+faces): the Python API against MediaPipe 0.10.21's own FaceMesh, with and without refine_landmarks, in a
+worker process of the separate environment that ``--mediapipe-python`` names (mediapipe cannot be installed
+next to the hub; see plugins/vision/scripts/mediapipe_face_mesh_reference.py), or, without one, against the
+LiteRT networks alone. Everyone reads the same PNG files. Each timing is the best of three round-robin runs;
+ratios are throughput / direct (above 1: faster than the library called directly).
 """
 
 from __future__ import annotations
@@ -288,6 +294,103 @@ def bench_person(work: Path, count: int) -> None:
     })
 
 
+#: The worker that runs MediaPipe's FaceMesh in its own environment: one line in (refine: 0 or 1, then the
+#: image paths, tab-separated), one line out (faces found) after all images are done.
+MEDIAPIPE_WORKER = """
+import sys
+import mediapipe as mp
+import numpy as np
+from PIL import Image
+meshes = {refine: mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=4, refine_landmarks=refine)
+          for refine in (False, True)}
+for line in sys.stdin:
+    refine, *paths = line.rstrip("\\n").split("\\t")
+    found = sum(len(meshes[refine == "1"].process(np.asarray(Image.open(p).convert("RGB"))).multi_face_landmarks or [])
+                for p in paths)
+    print(found, flush=True)
+"""
+
+
+def face_photos(folder: Path, count: int) -> list[str]:
+    """Every other one a 256x256 crop of the astronaut photo around her face, else a framed LFW face."""
+    from skimage import data
+
+    astronaut, lfw = data.astronaut(), data.lfw_subset()
+    rng = np.random.default_rng(2)
+    paths = []
+    for index in range(count):
+        if index % 2:
+            patch = Image.fromarray((lfw[index % 100] * 255).round().astype(np.uint8)).resize((100, 100))
+            image = Image.new("L", (256, 256), 128)
+            image.paste(patch, (78, 78))
+        else:
+            x, y = rng.integers(20, 170), rng.integers(0, 60)
+            image = Image.fromarray(astronaut[y:y + 256, x:x + 256])
+        paths.append(str(folder / f"face{index:04d}.png"))
+        image.save(paths[-1])
+    return paths
+
+
+def bench_face_landmarks(work: Path, count: int, mediapipe_python: str | None) -> None:
+    import specialist_hub as hub
+
+    folder = work / "mesh"
+    folder.mkdir()
+    paths = face_photos(folder, count)
+    model = hub.load("vision/face-landmarks")
+    model.predict(paths[:1])
+    hub_run = ("hub Python API, vision/face-landmarks (478)", lambda: list(model.predict(paths)))
+    if not mediapipe_python:
+        print(f"Face landmarks: {count} face photos of 256x256 (no --mediapipe-python: against the LiteRT networks)")
+        compare(count, {"direct": ("LiteRT detector, mesh and 2 iris networks", face_networks(len(paths))),
+                        "hub api": hub_run})
+        return
+    worker = subprocess.Popen([mediapipe_python, "-c", MEDIAPIPE_WORKER], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    def mediapipe(refine: bool):
+        def run() -> int:
+            worker.stdin.write("\t".join(["1" if refine else "0", *paths]) + "\n")
+            worker.stdin.flush()
+            return int(worker.stdout.readline())
+        return run
+
+    try:
+        found = sum(p.output["count"] for p in model.predict(paths))
+        print(f"Face landmarks: {count} face photos of 256x256 (faces found: hub {found}, MediaPipe "
+              f"{mediapipe(False)()}, refined {mediapipe(True)()})")
+        compare(count, {"direct": ("MediaPipe FaceMesh (468, own process)", mediapipe(False)),
+                        "refined": ("MediaPipe FaceMesh refine_landmarks (478)", mediapipe(True)),
+                        "hub api": hub_run})
+    finally:
+        worker.stdin.close()
+        worker.wait(30)
+
+
+def face_networks(count: int):
+    """The four LiteRT invocations of one face's landmarks (detector, mesh, two irises) ``count`` times,
+    on tensors made beforehand: the networks without the hub's pre/post-processing."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    from specialist_hub_vision.blazeface import DATA, SHORT_RANGE
+
+    files = (SHORT_RANGE.file, "face_landmark.tflite", "iris_landmark.tflite", "iris_landmark.tflite")
+    interpreters = [Interpreter(model_path=str(DATA / file), num_threads=1) for file in files]
+    for interpreter in interpreters:
+        interpreter.allocate_tensors()
+    tensors = [np.zeros(interpreter.get_input_details()[0]["shape"], np.float32) for interpreter in interpreters]
+
+    def run():
+        for _ in range(count):
+            for interpreter, tensor in zip(interpreters, tensors):
+                interpreter.set_tensor(interpreter.get_input_details()[0]["index"], tensor)
+                interpreter.invoke()
+    return run
+
+
+PARTS = ("ocr", "classify", "codes", "orientation", "faces", "person", "face-landmarks")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ocr-images", type=int, default=8)
@@ -296,14 +399,23 @@ def main() -> None:
     parser.add_argument("--orientation-images", type=int, default=64)
     parser.add_argument("--faces-images", type=int, default=256)
     parser.add_argument("--person-images", type=int, default=64)
+    parser.add_argument("--mesh-images", type=int, default=64)
+    parser.add_argument("--mediapipe-python", help="python of an environment with mediapipe==0.10.21, to time "
+                                                   "vision/face-landmarks against MediaPipe's own FaceMesh")
+    parser.add_argument("--part", choices=PARTS, action="append", help="run only this part (repeatable)")
     args = parser.parse_args()
+    parts = {
+        "ocr": lambda work: bench_ocr(work, args.ocr_images),
+        "classify": lambda work: bench_classify(work, args.classify_images),
+        "codes": lambda work: bench_codes(work, args.codes_images),
+        "orientation": lambda work: bench_orientation(work, args.orientation_images),
+        "faces": lambda work: bench_faces(work, args.faces_images),
+        "person": lambda work: bench_person(work, args.person_images),
+        "face-landmarks": lambda work: bench_face_landmarks(work, args.mesh_images, args.mediapipe_python),
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        bench_ocr(Path(tmp), args.ocr_images)
-        bench_classify(Path(tmp), args.classify_images)
-        bench_codes(Path(tmp), args.codes_images)
-        bench_orientation(Path(tmp), args.orientation_images)
-        bench_faces(Path(tmp), args.faces_images)
-        bench_person(Path(tmp), args.person_images)
+        for name in args.part or PARTS:
+            parts[name](Path(tmp))
 
 
 if __name__ == "__main__":

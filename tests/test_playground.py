@@ -6,8 +6,10 @@ conftest.py installs Debian's ``chromium`` when it is missing (or stops the run 
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -147,6 +149,98 @@ def test_video_quality_segments_on_the_timeline(page, hub, registry):
     assert int(timeline.get_attribute("data-segments")) == sum(map(len, found.values())) >= 2
     for field, segments in found.items():
         assert page.locator(f".timeline .segment.{field.removesuffix('_segments')}").count() == len(segments)
+
+
+def available(registry, model_id):
+    spec = registry.get(model_id)
+    if registry.missing_requirements(spec):
+        pytest.skip(f"{model_id}'s requirements are not installed")
+    return spec
+
+
+def predict_image(page, url, model_id, path, checked=()):
+    """Upload one image to the model (with the named bool options ticked); the drawn canvas."""
+    open_model(page, url, model_id)
+    for option in checked:
+        page.check(f"input[data-option={option}]")
+    page.set_input_files("#file-input", str(path))
+    page.click("#predict")
+    page.wait_for_selector("#result-table")
+    assert page.text_content("#status") == "1 ok", page.text_content("#results")
+    return page.wait_for_selector("canvas.annotated")
+
+
+def cell(page, field):
+    return json.loads(page.text_content(f"#result-table td[data-field={field}]"))
+
+
+def pixel(page, x, y):
+    """The drawn canvas's RGBA at image pixel (x, y) (the canvas has the image's own size)."""
+    return page.evaluate("([x, y]) => Array.from(document.querySelector('canvas.annotated').getContext('2d')"
+                         ".getImageData(x, y, 1, 1).data)", [math.floor(x), math.floor(y)])
+
+
+POINT_COLOUR = [255, 234, 0, 255]  # app.js draws points #ffea00 over the lines
+
+
+def test_pose_landmarks_and_skeleton_drawn_on_the_image(page, hub, registry):
+    spec = available(registry, "vision/pose")
+    canvas = predict_image(page, hub, spec.id, spec.examples[0].input)
+    landmarks = list(cell(page, "poses")[0]["landmarks"].values())
+    visible = [point["visibility"] >= 0.5 for point in landmarks]
+    bones = [(a, b) for a, b in spec.display["connections"]["poses"] if visible[a] and visible[b]]
+    assert int(canvas.get_attribute("data-points")) == sum(visible) and len(bones) >= 10
+    assert int(canvas.get_attribute("data-lines")) == len(bones)  # the skeleton of the spec's display hint
+    assert pixel(page, landmarks[0]["x"], landmarks[0]["y"]) == POINT_COLOUR  # the nose
+
+
+def test_face_mesh_points_and_face_keypoints_drawn(page, hub, registry):
+    spec = available(registry, "vision/face-landmarks")
+    canvas = predict_image(page, hub, spec.id, spec.examples[0].input)
+    faces = cell(page, "faces")
+    assert len(faces) == 1 and int(canvas.get_attribute("data-shapes")) == 1  # the face's box
+    assert int(canvas.get_attribute("data-points")) == 478
+    assert int(canvas.get_attribute("data-lines")) == len(spec.display["connections"]["faces"])
+    for index in (1, 468, 473):  # the nose tip and the two iris centres
+        assert pixel(page, *faces[0]["landmarks"][index][:2]) == POINT_COLOUR
+    canvas = predict_image(page, hub, "vision/faces", spec.examples[0].input)
+    assert int(canvas.get_attribute("data-points")) == 6  # BlazeFace's keypoints
+    right_eye = cell(page, "faces")[0]["keypoints"]["right_eye"]
+    assert pixel(page, *right_eye) == POINT_COLOUR
+
+
+def test_person_mask_overlaid_on_the_image(page, hub, registry):
+    spec = available(registry, "vision/segment-person")
+    canvas = predict_image(page, hub, spec.id, spec.examples[0].input, checked=["mask"])
+    # The overlay is the PNG the model wrote, fetched from the server: its share of the image is the model's.
+    share = float(page.wait_for_selector("canvas.annotated[data-mask]").get_attribute("data-mask"))
+    assert share == pytest.approx(cell(page, "foreground_fraction"), abs=0.002) and share > 0.3
+    assert canvas.get_attribute("data-shapes") == "1"  # and the person's box
+    name = Path(page.text_content("#result-table td[data-field=mask_path]")).name
+    assert page.request.get(f"{hub}/outputs/{name}").headers["content-type"] == "image/png"
+    for elsewhere in ("..%2F..%2Fetc%2Fpasswd", ".hidden", "missing.png"):  # only the output folder's own files
+        assert page.request.get(f"{hub}/outputs/{elsewhere}").status == 404
+
+
+def test_values_outside_the_applicability_domain_are_marked(page, hub, registry):
+    spec = available(registry, "chemistry/esol")
+    from rdkit import Chem
+
+    peptide = Chem.MolToSmiles(Chem.MolFromSequence("GIGKFLHSAKKFGKAFVGEIMNS"))  # magainin 2: far from Delaney's set
+    open_model(page, hub, spec.id)
+    page.fill("#text-input", f"c1ccccc1\n{peptide}")
+    page.click("#predict")
+    page.wait_for_selector("#result-table")
+    rows = page.locator("#result-table tbody tr")
+    assert page.text_content("#status") == "2 ok"
+    assert rows.nth(0).get_attribute("class") == "" and rows.nth(0).locator(".domain-badge").count() == 0
+    marked = rows.nth(1)
+    assert marked.get_attribute("class") == "out-of-domain"
+    assert "outside the applicability domain (similarity" in marked.get_attribute("title")
+    assert marked.locator(".domain-badge").text_content() == "⚠ outside applicability domain"
+    assert marked.locator("td[data-field=in_domain]").text_content() == "false"
+    page.wait_for_selector(".molecule img")
+    assert page.locator(".molecule.out-of-domain").count() == 1 and page.locator(".molecule").count() == 2
 
 
 def test_the_page_asks_for_the_api_key(browser, registry):

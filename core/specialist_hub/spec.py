@@ -261,6 +261,9 @@ class ModelSpec:
     applicability_domain: bool = documented(
         "the model says whether each input lies in its applicability domain: `in_domain`, `domain_similarity`, "
         "`domain_threshold`", default=False)
+    display: Mapping[str, Any] = documented(
+        "hints for drawing outputs over the input (the web playground): `connections` maps a list output field "
+        "to the `[i, j]` pairs of its items' `landmarks` that are joined by lines", default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = [f for f in fields(self) if f.metadata.get("required") and not getattr(self, f.name)]
@@ -274,7 +277,8 @@ class ModelSpec:
             )
         for name in ("outputs", "options", "weights", "examples", "requires", "intervals"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
-        object.__setattr__(self, "card", MappingProxyType(dict(self.card)))
+        for name in ("card", "display"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         self._add_trust_fields()
         if ":" not in self.factory:
             raise InvalidSpecError(f"{self.id}: factory {self.factory!r} must be 'module:attribute'.")
@@ -355,7 +359,7 @@ class ModelSpec:
                 continue
             if f.name in ("outputs", "options", "weights", "examples"):
                 value = [_dataclass_dict(v) for v in value]
-            elif f.name == "card":
+            elif f.name in ("card", "display"):
                 value = dict(value)
             elif f.name == "requires":
                 value = list(value)

@@ -167,6 +167,29 @@ function formatValue(value) {
   return String(value);
 }
 
+// Why a record's values are not to be taken at face value (the trust convention's in_domain), or null.
+function outOfDomainNote(record) {
+  const output = record.ok ? record.output : null;
+  if (!output || output.in_domain !== false) return null;
+  const { domain_similarity: similarity, domain_threshold: threshold } = output;
+  const measured = isNum(similarity) && isNum(threshold)
+    ? ` (similarity ${Number(similarity.toPrecision(3))} < threshold ${Number(threshold.toPrecision(3))})` : "";
+  return `outside the applicability domain${measured}`;
+}
+
+function domainBadge(note) {
+  return el("span", { class: "domain-badge", title: `${note}: the model's values may be unreliable` },
+    "⚠ outside applicability domain");
+}
+
+// Long values (lists of points, text) scroll inside their cell; the cell's text stays the whole value.
+function valueCell(field, value) {
+  const text = formatValue(value);
+  const cell = el("td", { class: typeof value === "number" ? "num" : "", "data-field": field });
+  cell.append(text.length > 200 ? el("div", { class: "long", text }) : text);
+  return cell;
+}
+
 function renderTable(spec, records) {
   const head = el("tr", {}, el("th", { text: "#" }), el("th", { text: "input" }), el("th", { text: "ok" }));
   for (const field of spec.outputs) {
@@ -176,12 +199,14 @@ function renderTable(spec, records) {
   }
   head.append(el("th", { text: "error" }));
   const rows = records.map((record) => {
-    const tr = el("tr", { class: record.ok ? "" : "failed" }, el("td", { text: String(record.position) }),
+    const note = outOfDomainNote(record);
+    const tr = el("tr", { class: record.ok ? (note ? "out-of-domain" : "") : "failed" }, el("td", { text: String(record.position) }),
       el("td", { text: record.id ? `${record.id}: ${record.input}` : record.input }), el("td", { text: record.ok ? "yes" : "no" }));
-    for (const field of spec.outputs) {
-      const value = record.ok ? record.output[field.name] : null;
-      tr.append(el("td", { class: typeof value === "number" ? "num" : "", "data-field": field.name, text: formatValue(value) }));
+    if (note) {
+      tr.title = note;
+      tr.children[2].append(" ", domainBadge(note));
     }
+    for (const field of spec.outputs) tr.append(valueCell(field.name, record.ok ? record.output[field.name] : null));
     tr.append(el("td", { class: "error", text: record.ok ? "" : `${record.error.type}: ${record.error.message}` }));
     return tr;
   });
@@ -194,7 +219,7 @@ async function renderVisuals(spec, records, files) {
   for (const record of records.slice(0, MAX_PICTURES)) {
     if (spec.input_kind === "molecule" && record.ok) figures.push(await moleculeFigure(record));
     const file = files[record.position];
-    if (spec.input_kind === "image" && file && record.ok) figures.push(await imageFigure(file, record));
+    if (spec.input_kind === "image" && file && record.ok) figures.push(await imageFigure(spec, file, record));
     if (spec.input_kind === "audio" && file && record.ok) figures.push(await audioFigure(file, record));
     if (spec.input_kind === "video" && file && record.ok) figures.push(await videoFigure(file, record));
   }
@@ -208,8 +233,11 @@ async function moleculeFigure(record) {
   const response = await api(`/draw/molecule?smiles=${encodeURIComponent(smiles)}`);
   if (!response.ok) return null;
   const url = URL.createObjectURL(new Blob([await response.text()], { type: "image/svg+xml" }));
-  return el("figure", { class: "molecule" }, el("img", { src: url, alt: smiles, width: "320", height: "240" }),
-    el("figcaption", { text: smiles }));
+  const note = outOfDomainNote(record);
+  const caption = el("figcaption", { text: smiles });
+  if (note) caption.append(" ", domainBadge(note));
+  return el("figure", { class: note ? "molecule out-of-domain" : "molecule" },
+    el("img", { src: url, alt: smiles, width: "320", height: "240" }), caption);
 }
 
 // -- images: boxes and polygons from any output field with coordinates -----------------------
@@ -242,9 +270,16 @@ function polygonOf(geometry) {
   return null;
 }
 
+const GEOMETRY_FIELDS = new Set(["box", "bbox", "polygon"]);
+
 function shapesOf(output) {
   const shapes = [];
-  for (const value of Object.values(output)) {
+  for (const [field, value] of Object.entries(output)) {
+    if (GEOMETRY_FIELDS.has(field)) {  // one shape for the whole image (vision/segment-person's box)
+      const points = polygonOf(value);
+      if (points) shapes.push({ points, label: "" });
+      continue;
+    }
     if (!Array.isArray(value)) continue;
     for (const item of value) {
       let geometry = item;
@@ -261,7 +296,72 @@ function shapesOf(output) {
   return shapes;
 }
 
-async function imageFigure(file, record) {
+// A point of any landmark notation: [x, y(, z)] or {x, y, visibility?}; null when not a point or not
+// visible enough (pose landmarks out of frame carry a low visibility).
+const MIN_VISIBILITY = 0.5;
+
+function pointOf(value) {
+  if (Array.isArray(value) && value.length >= 2 && isNum(value[0]) && isNum(value[1])) return [value[0], value[1]];
+  if (value && isNum(value.x) && isNum(value.y) && !(isNum(value.visibility) && value.visibility < MIN_VISIBILITY)) {
+    return [value.x, value.y];
+  }
+  return null;
+}
+
+// Points in their order (so a spec's connections can index them), whether given as a list or a dict by name.
+function pointList(value) {
+  const values = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : [];
+  return values.map(pointOf);
+}
+
+// The keypoints and landmarks of every item of the output's list fields, and the lines between them that
+// the spec's display hint names (connections: {field: [[i, j], ...]}).
+function landmarksOf(spec, output) {
+  const connections = (spec.display && spec.display.connections) || {};
+  const points = [];
+  const lines = [];
+  for (const [field, value] of Object.entries(output)) {
+    if (!Array.isArray(value)) continue;
+    for (const item of value) {
+      if (!item || typeof item !== "object" || Array.isArray(item)) continue;
+      for (const key of ["keypoints", "landmarks"]) {
+        const list = pointList(item[key]);
+        points.push(...list.filter(Boolean));
+        if (key !== "landmarks") continue;
+        for (const [a, b] of connections[field] || []) if (list[a] && list[b]) lines.push([list[a], list[b]]);
+      }
+    }
+  }
+  return { points, lines };
+}
+
+// Output fields naming a mask file the model wrote (e.g. mask_path): the server hands it out by name.
+function maskFiles(output) {
+  return Object.entries(output).filter(([field, value]) => /mask/.test(field) && /_path$/.test(field)
+    && typeof value === "string" && value).map(([, value]) => value.split(/[\\/]/).pop());
+}
+
+// Draws the mask (white: foreground) over the image, tinted and half transparent; the share of it set.
+async function drawMask(ctx, name) {
+  const response = await api(`/outputs/${encodeURIComponent(name)}`);
+  if (!response.ok) return null;
+  const mask = await createImageBitmap(await response.blob());
+  const { width, height } = ctx.canvas;
+  const layer = Object.assign(document.createElement("canvas"), { width, height }).getContext("2d");
+  layer.drawImage(mask, 0, 0, width, height);
+  const pixels = layer.getImageData(0, 0, width, height);
+  let set = 0;
+  for (let i = 0; i < pixels.data.length; i += 4) {
+    const on = pixels.data[i] > 127;
+    set += on;
+    pixels.data.set(on ? [0, 170, 255, 110] : [0, 0, 0, 0], i);
+  }
+  layer.putImageData(pixels, 0, 0);
+  ctx.drawImage(layer.canvas, 0, 0);
+  return set / (width * height);
+}
+
+async function imageFigure(spec, file, record) {
   let bitmap;
   try {
     bitmap = await createImageBitmap(file);  // honours EXIF rotation, like the models
@@ -273,8 +373,13 @@ async function imageFigure(file, record) {
   canvas.height = bitmap.height;
   const ctx = canvas.getContext("2d");
   ctx.drawImage(bitmap, 0, 0);
-  const shapes = shapesOf(record.output);
   const line = Math.max(2, Math.round(Math.max(bitmap.width, bitmap.height) / 300));
+  const masks = maskFiles(record.output);
+  for (const name of masks) {
+    const share = await drawMask(ctx, name);
+    if (share !== null) canvas.dataset.mask = share.toFixed(4);
+  }
+  const shapes = shapesOf(record.output);
   ctx.lineWidth = line;
   ctx.font = `${6 * line + 4}px sans-serif`;
   for (const shape of shapes) {
@@ -292,8 +397,23 @@ async function imageFigure(file, record) {
       ctx.fillText(shape.label, x + line, Math.max(6 * line + 2, y - line - 2));
     }
   }
-  canvas.dataset.shapes = String(shapes.length);
-  return el("figure", { class: "image" }, canvas, el("figcaption", { text: `${record.input}: ${shapes.length} shape(s)` }));
+  const { points, lines } = landmarksOf(spec, record.output);
+  ctx.strokeStyle = "#00e676";
+  ctx.lineWidth = Math.max(1, line / 2);
+  ctx.beginPath();
+  for (const [[x1, y1], [x2, y2]] of lines) {
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x2, y2);
+  }
+  ctx.stroke();
+  ctx.fillStyle = "#ffea00";
+  const radius = Math.max(1, line / 2);
+  for (const [x, y] of points) ctx.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
+  Object.assign(canvas.dataset, { shapes: String(shapes.length), points: String(points.length), lines: String(lines.length) });
+  const parts = [`${shapes.length} shape(s)`];
+  if (points.length) parts.push(`${points.length} point(s)`);
+  if (canvas.dataset.mask) parts.push(`mask ${(100 * canvas.dataset.mask).toFixed(1)} %`);
+  return el("figure", { class: "image" }, canvas, el("figcaption", { text: `${record.input}: ${parts.join(", ")}` }));
 }
 
 // -- audio: waveform with time segments ------------------------------------------------------

@@ -118,6 +118,15 @@ class BlazeFace:
 
     def detect(self, image: Image.Image, min_score: float) -> list[dict]:
         """Faces, best first: box [x0, y0, x1, y1] and keypoints {name: [x, y]} in image pixels, score 0-1."""
+        return [{
+            "box": [round(float(v), 1) for v in box],
+            "score": round(score, 4),
+            "keypoints": {name: [round(float(x), 1), round(float(y), 1)] for name, (x, y) in zip(KEYPOINTS, points)},
+        } for box, points, score in self.detections(image, min_score)]
+
+    def detections(self, image: Image.Image, min_score: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        """Faces, best first, unrounded (for models that crop from them): box [x0, y0, x1, y1] and the six
+        keypoints (6, 2) in image pixels, and the score."""
         tensor, side, left, top = letterbox(image, self.variant.size)
         with self.lock:
             self.interpreter.set_tensor(self.input, tensor[None])
@@ -133,15 +142,5 @@ class BlazeFace:
         boxes = np.concatenate([centres - sizes / 2, centres + sizes / 2], axis=1)
         keypoints = raw[:, 4:16].reshape(-1, 6, 2) + anchors[:, None, :]
         offset = np.array([left, top])
-        faces = []
-        for box, points, score in weighted_nms(boxes, keypoints, scores):
-            if score < min_score:
-                continue
-            corners = box.reshape(2, 2) * side + offset
-            faces.append({
-                "box": [round(float(v), 1) for v in corners.reshape(-1)],
-                "score": round(score, 4),
-                "keypoints": {name: [round(float(x), 1), round(float(y), 1)]
-                              for name, (x, y) in zip(KEYPOINTS, points * side + offset)},
-            })
-        return faces
+        return [((box.reshape(2, 2) * side + offset).reshape(-1), points * side + offset, score)
+                for box, points, score in weighted_nms(boxes, keypoints, scores) if score >= min_score]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
-from specialist_hub.kit import CLASSIFIER_OUTPUTS, top_k_option
+from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
+
+from . import connections
 
 EXAMPLES = Path(__file__).parent / "examples"
 OCR_EXAMPLE = str(EXAMPLES / "ocr_text.png")
@@ -211,6 +213,7 @@ POSE = image_spec(
     batch_size=8,
     factory="specialist_hub_vision.pose:PoseModel",
     requires=LITERT_REQUIRES,
+    display={"connections": {"poses": connections.POSE}},
     license="Apache-2.0 (hub code; MediaPipe pose detection and BlazePose GHUM full landmark models, copied from "
             "the mediapipe 0.10.21 wheel with its licence in specialist_hub_vision/data/)",
     citation=(
@@ -466,7 +469,7 @@ CLASSIFY = image_spec(
                         "of a fine-tuned transformers image classifier passed as `checkpoint`.",
         "training_data": "ImageNet-1k (ILSVRC 2012) for the default checkpoint.",
         "metrics": "Default checkpoint: 71.8% top-1 ImageNet accuracy (Sandler et al. 2018, MobileNetV2 1.0/224).",
-        "limitations": "ImageNet labels only; scores are not calibrated. " + HF_CHECKPOINT_NOTE,
+        "limitations": "ImageNet labels only. " + CLASSIFIER_CONFIDENCE_NOTE + " " + HF_CHECKPOINT_NOTE,
     },
 )
 
@@ -556,6 +559,93 @@ GENERATE = vision_spec(
                    "(Ho et al. 2020). Same seed, steps and checkpoint give the same image (tested).",
         "limitations": "Runs the pipeline with its defaults besides steps (no guidance, size or negative-prompt "
                        "options). Slow on CPU for large pipelines. " + HF_CHECKPOINT_NOTE,
+    },
+)
+
+
+FACE_LANDMARKS = image_spec(
+    "face-landmarks",
+    task="face-landmark-detection",
+    summary="The 478-point face mesh with irises, per face (MediaPipe Face Mesh + Iris on LiteRT)",
+    annotate=True,
+    batch_size=8,
+    factory="specialist_hub_vision.face_landmarks:FaceLandmarksModel",
+    requires=LITERT_REQUIRES,
+    display={"connections": {"faces": connections.FACE_MESH}},
+    license="Apache-2.0 (hub code; MediaPipe BlazeFace, face landmark and iris landmark models, copied from the "
+            "mediapipe 0.10.21 wheel with its licence in specialist_hub_vision/data/)",
+    citation=(
+        "Kartynnik et al., Real-time Facial Surface Geometry from Monocular Video on Mobile GPUs, arXiv:1907.06724 "
+        "(2019); Ablavatski et al., Real-time Pupil Tracking from Monocular Video for Digital Puppetry, "
+        "arXiv:2006.11341 (2020); Bazarevsky et al., BlazeFace, arXiv:1907.05047 (2019)."
+    ),
+    url="https://github.com/google-ai-edge/mediapipe/blob/master/docs/solutions/face_mesh.md",
+    outputs=(
+        OutputField("faces", "list", f"Per face, best first: box {BOX} and score (0-1) of the face detector, presence "
+                                     f"(the landmark network's face flag, 0-1), landmarks: 478 [x, y, z] in pixels of "
+                                     f"the input image, in MediaPipe FaceMesh's order (0-467 the mesh; 468-472 the "
+                                     f"iris of the eye at points 33/133, the person's right: centre, then its right, "
+                                     f"top, left and bottom edge; 473-477 the other iris); z is depth relative to the "
+                                     f"face's centre, in the same pixel scale, smaller is nearer"),
+        OutputField("count", "int", "Number of faces with landmarks"),
+    ),
+    options=(
+        Option("max_faces", "int", 4, "Most faces to find landmarks for, best detections first (MediaPipe's "
+                                      "max_num_faces)", stage="call", minimum=1, maximum=100),
+        Option("min_detection_score", "float", 0.5, "Face-detector probability needed (MediaPipe's "
+                                                    "min_detection_confidence)", stage="call",
+               minimum=0.0, maximum=1.0),
+        Option("min_presence", "float", 0.5, "Face flag of the landmark network needed to report a face "
+                                             "(MediaPipe's min_tracking_confidence)", stage="call",
+               minimum=0.0, maximum=1.0),
+    ),
+    weights=(
+        Weights("face_detection_short_range.tflite",
+                "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8", 229714,
+                "mediapipe 0.10.21 wheel (mediapipe/modules/face_detection), shipped in this repository",
+                package="specialist_hub_vision", path="data/face_detection_short_range.tflite"),
+        Weights("face_landmark.tflite", "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814", 1242398,
+                "mediapipe 0.10.21 wheel (mediapipe/modules/face_landmark), shipped in this repository",
+                package="specialist_hub_vision", path="data/face_landmark.tflite"),
+        Weights("iris_landmark.tflite", "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f", 2640568,
+                "mediapipe 0.10.21 wheel (mediapipe/modules/iris_landmark), shipped in this repository",
+                package="specialist_hub_vision", path="data/iris_landmark.tflite"),
+    ),
+    examples=(
+        Example(FACE_EXAMPLE, {"count": 1, "faces": [{"box": [54.0, 44.1, 155.1, 145.1], "score": 0.9322}]},
+                tolerance=0.5,
+                reference="MediaPipe 0.10.21's own face detection (model_selection=0), the first stage of its face "
+                          "mesh, on this crop of scikit-image's astronaut photo (plugins/vision/scripts/"
+                          "mediapipe_reference.py); the landmarks are tested against its FaceMesh "
+                          "(plugins/vision/tests/test_vision_face_landmarks.py)"),
+        Example(COFFEE_EXAMPLE, {"count": 0}, reference="scikit-image's coffee photo shows no person"),
+    ),
+    card={
+        "intended_use": "Dense face geometry from photos and video frames on a CPU: expression and gaze cues, "
+                        "eye openness, head pose, face alignment, AR effects and avatars. No identification.",
+        "training_data": "Google's face mesh and iris data (see the MediaPipe Face Mesh and Iris model cards: "
+                         "geographically diverse faces, 468-point meshes fitted to annotated photos; iris contours "
+                         "annotated on eye crops).",
+        "metrics": "The 468 mesh points equal MediaPipe 0.10.21's own FaceMesh (refine_landmarks=False, the same "
+                   "network) within 0.1 px on the tests' images (scikit-image's astronaut, a pair of its faces, "
+                   "LFW faces); on all 100 LFW faces of scikit-image's lfw_subset (upscaled to 100x100 in a 256x256 "
+                   "frame) 99 faces found by both, mean 0.04 px, max 0.07 px apart. MediaPipe's 10 iris points "
+                   "with refine_landmarks=True come from another network (the attention model, which LiteRT cannot "
+                   "run); the hub's iris network gives them within mean 0.5 px, max 0.9 px on the astronaut (face "
+                   "about 95 px wide), mean 0.7-0.8 px, max 1.1 px on the pair, and mean 1.6 px, max 8.6 px "
+                   "(95th percentile 4.0 px) on the 100 small, blurry LFW faces: about what separates the two "
+                   "networks' 468 mesh points (mean 1.0 px on the astronaut, 1.4 px on LFW). Checked by the test "
+                   "suite (on the astronaut, the pair and three LFW faces).",
+        "limitations": "The face detector is BlazeFace short range: faces within about 2 m that fill at least "
+                       "about a tenth of the image's longer side, not strong profiles or upside-down faces. Points "
+                       "of occluded parts are still predicted (there is no per-point visibility). z is relative, "
+                       "not metric, and the iris depth is the mean depth of its eye's contour (as MediaPipe "
+                       "assigns it). The eye-contour points are the mesh network's, not refined by the iris network "
+                       "(MediaPipe's attention model refines lips, eyes and irises together; LiteRT lacks its custom "
+                       "operator Landmarks2TransformMatrix). Landmarks for up to max_faces faces, the detector's "
+                       "best first. MediaPipe itself is not a dependency (its metadata pins numpy<2 and protobuf<5): "
+                       "the hub ships the three .tflite files and re-does MediaPipe's graphs (detection, rotated "
+                       "face and eye regions, projection), tested against MediaPipe.",
     },
 )
 

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from .blazeface import DATA, letterbox, ssd_anchors, weighted_nms
+from .connections import POSE as CONNECTIONS
 from .images import LoadedImage, VisionModel
 
 LANDMARKS = (
@@ -30,13 +31,6 @@ LANDMARKS = (
     "right_elbow", "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index", "right_index",
     "left_thumb", "right_thumb", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
     "left_heel", "right_heel", "left_foot_index", "right_foot_index",
-)
-#: MediaPipe's POSE_CONNECTIONS (mediapipe/python/solutions/pose_connections.py): the skeleton's bones.
-CONNECTIONS = (
-    (0, 1), (1, 2), (2, 3), (3, 7), (0, 4), (4, 5), (5, 6), (6, 8), (9, 10), (11, 12), (11, 13), (13, 15),
-    (15, 17), (15, 19), (15, 21), (17, 19), (12, 14), (14, 16), (16, 18), (16, 20), (16, 22), (18, 20),
-    (11, 23), (12, 24), (23, 24), (23, 25), (24, 26), (25, 27), (26, 28), (27, 29), (28, 30), (29, 31),
-    (30, 32), (27, 31), (28, 32),
 )
 DETECTOR_SIZE, LANDMARK_SIZE = 224, 256
 #: The heatmap window. The graph file asks for 7, but MediaPipe 0.10.21 refines with its options'
@@ -62,6 +56,22 @@ def crop_rotated(pixels: np.ndarray, centre: tuple[float, float], side: float, r
     matrix = cv2.getPerspectiveTransform(corners, target)
     crop = cv2.warpPerspective(pixels, matrix, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return crop.astype(np.float32) / 255
+
+
+def turn(start: np.ndarray, end: np.ndarray, target: float) -> float:
+    """DetectionsToRectsCalculator's rotation: the radians (clockwise, in [-pi, pi)) that bring the
+    image vector start -> end to ``target`` radians (counter-clockwise from the x axis)."""
+    rotation = target - math.atan2(-(end[1] - start[1]), end[0] - start[0])
+    return rotation - 2 * math.pi * math.floor((rotation + math.pi) / (2 * math.pi))
+
+
+def project(points: np.ndarray, centre: tuple[float, float], side: float, rotation: float) -> np.ndarray:
+    """LandmarkProjectionCalculator: points normalised to a square region (side pixels, centred on
+    ``centre``, turned ``rotation`` radians clockwise) as (x, y) image pixels."""
+    cos, sin = math.cos(rotation), math.sin(rotation)
+    local = points[:, :2] - 0.5
+    return np.stack([(cos * local[:, 0] - sin * local[:, 1]) * side + centre[0],
+                     (sin * local[:, 0] + cos * local[:, 1]) * side + centre[1]], axis=1)
 
 
 def refine_from_heatmap(points: np.ndarray, heatmap: np.ndarray) -> np.ndarray:
@@ -128,8 +138,7 @@ class BlazePose:
             (hip, circle, *_), detection_score = found
             # AlignmentPointsRectsCalculator + RectTransformationCalculator (square_long, scale 1.25).
             side = 2 * math.hypot(*(circle - hip)) * ROI_SCALE
-            rotation = math.pi / 2 - math.atan2(-(circle[1] - hip[1]), circle[0] - hip[0])
-            rotation -= 2 * math.pi * math.floor((rotation + math.pi) / (2 * math.pi))
+            rotation = turn(hip, circle, math.pi / 2)
             crop = crop_rotated(np.asarray(image), (float(hip[0]), float(hip[1])), side, rotation, LANDMARK_SIZE)
             outputs = self.run(self.landmarker, crop)
         presence = float(sigmoid(outputs["Identity_1"][0]))
@@ -137,11 +146,7 @@ class BlazePose:
             return None
         values = outputs["Identity"].reshape(39, 5)
         points = refine_from_heatmap(values[:, :2] / LANDMARK_SIZE, outputs["Identity_3"])[:33]
-        # LandmarkProjectionCalculator: about the region's centre, turned back, in image pixels.
-        cos, sin = math.cos(rotation), math.sin(rotation)
-        local = points - 0.5
-        x = (cos * local[:, 0] - sin * local[:, 1]) * side + hip[0]
-        y = (sin * local[:, 0] + cos * local[:, 1]) * side + hip[1]
+        x, y = project(points, (hip[0], hip[1]), side, rotation).T
         z = values[:33, 2] / LANDMARK_SIZE * side
         visibility = sigmoid(values[:33, 3])
         return {
