@@ -2,15 +2,23 @@
 
 Starts `hub serve --models chemistry/qed,chemistry/admet` twice on 127.0.0.1 (`--batch-wait-ms 0`:
 batching off; the default wait: on), sends single-molecule requests at concurrency 1, 8, 32 and
-64, and prints requests/s, p50/p99 latency and errors (which must be 0) for each model, level and
-mode, the on/off ratios, and each model's single-molecule rate through the Python API in this
-process (the most a server that runs one forward per request could reach).
-Run: python benchmarks/serve.py [requests per level for qed]
+64, and prints requests/s, p50/p99 latency, errors (which must be 0) and the server's CPU time
+per request (its process and its model worker: a figure that other load on the machine changes
+less than the rates) for each model, level and mode, the on/off ratios, and each model's
+single-molecule rate through the Python API in this process (the most a server that runs one
+forward per request could reach).
+The load comes from aiohttp: httpx's async client took about 6 ms of CPU per request at
+concurrency 32 here (aiohttp 0.45 ms), more than the server itself, and client and server share
+the cores.
+Run: python benchmarks/serve.py [--requests 400] [--device cpu|cuda]
+(``cuda`` serves with ``--device auto``: admet on the GPU, qed, an RDKit model, on the CPU.)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -18,7 +26,9 @@ import subprocess
 import sys
 import time
 
+import aiohttp
 import httpx
+import psutil
 
 MODELS = ("chemistry/qed", "chemistry/admet")
 MOLECULES = ["CC(=O)Oc1ccccc1C(=O)O", "CC(=O)Nc1ccc(O)cc1", "CN1C=NC2=C1C(=O)N(C(=O)N2C)C", "CCO",
@@ -33,10 +43,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, extra: list[str]) -> subprocess.Popen:
+def start_server(port: int, extra: list[str], device: str = "cpu") -> subprocess.Popen:
     command = [sys.executable, "-m", "specialist_hub", "serve", "--models", ",".join(MODELS), "--port", str(port),
-               "--device", "cpu", *extra]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               "--device", device, *extra]
+    # stderr is ours, not a pipe that nobody reads while the server runs (a full pipe would block it)
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -45,7 +56,7 @@ def start_server(port: int, extra: list[str]) -> subprocess.Popen:
         except httpx.TransportError:
             time.sleep(0.1)
     server.kill()
-    raise RuntimeError(f"hub serve did not start: {server.stderr.read().decode()[-2000:]}")
+    raise RuntimeError("hub serve did not start in 60 s (its messages are above)")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -58,16 +69,17 @@ async def load(url: str, model: str, requests: int, concurrency: int) -> tuple[f
     latencies: list[float] = []
     errors = 0
     queue = iter(range(requests))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=600) as client:
+    connections = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(url, connector=connections, timeout=aiohttp.ClientTimeout(600)) as client:
         async def worker():
             nonlocal errors
             for index in queue:
                 body = {"inputs": [MOLECULES[index % len(MOLECULES)]]}
                 start = time.perf_counter()
-                response = await client.post(f"/models/{model}/predict", json=body)
+                async with client.post(f"/models/{model}/predict", json=body) as response:
+                    status, content = response.status, await response.read()
                 latencies.append(time.perf_counter() - start)
-                if response.status_code != 200 or not all(r["ok"] for r in response.json()):
+                if status != 200 or not all(r["ok"] for r in json.loads(content)):
                     errors += 1
 
         start = time.perf_counter()
@@ -75,16 +87,23 @@ async def load(url: str, model: str, requests: int, concurrency: int) -> tuple[f
         return time.perf_counter() - start, latencies, errors
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time so far of the server process and its children (the model workers)."""
+    processes = [psutil.Process(server.pid)]
+    processes += processes[0].children(recursive=True)
+    return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+
 def requests_for(model: str, level: int, qed_requests: int) -> int:
-    """admet takes a third of a second per molecule alone: fewer requests keep the run short."""
-    return qed_requests if model == "chemistry/qed" else max(16, 2 * level)
+    """admet takes tens of ms per molecule alone: fewer requests keep the run short."""
+    return qed_requests if model == "chemistry/qed" else max(32, 4 * level)
 
 
-def direct(model_id: str, requests: int) -> float:
+def direct(model_id: str, requests: int, device: str) -> float:
     """Single-molecule calls per second through the Python API (model loaded once)."""
     import specialist_hub
 
-    model = specialist_hub.load(model_id, device="cpu")
+    model = specialist_hub.load(model_id, device=device)
     model.predict(MOLECULES)
     start = time.perf_counter()
     for index in range(requests):
@@ -92,34 +111,45 @@ def direct(model_id: str, requests: int) -> float:
     return requests / (time.perf_counter() - start)
 
 
-def main(qed_requests: int = 400) -> int:
-    results: dict[tuple[str, int, str], tuple[float, float, float, int]] = {}
+def main(qed_requests: int = 400, device: str = "cpu") -> int:
+    if device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            print("--device cuda: no CUDA GPU is visible to torch here; run on a GPU machine or use --device cpu.",
+                  file=sys.stderr)
+            return 2
+    served = "auto" if device == "cuda" else "cpu"  # qed has no GPU path: auto keeps it on the CPU
+    results: dict[tuple[str, int, str], tuple[float, float, float, int, float]] = {}
     for mode, extra in MODES.items():
         port = free_port()
-        server = start_server(port, extra)
+        server = start_server(port, extra, served)
         url = f"http://127.0.0.1:{port}"
         try:
             for model in MODELS:
                 httpx.post(f"{url}/models/{model}/predict", json={"inputs": MOLECULES}, timeout=600).raise_for_status()
                 for level in LEVELS:
                     count = requests_for(model, level, qed_requests)
+                    cpu_before = server_cpu_seconds(server)
                     seconds, latencies, errors = asyncio.run(load(url, model, count, level))
+                    cpu_ms = (server_cpu_seconds(server) - cpu_before) * 1000 / count
                     results[model, level, mode] = (count / seconds, statistics.median(latencies),
-                                                   percentile(latencies, 0.99), errors)
+                                                   percentile(latencies, 0.99), errors, cpu_ms)
         finally:
             server.terminate()
             server.wait(30)
-    rates = {model: direct(model, requests_for(model, 1, qed_requests)) for model in MODELS}
-    print(f"Single-molecule requests on 127.0.0.1, {os.cpu_count()} cores (client and server share them)")
+    rates = {model: direct(model, requests_for(model, 1, qed_requests), served) for model in MODELS}
+    print(f"Single-molecule requests on 127.0.0.1, {os.cpu_count()} cores (client and server share them), "
+          f"hub serve --device {served}")
     print(f"{'model':<17}{'conc.':>6}{'batching':>9}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>10}{'errors':>7}"
-          f"{'on ÷ off':>10}")
+          f"{'CPU ms/req':>11}{'on ÷ off':>10}")
     for model in MODELS:
         for level in LEVELS:
             for mode in MODES:
-                rps, p50, p99, errors = results[model, level, mode]
+                rps, p50, p99, errors, cpu_ms = results[model, level, mode]
                 ratio = f"{rps / results[model, level, 'off'][0]:>10.1f}" if mode == "on" else ""
                 print(f"{model:<17}{level:>6}{mode:>9}{rps:>9.1f}{p50 * 1000:>10.1f}{p99 * 1000:>10.1f}{errors:>7}"
-                      f"{ratio}")
+                      f"{cpu_ms:>11.2f}{ratio}")
         print(f"{model:<17}{'Python API, one molecule per call':>41}: {rates[model]:.1f} calls/s")
     admet_on, admet_off = results["chemistry/admet", 32, "on"], results["chemistry/admet", 32, "off"]
     print(f"chemistry/admet at concurrency 32: {admet_on[0] / admet_off[0]:.1f}x the throughput with batching, "
@@ -128,4 +158,8 @@ def main(qed_requests: int = 400) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 400))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400, help="Requests per concurrency level for qed")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.requests, arguments.device))

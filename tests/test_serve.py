@@ -16,6 +16,7 @@ from hub_test_plugins import LengthPlugin
 from specialist_hub import server
 from specialist_hub.cli import main
 from specialist_hub.conformance import compare
+from specialist_hub.errors import UsageError
 from specialist_hub.registry import Registry, set_registry
 from specialist_hub.server import create_app
 
@@ -261,6 +262,22 @@ def test_hub_serve_usage_errors_exit_2():
     assert "Did you mean" in CliRunner().invoke(main, ["serve", "--models", "chemistry/descriptor"]).stderr
     both = CliRunner().invoke(main, ["serve", "--models", "chemistry/descriptors", "--domain", "chem"])
     assert both.exit_code == 2 and "not both" in both.stderr
+    for limit, message in [("lots", "COUNT/PERIOD"), ("0/minute", "1 to 100,000"), ("5/month", "at most a day")]:
+        refused = CliRunner().invoke(main, ["serve", "--rate-limit", limit])
+        assert refused.exit_code == 2 and message in refused.stderr, (limit, refused.stderr)
+
+
+def test_a_key_file_holds_one_key_per_client(tmp_path, registry, monkeypatch):
+    keys = tmp_path / "keys"
+    keys.write_text(f"{KEY}\n\n  second-key \n")
+    monkeypatch.setenv("HUB_API_KEY", "ignored-when-a-file-is-given")
+    assert server.api_key_from(str(keys)) == [KEY, "second-key"]
+    client = TestClient(create_app(registry, api_key=server.api_key_from(str(keys))), base_url="http://127.0.0.1")
+    assert [client.get("/models", headers={"X-API-Key": k}).status_code for k in (KEY, "second-key", "third")] == [
+        200, 200, 401]
+    keys.write_text("\n \n")
+    with pytest.raises(UsageError, match="empty"):
+        server.api_key_from(str(keys))
 
 
 def test_hub_serve_runs_workers_on_loopback_with_a_key_file(tmp_path):
@@ -271,12 +288,12 @@ def test_hub_serve_runs_workers_on_loopback_with_a_key_file(tmp_path):
     import httpx
 
     key_file = tmp_path / "key"
-    key_file.write_text(KEY + "\n")
+    key_file.write_text(KEY + "\nsecond-key\n")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "specialist_hub", "serve", "--domain", "chem", "--port", str(port),
-               "--workers", "2", "--api-key-file", str(key_file)]
+               "--workers", "2", "--api-key-file", str(key_file), "--rate-limit", "1000/minute"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -291,6 +308,7 @@ def test_hub_serve_runs_workers_on_loopback_with_a_key_file(tmp_path):
         assert httpx.get(f"{url}/models").status_code == 401
         listed = httpx.get(f"{url}/models", headers={"Authorization": f"Bearer {KEY}"}).json()
         assert listed and {row["domain"] for row in listed} == {"chemistry"}
+        assert httpx.get(f"{url}/models", headers={"X-API-Key": "second-key"}).json() == listed
     finally:
         process.terminate()
         process.wait(20)

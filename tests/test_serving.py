@@ -153,6 +153,40 @@ def test_metrics_count_requests_records_and_loaded_models(registry):
     assert "hub_predict_duration_seconds" in families and "process_resident_memory_bytes" in families
 
 
+def test_a_key_over_its_rate_limit_gets_429_with_retry_after_and_other_keys_go_on(registry):
+    client = client_for(registry, api_key=["key-a", "key-b"], rate_limit="2/minute", batch_wait_ms=0)
+    a, b = {"X-API-Key": "key-a"}, {"Authorization": "Bearer key-b"}
+    body = {"inputs": ["ab"]}
+    assert [client.post("/models/test/length/predict", json=body, headers=a).status_code for _ in range(2)] == [200, 200]
+    refused = client.post("/models/test/length/predict", json=body, headers=a)
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    error = refused.json()
+    assert error["error"] == "RateLimited" and error["retry_after"] == int(refused.headers["Retry-After"])
+    assert "2 per 1 minute" in error["detail"] and "--rate-limit" in error["detail"]
+    assert client.get("/models", headers=a).status_code == 429  # every route behind the key shares the budget
+    assert client.get("/health").status_code == 200  # liveness is never limited
+    assert client.get("/models", headers={"X-API-Key": "wrong"}).status_code == 401  # checked before counting
+    assert client.get("/models", headers=b).status_code == 200  # another key has a budget of its own
+    families = {f.name: f for f in text_string_to_metric_families(client.get("/metrics", headers=b).text)}
+    limited = {s.labels["route"]: s.value for s in families["hub_rate_limited_requests"].samples
+               if s.name.endswith("_total")}
+    assert limited == {"/models/{domain}/{name}/predict": 1, "/models": 1}
+    statuses = {(s.labels["route"], s.labels["status"]): s.value for s in families["hub_http_requests"].samples
+                if s.name.endswith("_total")}
+    assert statuses[("/models/{domain}/{name}/predict", "429")] == 1
+
+
+def test_without_keys_the_rate_limit_is_per_client_address_and_resets(registry):
+    app = create_app(registry, rate_limit="2/second")
+    one, other = (TestClient(app, base_url="http://127.0.0.1", client=(address, 5000))
+                  for address in ("10.0.0.1", "10.0.0.2"))
+    answers = [one.get("/models") for _ in range(3)]  # three at once: the third is over
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert other.get("/models").status_code == 200
+    time.sleep(int(answers[2].headers["Retry-After"]) + 0.05)  # the window has moved past both requests
+    assert one.get("/models").status_code == 200
+
+
 def test_a_slow_prediction_is_answered_504_and_the_server_goes_on(registry):
     client = client_for(registry, request_timeout_s=0.2)
     slow = client.post("/models/test/slow/predict", json={"inputs": ["ab"], "options": {"sleep_s": 1.0}})

@@ -1,4 +1,5 @@
-"""``hub serve --engine ray``: models on Ray Serve (local Ray, 2 CPUs) answer as the local server does."""
+"""``hub serve --engine ray``: models on Ray Serve (local Ray, 2 CPUs) answer as the local server does,
+with its errors, metrics and rate limit."""
 
 from __future__ import annotations
 
@@ -46,3 +47,10 @@ def test_ray_serve_keeps_the_api_errors_and_metrics(on_ray):
     metrics = on_ray.get("/metrics").text
     assert 'hub_records_total{model="chemistry/qed",outcome="ok"}' in metrics
     assert "hub_loaded_models 2.0" in metrics
+
+
+def test_ray_serve_keeps_the_rate_limit(on_ray):
+    """The HTTP front is the hub's own, so --rate-limit holds with --engine ray too."""
+    app = create_app(Registry(), ray_replicas={"replicas": 1, "cpus": 0.5}, rate_limit="2/minute")
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert [client.get("/models").status_code for _ in range(3)] == [200, 200, 429]

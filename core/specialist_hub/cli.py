@@ -326,7 +326,11 @@ def weights_command(files, package):
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Server processes; each loads the models it is asked for.")
 @click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False),
-              help="Require the key in this file on every request but /health (default: $HUB_API_KEY, if set).")
+              help="Require a key in this file (one per line, one per client) on every request but /health "
+                   "(default: $HUB_API_KEY, if set).")
+@click.option("--rate-limit", metavar="COUNT/PERIOD",
+              help="Most requests per API key (per client address without keys), e.g. 100/minute or "
+                   "'10/second;1000/hour'; 429 with Retry-After beyond. Default: no limit.")
 @click.option("--max-batch", type=click.IntRange(min=1), help="Most inputs per request (default 256).")
 @click.option("--max-body-mb", type=click.FloatRange(min=0, min_open=True), help="Largest request body (default 32).")
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Allow browser calls from this origin (repeatable).")
@@ -357,15 +361,16 @@ def weights_command(files, package):
               help="With --engine ray: CPUs reserved by each replica.")
 @click.option("--gpus-per-replica", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="With --engine ray: GPUs per replica (fractions share a GPU).")
-def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_body_mb, cors_origins, device,
-          isolate, max_loaded_models, allowed_hosts, batch_wait_ms, max_batch_records, request_timeout_s, access_log,
-          graceful_timeout_s, engine, replicas, max_replicas, cpus_per_replica, gpus_per_replica):
+def serve(host, port, model_ids, domain, workers, api_key_file, rate_limit, max_batch, max_body_mb, cors_origins,
+          device, isolate, max_loaded_models, allowed_hosts, batch_wait_ms, max_batch_records, request_timeout_s,
+          access_log, graceful_timeout_s, engine, replicas, max_replicas, cpus_per_replica, gpus_per_replica):
     """Serve the models over HTTP: a JSON API (docs at /docs) and a web playground at /.
 
     \b
     Examples:
       hub serve --domain chem
       HUB_API_KEY=secret hub serve --host 0.0.0.0 --port 8080 --workers 2
+      hub serve --api-key-file keys.txt --rate-limit 100/minute
     """
     try:
         from . import server
@@ -388,5 +393,5 @@ def serve(host, port, model_ids, domain, workers, api_key_file, max_batch, max_b
                  cors_origins=list(cors_origins), device=device, isolate=isolate, max_loaded_models=max_loaded_models,
                  allowed_hosts=list(allowed_hosts), batch_wait_ms=batch_wait_ms, max_batch_records=max_batch_records,
                  request_timeout_s=request_timeout_s, access_log=access_log, graceful_timeout_s=graceful_timeout_s,
-                 ray_replicas=ray_replicas,
+                 ray_replicas=ray_replicas, rate_limit=rate_limit,
                  **{k: v for k, v in limits.items() if v})

@@ -69,6 +69,20 @@ class UnknownDomainError(UsageError):
         super().__init__(f"Unknown domain: {domain!r}. Known domains: {', '.join(known) or 'none'}.")
 
 
+class RateLimited(HubError):
+    """A client sent more requests than the server's ``--rate-limit`` lets one API key (or address) send."""
+
+    http_status = 429
+
+    def __init__(self, limit: str, retry_after: int):
+        super().__init__(f"Too many requests: this server allows {limit} per API key (per client address without "
+                         f"a key). Retry in {retry_after} s, or ask the server's operator for a higher --rate-limit.")
+        self.retry_after = retry_after
+
+    def details(self) -> dict[str, Any]:
+        return {"retry_after": self.retry_after}
+
+
 class DuplicateModelError(HubError):
     """Two plugins registered the same model id; neither wins silently."""
 

@@ -64,6 +64,8 @@ class ServerMetrics:
                                registry=self.registry)
         self.timeouts = Counter("hub_request_timeouts", "Prediction requests answered 504 (timed out)",
                                 ["model"], registry=self.registry)
+        self.rate_limited = Counter("hub_rate_limited_requests", "Requests answered 429 (over --rate-limit)",
+                                    ["route"], registry=self.registry)
         ProcessCollector(registry=self.registry)
         self.registry.register(LoadedModels(loaded))
 

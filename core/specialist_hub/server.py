@@ -17,6 +17,7 @@ import hmac
 import io
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -24,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from concurrent.futures import Future
 from itertools import islice
 from pathlib import Path
@@ -41,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import __version__
 from .batching import Batcher, Job
 from .cards import render_markdown
-from .errors import HubError, OptionError, UnknownModelError, UsageError
+from .errors import HubError, OptionError, RateLimited, UnknownModelError, UsageError
 from .inputs import Record, iter_records
 from .isolation import IsolatedRunner
 from .metrics import ServerMetrics
@@ -60,6 +61,11 @@ DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 #: How long a request waits for others to share its forward batch (``--batch-wait-ms``).
 DEFAULT_BATCH_WAIT_MS = 2.0
 DEFAULT_REQUEST_TIMEOUT_S = 300.0
+#: Bounds of each ``--rate-limit`` limit: a moving window keeps one timestamp per request it counts.
+MAX_RATE_LIMIT_COUNT = 100_000
+MAX_RATE_LIMIT_WINDOW_S = 86_400
+#: Option sets whose checked plan each server keeps (most recently used).
+PLAN_CACHE_SIZE = 256
 ACCESS_LOG = logging.getLogger("specialist_hub.access")
 #: Environment variable carrying the configuration to ``--workers`` processes.
 CONFIG_ENV = "HUB_SERVE_CONFIG"
@@ -102,8 +108,13 @@ def _error(status: int, message: str, **extra: Any) -> HubJSONResponse:
 
 
 def hub_error_response(exc: HubError) -> HubJSONResponse:
-    """The error's own HTTP status and details, with the same message the CLI prints."""
-    return _error(exc.http_status, str(exc), error=type(exc).__name__, **exc.details())
+    """The error's own HTTP status and details, with the same message the CLI prints (and a
+    ``Retry-After`` header when the details say when to retry)."""
+    details = exc.details()
+    response = _error(exc.http_status, str(exc), error=type(exc).__name__, **details)
+    if "retry_after" in details:
+        response.headers["Retry-After"] = str(details["retry_after"])
+    return response
 
 
 class TooLarge(Exception):
@@ -271,6 +282,9 @@ class HubService:
         self.request_timeout_s = request_timeout_s
         self._output_dir: str | None = None
         self._locks_guard = threading.Lock()
+        #: (model id, options as JSON) -> its checked plan and batch key: options are checked once
+        #: per option set, not on every request.
+        self._plans: OrderedDict[tuple[str, str], tuple[RunPlan, Any]] = OrderedDict()
         self.metrics = ServerMetrics(self.loaded_models)
         self.batcher: Batcher | RayServeBatcher
         if ray_replicas is None:
@@ -303,12 +317,27 @@ class HubService:
 
     def submit(self, model_id: str, records: list[Record], options: dict[str, Any]) -> Future[list[Prediction]]:
         """Check the options, then queue the records for the model's next batch."""
+        plan, key = self._plan(model_id, options)
+        batches = self.batch_wait_ms > 0 and plan.specs[0].batch_size > 1
+        return self.batcher.submit(plan.specs[0].id, Job(key, plan, records, plan.batch_size if batches else 0))
+
+    def _plan(self, model_id: str, options: dict[str, Any]) -> tuple[RunPlan, Any]:
+        """The model's plan for these (JSON) options and its batch key, from the cache when known."""
+        cache_key = (model_id, json.dumps(options, sort_keys=True))
+        with self._locks_guard:
+            known = self._plans.get(cache_key)
+            if known is not None:
+                self._plans.move_to_end(cache_key)
+                return known
         spec = self.spec(model_id)
-        batches = self.batch_wait_ms > 0 and spec.batch_size > 1
         plan = plan_run(self.registry, [spec.id], options=options, device=self.device, client=True,
                         output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None,
                         isolate=self.isolate, batch_size=self.max_batch_records if spec.batch_size > 1 else None)
-        return self.batcher.submit(spec.id, Job(_batch_key(plan), plan, records, plan.batch_size if batches else 0))
+        with self._locks_guard:
+            self._plans[cache_key] = plan, _batch_key(plan)
+            while len(self._plans) > PLAN_CACHE_SIZE:
+                self._plans.popitem(last=False)
+            return self._plans[cache_key]
 
     async def results(self, model_id: str, future: Future[list[Prediction]]) -> list[dict[str, Any]]:
         """The submitted request's records, awaited without holding a thread; 504 past the timeout
@@ -455,32 +484,100 @@ def _parse_options(text: str | None) -> dict[str, Any]:
     return options
 
 
-def _key_dependency(api_key: str):
-    expected = api_key.encode()
+def parse_rate_limit(text: str) -> list[Any]:
+    """``--rate-limit`` as ``limits`` items: ``100/minute``, or several joined by ``;``."""
+    try:
+        from limits import parse_many
+    except ImportError:
+        raise UsageError('--rate-limit needs the limits package: pip install "specialist-hub[serve]"') from None
+    try:
+        items = parse_many(text)
+    except ValueError:
+        items = []
+    if not items:
+        raise UsageError(f"--rate-limit {text!r} is not a rate limit: write COUNT/PERIOD (second, minute, hour or "
+                         f"day), e.g. 100/minute, or several joined by ';', e.g. '10/second;1000/hour'.")
+    for item in items:
+        if not 1 <= item.amount <= MAX_RATE_LIMIT_COUNT or item.get_expiry() > MAX_RATE_LIMIT_WINDOW_S:
+            raise UsageError(f"--rate-limit {text!r}: each limit allows 1 to {MAX_RATE_LIMIT_COUNT:,} requests "
+                             f"over at most a day (got {item}).")
+    return items
+
+
+class RateLimit:
+    """``--rate-limit``: each client (an API key, or an address on a server without keys) may make
+    so many requests per moving window. Counted in this process's memory, so ``--workers N``
+    processes count apart; a refused request counts against no limit."""
+
+    def __init__(self, text: str):
+        from limits.storage import MemoryStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        self.items = parse_rate_limit(text)
+        self.described = " and ".join(str(item) for item in self.items)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def check(self, client: str) -> None:
+        """Count one request of ``client``, or raise RateLimited if any of its limits is spent."""
+        spent = [item for item in self.items if not self.limiter.test(item, client)]
+        if spent:
+            reset = max(self.limiter.get_window_stats(item, client).reset_time for item in spent)
+            raise RateLimited(self.described, max(1, math.ceil(reset - time.time())))
+        for item in self.items:
+            self.limiter.hit(item, client)
+
+
+def _key_dependency(api_keys: Sequence[str]):
+    """Checks the request's key against the server's keys; returns which one it is ("key 2"),
+    so that each key has its own rate limit without the key itself being kept or shown."""
+    expected = [key.encode() for key in api_keys]
     bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer KEY")
     header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: KEY")
 
     async def require_key(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                          key: str | None = Depends(header)) -> None:
+                          key: str | None = Depends(header)) -> str:
         given = key or (credentials.credentials if credentials else None)
-        if given is None or not hmac.compare_digest(given.encode(), expected):
+        matched = None
+        if given is not None:
+            for number, candidate in enumerate(expected, 1):  # every key compared: the time says nothing
+                if hmac.compare_digest(given.encode(), candidate):
+                    matched = number
+        if matched is None:
             raise HTTPException(401, "Missing or wrong API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
                                 headers={"WWW-Authenticate": "Bearer"})
+        return f"key {matched}"
 
     return require_key
 
 
-def create_app(registry: Registry | None = None, api_key: str | None = None, max_batch: int = DEFAULT_MAX_BATCH,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, cors_origins: Iterable[str] = (),
+async def _client_address(request: Request) -> str:
+    """Who a server without API keys rate-limits: the client address (as uvicorn reports it)."""
+    return f"address {request.client.host}" if request.client else "address unknown"
+
+
+def _rate_limit_dependency(limit: RateLimit, metrics: ServerMetrics, client):
+    async def within_rate_limit(request: Request, who: str = Depends(client)) -> None:
+        try:
+            limit.check(who)
+        except RateLimited:
+            metrics.rate_limited.labels(getattr(request.scope.get("route"), "path", "unmatched")).inc()
+            raise
+
+    return within_rate_limit
+
+
+def create_app(registry: Registry | None = None, api_key: str | Sequence[str] | None = None,
+               max_batch: int = DEFAULT_MAX_BATCH, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+               cors_origins: Iterable[str] = (),
                models: Iterable[str] | None = None, device: str = "auto", isolate: bool = False,
                max_loaded_models: int | None = None, allowed_hosts: Iterable[str] = (),
                batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS, max_batch_records: int | None = None,
                request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S, access_log: bool = False,
-               ray_replicas: dict[str, Any] | None = None) -> FastAPI:
+               ray_replicas: dict[str, Any] | None = None, rate_limit: str | None = None) -> FastAPI:
     """The FastAPI app. ``models`` limits what is served (default: every registered model).
 
-    With ``api_key``, every route that touches models needs it; ``/health``, the static
-    playground page and the API docs do not (they hold no data and run nothing). ``isolate``
+    With ``api_key`` (a key, or several), every route that touches models needs one; ``/health``,
+    the static playground page and the API docs do not (they hold no data and run nothing). ``isolate``
     runs each model in a supervised worker process; ``max_loaded_models`` bounds the models kept
     loaded (least recently used first out). Without a key, only requests to loopback names (and
     ``allowed_hosts``) from pages on them (or ``cors_origins``) are answered. Concurrent requests
@@ -488,9 +585,12 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
     (default: the model's batch size; 0 ms turns batching off); a prediction taking longer than
     ``request_timeout_s`` is answered 504. ``access_log`` logs one JSON line per request.
     ``ray_replicas`` (the fields of :class:`~specialist_hub.ray_serve.ReplicaSettings`) runs the
-    models as Ray Serve deployments instead (``--engine ray``).
+    models as Ray Serve deployments instead (``--engine ray``). ``rate_limit`` (e.g. ``100/minute``)
+    bounds the requests of each key (of each client address without keys) to those routes: 429 beyond.
     """
     registry = registry or get_registry()
+    api_keys = [api_key] if isinstance(api_key, str) else list(api_key or ())
+    limit = RateLimit(rate_limit) if rate_limit else None
     if max_loaded_models is not None:
         registry.max_loaded = max_loaded_models
     service = HubService(registry, models, device, max_batch, isolate, batch_wait_ms, max_batch_records,
@@ -511,7 +611,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
                               "The same models and records as the `hub` command.")
     app.state.service = service
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    if not api_key:
+    if not api_keys:
         app.add_middleware(LocalOnly, hosts=(*LOCAL_HOSTS, *allowed_hosts), origins=cors_origins)
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
@@ -538,7 +638,11 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_local_docs(app)
 
-    api = APIRouter(dependencies=[Depends(_key_dependency(api_key))] if api_key else [])
+    client = _key_dependency(api_keys) if api_keys else _client_address
+    guards = [Depends(client)] if api_keys else []
+    if limit is not None:
+        guards.append(Depends(_rate_limit_dependency(limit, service.metrics, client)))
+    api = APIRouter(dependencies=guards)
 
     @api.get("/models", tags=["models"])
     async def list_models(domain: str | None = Query(None, description="chemistry/chem, biology/bio, vision, audio")):
@@ -557,6 +661,7 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
               responses={200: {"model": list[Prediction], "description": "One record per input, in order"},
                          404: {"description": "Unknown model (with close_matches)"},
                          413: {"description": "Body or batch too large"},
+                         429: {"description": "Over the server's rate limit (with Retry-After)"},
                          503: {"description": "Dependency or checkpoint missing (with install_hint)"},
                          504: {"description": "The prediction took longer than the server's request timeout"}})
     async def predict(domain: str, name: str, request: Request,
@@ -605,8 +710,10 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         return await service.results(model_id, service.submit(model_id, records, body.options))
 
     def _answer(results: Any, spec, fmt: str | None, writer) -> Any:
-        if isinstance(results, Response) or writer is None:
+        if isinstance(results, Response):
             return results
+        if writer is None:  # the records are JSON-ready already: no jsonable_encoder pass over them
+            return HubJSONResponse(results)
         stream = io.StringIO()
         rendering = writer(stream, [spec])
         for row in results:
@@ -614,6 +721,17 @@ def create_app(registry: Registry | None = None, api_key: str | None = None, max
         rendering.close()
         return Response(stream.getvalue(), media_type=f"{FORMAT_MEDIA_TYPES.get(fmt or '', 'text/plain')}; "
                                                       f"charset=utf-8")
+
+    @api.get("/outputs/{name}", tags=["models"], response_class=FileResponse,
+             responses={404: {"description": "No such file in the server's output folder"}})
+    async def output_file(name: str):
+        """A file a model wrote into the server's output folder (a mask, an image), by the file name of
+        the path its record gives: how the playground shows them."""
+        path = Path(service.output_dir) / name
+        if name != path.name or name.startswith(".") or not path.is_file():
+            return _error(404, f"No output file {name!r} on this server: give the file name of a path that a "
+                               f"prediction returned.")
+        return FileResponse(path)
 
     @api.get("/metrics", tags=["service"], response_class=Response)
     async def metrics():
@@ -664,14 +782,16 @@ def _add_local_docs(app: FastAPI) -> None:
                                    swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
 
-def api_key_from(key_file: str | None) -> str | None:
-    """The key in ``key_file``, else ``$HUB_API_KEY``, else None (no key required)."""
+def api_key_from(key_file: str | None) -> list[str] | None:
+    """The keys in ``key_file`` (one per line: one per client, each with its own rate limit),
+    else ``$HUB_API_KEY``, else None (no key required)."""
     if key_file:
-        key = Path(key_file).read_text().strip()
-        if not key:
-            raise UsageError(f"{key_file} is empty; put the API key in it.")
-        return key
-    return os.environ.get("HUB_API_KEY") or None
+        keys = [line.strip() for line in Path(key_file).read_text().splitlines() if line.strip()]
+        if not keys:
+            raise UsageError(f"{key_file} is empty; put the API key in it (one key per line for several clients).")
+        return keys
+    key = os.environ.get("HUB_API_KEY")
+    return [key] if key else None
 
 
 def create_app_from_env() -> FastAPI:
@@ -692,6 +812,11 @@ def serve(registry: Registry, host: str, port: int, workers: int = 1, api_key_fi
     api_key = api_key_from(api_key_file)
     if not api_key and host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host} without an API key; anyone who can reach it can use it.", file=sys.stderr)
+    if config.get("rate_limit"):
+        parse_rate_limit(config["rate_limit"])  # a bad limit stops here, not in each worker process
+        if workers > 1:
+            print(f"warning: each of the {workers} worker processes counts --rate-limit on its own, so a client "
+                  f"may make up to {workers} times as many requests.", file=sys.stderr)
     settings: dict[str, Any] = {"host": host, "port": port, "timeout_graceful_shutdown": graceful_timeout_s,
                 "access_log": not config.get("access_log")}  # the JSON access log replaces uvicorn's
     if workers == 1:
