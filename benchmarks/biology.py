@@ -10,13 +10,17 @@ Workloads, in one run:
   * biology/rna-genes on Mycoplasma mycoides GM12 (1.09 Mb, pyaragorn's test data) against pybarrnap
     and pyaragorn called directly;
   * biology/primers on 200 templates of 1 kb cut from the 2.46 Mb genome against a primer3 loop.
+``--part bgc`` (also part of ``all``): biology/bgc through `hub predict` against `gecco run`, both as commands on the
+180 kb C. diphtheriae scaffold the plugin ships, then (``--bgc-genome``) on that 2.46 Mb genome, in
+seconds per kb; each side loads its models (the type classifier is fitted at start-up) and writes tables.
 Each time is the best of two runs; ratios > 1 mean the hub is slower. `hub predict` times include interpreter
 start-up and output
-writing. Run: python benchmarks/biology.py [number of proteins]
+writing. Run: python benchmarks/biology.py [number of proteins] [--part all|bgc] [--bgc-genome]
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import subprocess
 import sys
@@ -156,6 +160,25 @@ def report(name: str, direct: float, rows: list[tuple[str, float]]) -> None:
         print(f"  {label:<28}{seconds:8.2f} s  {seconds / direct:5.2f}x")
 
 
+def bgc_part(whole_genome: bool) -> None:
+    """biology/bgc against the `gecco run` command on the same file, seconds per kb."""
+    from specialist_hub_biology.plugin import ACTINO_SCAFFOLD
+
+    gecco = [sys.executable, "-m", "gecco", "-q", "run"]
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = [(ACTINO_SCAFFOLD, 180_000)]
+        if whole_genome:
+            (genome_id, genome), = read_fasta("GCF_001457455.1_NCTC11397_genomic.fna.gz")
+            sources.append((Path(tmp) / "genome.fna", len(genome)))
+            sources[-1][0].write_text(f">{genome_id}\n{genome}\n")
+        for source, bases in sources:
+            direct, _ = timed(lambda source=source: subprocess.run([*gecco, "-g", str(source), "-o", tmp], check=True))
+            cli = hub_predict("biology/bgc", source, Path(tmp) / "bgc.jsonl")
+            kb = bases / 1000
+            report(f"bgc: {source.name}, {kb:.0f} kb (seconds per kb: gecco run {direct / kb:.3f}, "
+                   f"hub predict {cli / kb:.3f})", direct, [("hub predict fna -> jsonl", cli)])
+
+
 def main(count: int = 10_000) -> None:
     import specialist_hub
 
@@ -189,4 +212,11 @@ def main(count: int = 10_000) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=10_000, help="proteins for protein-properties")
+    parser.add_argument("--part", choices=("all", "bgc"), default="all")
+    parser.add_argument("--bgc-genome", action="store_true", help="--part bgc: also the whole 2.46 Mb genome")
+    args = parser.parse_args()
+    if args.part == "all":
+        main(args.count)
+    bgc_part(args.bgc_genome)

@@ -8,7 +8,7 @@ import pyrodigal
 
 from specialist_hub import InputError
 
-from .sequences import NUCLEOTIDE, SequenceModel
+from .sequences import NUCLEOTIDE, SequenceModel, dna_only
 
 #: Prodigal refuses to train on less sequence than this (pyrodigal.MIN_SINGLE_GENOME).
 MIN_TRAINING_LENGTH = 20_000
@@ -28,9 +28,7 @@ class GenesModel(SequenceModel):
         self.meta_finder = pyrodigal.GeneFinder(meta=True, **self.settings) if o["mode"] == "meta" else None
 
     def preprocess(self, value):
-        sequence = super().preprocess(value)
-        if "U" in sequence:
-            raise InputError("gene finding takes DNA; this sequence contains U (RNA)")
+        sequence = dna_only(super().preprocess(value), "gene finding")
         if self.meta_finder is None and len(sequence) < MIN_TRAINING_LENGTH:
             raise InputError(
                 f"single-genome mode trains on the record itself and needs at least {MIN_TRAINING_LENGTH} bp "

@@ -2,8 +2,9 @@
 
 One ``gene`` and one ``CDS`` feature per predicted gene, with Prodigal's calls as attributes; a
 pipeline's per-protein results (the fan-out lists aligned with the genes) become attributes of
-the CDS, named ``step_field``. Coordinates are 1-based and inclusive, as GFF3 and Prodigal use.
-Valid for GFF3 parsers (the tests read it back with gffutils).
+the CDS, named ``step_field``. Biosynthetic gene clusters (biology/bgc) are ``BGC`` features with
+the attributes of ``gecco convert clusters --format gff``. Coordinates are 1-based and inclusive,
+as GFF3, Prodigal and GECCO use. Valid for GFF3 parsers (the tests read it back with gffutils).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from specialist_hub.writers import Writer
 SOURCE = "Prodigal_v2.6.3"
 #: Where a gene list lies in a prediction's output: a gene model's own field, or a pipeline step's.
 GENE_FIELDS = ("genes", "genes.genes")
+CLUSTER_SOURCE = "GECCO_v0.11"
+#: Where biology/bgc's cluster list lies: the model's own field, or a pipeline step's.
+CLUSTER_FIELDS = ("clusters", "bgc.clusters")
 
 
 def escape(value: Any) -> str:
@@ -34,12 +38,18 @@ class Gff3Writer(Writer):
         if not prediction.ok or not prediction.output:
             return
         output = prediction.output
-        genes = next((output[name] for name in GENE_FIELDS if isinstance(output.get(name), list)), None)
-        if genes is None:
-            return
         seqid = escape(prediction.id or f"record_{prediction.position + 1}")
+        genes = next((output[name] for name in GENE_FIELDS if isinstance(output.get(name), list)), None)
+        if genes is not None:
+            self._genes(seqid, output, genes)
+        clusters = next((output[name] for name in CLUSTER_FIELDS if isinstance(output.get(name), list)), [])
+        for number, cluster in enumerate(clusters, start=1):
+            self._cluster(seqid, number, cluster)
+
+    def _genes(self, seqid: str, output: dict[str, Any], genes: list[dict]) -> None:
         per_gene = {name: value for name, value in output.items()
-                    if isinstance(value, list) and len(value) == len(genes) and name not in GENE_FIELDS
+                    if isinstance(value, list) and len(value) == len(genes)
+                    and name not in (*GENE_FIELDS, *CLUSTER_FIELDS)
                     and all(isinstance(item, dict) for item in value)}
         for number, gene in enumerate(genes, start=1):
             gene_id = f"{seqid}_{number}"
@@ -57,6 +67,18 @@ class Gff3Writer(Writer):
                 attributes.update({f"{step}_{key}": value for key, value in item.items()
                                    if not isinstance(value, (list, dict))})
             self._feature(columns, "CDS", f"{gene['score']:.1f}", "0", attributes)
+
+    def _cluster(self, seqid: str, number: int, cluster: dict) -> None:
+        """One ``BGC`` feature, with the attributes ``gecco convert clusters --format gff`` writes."""
+        kinds = cluster["type"].split(";")
+        average = f"{cluster['average_probability']:.3f}"
+        attributes = {"ID": f"{seqid}_cluster_{number}", "Name": f"{'/'.join(kinds)} cluster", "Type": ",".join(kinds),
+                      "ProbabilityAverage": average, "ProbabilityMax": f"{cluster['max_probability']:.3f}",
+                      **{f"Type{kind}": f"{p:.3f}" for kind, p in cluster["type_probabilities"].items()},
+                      "Genes": len(cluster["proteins"]),
+                      "Domains": sum(len(protein["domains"]) for protein in cluster["proteins"])}
+        columns = [seqid, CLUSTER_SOURCE, "", str(cluster["start"]), str(cluster["end"]), "", "."]
+        self._feature(columns, "BGC", average, ".", attributes)
 
     def _feature(self, columns: list[str], kind: str, score: str, phase: str, attributes: dict[str, Any]) -> None:
         fields = [*columns[:2], kind, *columns[3:5], score, columns[6], phase]

@@ -14,7 +14,7 @@ import primer3
 
 from specialist_hub import InputError
 
-from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence
+from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence, dna_only
 
 _PRIMER3 = threading.Lock()
 _TARGET_OPTION = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
@@ -56,9 +56,7 @@ class PrimersModel(SequenceModel):
         if not isinstance(value, str):
             return super().preprocess(value)
         stripped, targets = marked_targets(value)
-        sequence = clean_sequence(stripped, self.alphabet, protein=False)
-        if "U" in sequence:
-            raise InputError("primers are designed on a DNA template; this sequence contains U (RNA)")
+        sequence = dna_only(clean_sequence(stripped, self.alphabet, protein=False), "primer design")
         if not targets and self.options["target"]:
             targets = [self.target_option(len(sequence))]
         return sequence, targets

@@ -12,9 +12,9 @@ from Bio.Seq import Seq
 from Bio.SeqRecord import SeqRecord
 from pybarrnap import Barrnap
 
-from specialist_hub import InputError, Model
+from specialist_hub import Model
 
-from .sequences import NUCLEOTIDE, clean_sequence
+from .sequences import NUCLEOTIDE, clean_sequence, dna_only
 
 #: The option's kingdom names as pybarrnap's HMM database names.
 KINGDOMS = {"bacteria": "bac", "archaea": "arc", "eukaryote": "euk"}
@@ -29,10 +29,7 @@ def feature(kind: str, name: str, start: int, end: int, strand: str, score: floa
 
 class RnaGenesModel(Model):
     def preprocess(self, value):
-        sequence = clean_sequence(value, NUCLEOTIDE, protein=False)
-        if "U" in sequence:
-            raise InputError("RNA gene search takes genomic DNA; this sequence contains U (RNA)")
-        return sequence
+        return dna_only(clean_sequence(value, NUCLEOTIDE, protein=False), "RNA gene search")
 
     def forward(self, batch):
         o = self.options

@@ -53,6 +53,13 @@ def clean_sequence(value: Any, alphabet: str, protein: bool) -> str:
     return sequence
 
 
+def dna_only(sequence: str, task: str) -> str:
+    """``sequence`` (cleaned, nucleotide) unless it is RNA, for models that read a DNA template."""
+    if "U" in sequence:
+        raise InputError(f"{task} takes DNA; this sequence contains U (RNA)")
+    return sequence
+
+
 class SequenceModel(ItemModel):
     """Base for biology models: preprocess validates against ``alphabet``; compute does one record."""
 
