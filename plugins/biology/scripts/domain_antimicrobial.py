@@ -41,7 +41,7 @@ def main() -> None:
     sets = [kmer_codes(sequences[i], DOMAIN_K) for i in train]
     codes, sizes = np.concatenate(sets).astype(np.uint16), np.array([len(s) for s in sets], dtype=np.uint16)
     index = KmerIndex(codes, sizes)
-    similarity = np.array([index.nearest_similarity(sequences[i]) for i in heldout])
+    similarity = index.nearest_similarities([sequences[i] for i in heldout])
     fit = np.arange(len(heldout)) % 2 == 0
     threshold = float(np.quantile(similarity[fit], QUANTILE))
     np.savez_compressed(DOMAIN, codes=codes, sizes=sizes, threshold=np.float64(threshold))
@@ -51,7 +51,7 @@ def main() -> None:
         print(f"held-out test half, {name}: {mask.sum()} peptides, error rate {wrong[mask].mean():.3f}")
     rng = np.random.default_rng(0)
     random = ["".join(rng.choice(list(AMINO_ACIDS), 30)) for _ in range(300)]
-    share = np.mean([index.nearest_similarity(s) >= threshold for s in random])
+    share = np.mean(index.nearest_similarities(random) >= threshold)
     print(f"threshold {threshold:.4f}; random 30-mers in domain: {share:.3f}; wrote {DOMAIN}")
 
 
