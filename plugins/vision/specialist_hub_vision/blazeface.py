@@ -24,6 +24,23 @@ DATA = Path(__file__).parent / "data"
 KEYPOINTS = ("right_eye", "left_eye", "nose_tip", "mouth_center", "right_ear_tragion", "left_ear_tragion")
 
 
+def load_interpreter(file: str):
+    """A LiteRT interpreter for one of the .tflite files in ``data/``, tensors allocated, one thread
+    (the models are small; callers serialise their use with a lock)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(DATA / file), num_threads=1)
+    interpreter.allocate_tensors()
+    return interpreter
+
+
+def invoke(interpreter, tensor: np.ndarray) -> dict[str, np.ndarray]:
+    """Run ``interpreter`` on one input (without its batch axis): each output by name, batch axis dropped."""
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], tensor[None])
+    interpreter.invoke()
+    return {d["name"]: interpreter.get_tensor(d["index"])[0] for d in interpreter.get_output_details()}
+
+
 @dataclass(frozen=True)
 class BlazeFaceVariant:
     """One model and the options MediaPipe's graph gives it (face_detection_*_range.pbtxt)."""
@@ -105,12 +122,9 @@ class BlazeFace:
     """One LiteRT interpreter per detector; ``detect`` is serialised (an interpreter is not thread-safe)."""
 
     def __init__(self, variant: BlazeFaceVariant):
-        from ai_edge_litert.interpreter import Interpreter
-
         self.variant = variant
         self.anchors = ssd_anchors(variant.size, variant.strides, variant.interpolated_scale_aspect_ratio)
-        self.interpreter = Interpreter(model_path=str(DATA / variant.file), num_threads=1)
-        self.interpreter.allocate_tensors()
+        self.interpreter = load_interpreter(variant.file)
         self.input = self.interpreter.get_input_details()[0]["index"]
         outputs = sorted(self.interpreter.get_output_details(), key=lambda d: d["shape"][-1])
         self.scores_output, self.regressors_output = (d["index"] for d in outputs)  # 1 and 16 values per anchor

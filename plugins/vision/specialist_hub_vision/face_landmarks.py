@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .blazeface import DATA, SHORT_RANGE, BlazeFace
+from .blazeface import SHORT_RANGE, BlazeFace, invoke, load_interpreter
 from .connections import FACE_MESH
 from .images import LoadedImage, VisionModel
 from .pose import crop_rotated, project, sigmoid, turn
@@ -100,19 +100,10 @@ class FaceMesh:
     not thread-safe)."""
 
     def __init__(self) -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
         self.detector = BlazeFace(SHORT_RANGE)
-        self.mesh = Interpreter(model_path=str(DATA / "face_landmark.tflite"), num_threads=1)
-        self.iris = Interpreter(model_path=str(DATA / "iris_landmark.tflite"), num_threads=1)
-        for interpreter in (self.mesh, self.iris):
-            interpreter.allocate_tensors()
+        self.mesh = load_interpreter("face_landmark.tflite")
+        self.iris = load_interpreter("iris_landmark.tflite")
         self.lock = threading.Lock()
-
-    def run(self, interpreter, tensor: np.ndarray) -> dict[str, np.ndarray]:
-        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], tensor[None])
-        interpreter.invoke()
-        return {d["name"]: interpreter.get_tensor(d["index"]).reshape(-1) for d in interpreter.get_output_details()}
 
     def estimate(self, image: Image.Image, max_faces: int, min_detection: float, min_presence: float) -> list[dict]:
         """Per face found, best first: box and score of the detection, the face flag and 478 points."""
@@ -122,8 +113,8 @@ class FaceMesh:
             for box, keypoints, score in self.detector.detections(image, min_detection)[:max_faces]:
                 centre, side = square_region(box[:2], box[2:], FACE_SCALE)
                 rotation = turn(keypoints[0], keypoints[1], 0.0)
-                outputs = self.run(self.mesh, crop_rotated(pixels, centre, side, rotation, FACE_SIZE))
-                presence = float(sigmoid(outputs["conv2d_31"])[0])
+                outputs = invoke(self.mesh, crop_rotated(pixels, centre, side, rotation, FACE_SIZE))
+                presence = float(sigmoid(outputs["conv2d_31"]).reshape(-1)[0])
                 if presence < min_presence:
                     continue
                 raw = outputs["conv2d_21"].reshape(MESH_POINTS, 3) / FACE_SIZE
@@ -143,7 +134,7 @@ class FaceMesh:
         corners = mesh[[first, second], :2]
         centre, side = square_region(corners.min(0), corners.max(0), EYE_SCALE)
         rotation = turn(corners[0], corners[1], 0.0)
-        raw = self.run(self.iris, crop_nearest(pixels, centre, side, rotation, IRIS_SIZE, mirror))["output_iris"]
+        raw = invoke(self.iris, crop_nearest(pixels, centre, side, rotation, IRIS_SIZE, mirror))["output_iris"]
         raw = raw.reshape(5, 3) / IRIS_SIZE
         if mirror:  # x back, and the edge points in FaceMesh's order: (centre,) right, top, left, bottom
             raw[:, 0] = 1 - raw[:, 0]

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .blazeface import DATA, letterbox, ssd_anchors, weighted_nms
+from .blazeface import invoke, letterbox, load_interpreter, ssd_anchors, weighted_nms
 from .connections import POSE as CONNECTIONS
 from .images import LoadedImage, VisionModel
 
@@ -99,25 +99,16 @@ class BlazePose:
     """The detector and landmark interpreters; ``estimate`` is serialised (an interpreter is not thread-safe)."""
 
     def __init__(self) -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
         self.anchors = ssd_anchors(DETECTOR_SIZE, (8, 16, 32, 32, 32), 1.0)
-        self.detector = Interpreter(model_path=str(DATA / "pose_detection.tflite"), num_threads=1)
-        self.landmarker = Interpreter(model_path=str(DATA / "pose_landmark_full.tflite"), num_threads=1)
-        for interpreter in (self.detector, self.landmarker):
-            interpreter.allocate_tensors()
+        self.detector = load_interpreter("pose_detection.tflite")
+        self.landmarker = load_interpreter("pose_landmark_full.tflite")
         self.lock = threading.Lock()
-
-    def run(self, interpreter, tensor: np.ndarray) -> dict[str, np.ndarray]:
-        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], tensor[None])
-        interpreter.invoke()
-        return {d["name"]: interpreter.get_tensor(d["index"])[0] for d in interpreter.get_output_details()}
 
     def detect(self, image: Image.Image, min_score: float) -> tuple[np.ndarray, float] | None:
         """The best person's four keypoints (mid-hip, its circle point, mid-shoulder, its circle point)
         in image pixels and the detection score, or None."""
         tensor, side, left, top = letterbox(image, DETECTOR_SIZE)
-        outputs = self.run(self.detector, tensor)
+        outputs = invoke(self.detector, tensor)
         raw, scores = outputs["Identity"] / DETECTOR_SIZE, sigmoid(outputs["Identity_1"][:, 0])
         keep = scores >= min_score
         if not keep.any():
@@ -140,7 +131,7 @@ class BlazePose:
             side = 2 * math.hypot(*(circle - hip)) * ROI_SCALE
             rotation = turn(hip, circle, math.pi / 2)
             crop = crop_rotated(np.asarray(image), (float(hip[0]), float(hip[1])), side, rotation, LANDMARK_SIZE)
-            outputs = self.run(self.landmarker, crop)
+            outputs = invoke(self.landmarker, crop)
         presence = float(sigmoid(outputs["Identity_1"][0]))
         if presence < min_presence:
             return None

@@ -19,7 +19,7 @@ from PIL import Image
 
 from specialist_hub.kit import derived_file
 
-from .blazeface import DATA
+from .blazeface import load_interpreter
 from .images import LoadedImage, VisionModel
 
 SIZE = 256
@@ -27,10 +27,7 @@ SIZE = 256
 
 class SelfieSegmentation:
     def __init__(self) -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
-        self.interpreter = Interpreter(model_path=str(DATA / "selfie_segmentation.tflite"), num_threads=1)
-        self.interpreter.allocate_tensors()
+        self.interpreter = load_interpreter("selfie_segmentation.tflite")
         self.input = self.interpreter.get_input_details()[0]["index"]
         self.output = self.interpreter.get_output_details()[0]["index"]
         self.lock = threading.Lock()
