@@ -28,7 +28,7 @@ class EsolModel(TanimotoDomain, MoleculeModel):
         if heavy == 0:
             raise InputError("ESOL needs at least one heavy atom (its aromatic proportion is per heavy atom); "
                              "this molecule has none")
-        aromatic = sum(atom.GetIsAromatic() for atom in mol.GetAtoms()) / heavy
+        aromatic = len(mol.GetAromaticAtoms()) / heavy
         log_s = INTERCEPT + LOGP * logp + MW * weight + RB * rotatable + AP * aromatic
         return {
             "log_solubility": log_s,

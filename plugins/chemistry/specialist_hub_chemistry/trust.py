@@ -3,8 +3,10 @@
 Each trusted model ships ``data/<name>_trust.npz`` (built by a script in plugins/chemistry/scripts):
 ``residuals`` for its conformal intervals (models with intervals only), ``fingerprints`` (packed 2048-bit Morgan radius-2
 fingerprints of the reference set) and the similarity ``threshold``. The domain similarity of a
-molecule is its nearest neighbour's Tanimoto similarity in the reference set (RDKit's bulk
-Tanimoto), so a peptide is told apart from the small organics ESOL knows.
+molecule is its nearest neighbour's Tanimoto similarity in the reference set, so a peptide is told
+apart from the small organics ESOL knows. A batch is searched at once: the shared on-bits of every
+molecule and reference are one matrix product of 0/1 matrices, and |a & b| / (|a| + |b| - |a & b|)
+is the same value as RDKit's ``BulkTanimotoSimilarity`` (the tests check it) at less cost.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
+from threadpoolctl import threadpool_limits
 
 from .molecules import ParsedMolecule
 
@@ -31,11 +34,8 @@ class TanimotoDomain:
             self.residuals = data["residuals"].astype(float) if "residuals" in data.files else None
             bits = np.unpackbits(data["fingerprints"], axis=1)[:, :FINGERPRINT_BITS]
             self.domain_threshold = float(data["threshold"])
-        self.domain_reference = []
-        for row in bits:
-            vector = DataStructs.ExplicitBitVect(FINGERPRINT_BITS)
-            vector.SetBitsFromList(np.flatnonzero(row).tolist())
-            self.domain_reference.append(vector)
+        self.domain_reference = bits.T.astype(np.float32)  # bits x references: one matrix product per batch
+        self.domain_reference_counts = bits.sum(axis=1, dtype=np.int64)
         self.fingerprints = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
 
     def calibration_residuals(self, field: str) -> np.ndarray:
@@ -43,7 +43,13 @@ class TanimotoDomain:
 
     def domain_similarities(self, items: list[ParsedMolecule]) -> list[float]:
         fingerprints = self.fingerprints.GetFingerprints([self.domain_molecule(item).mol for item in items])
-        return [max(DataStructs.BulkTanimotoSimilarity(fingerprint, self.domain_reference)) for fingerprint in fingerprints]
+        packed = b"".join(DataStructs.BitVectToBinaryText(fingerprint) for fingerprint in fingerprints)
+        bits = np.unpackbits(np.frombuffer(packed, np.uint8), bitorder="little").reshape(len(items), FINGERPRINT_BITS)
+        with threadpool_limits(1, user_api="blas"):  # idle BLAS threads spin and slow the torch models down
+            shared = (bits.astype(np.float32) @ self.domain_reference).astype(np.float64)  # whole counts: exact
+        union = bits.sum(axis=1, dtype=np.int64)[:, None] + self.domain_reference_counts[None, :] - shared
+        similarity = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+        return similarity.max(axis=1).tolist()
 
     def domain_molecule(self, item) -> ParsedMolecule:
         """The parsed molecule inside a preprocessed item (the item itself unless a model wraps it)."""
