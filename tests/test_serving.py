@@ -21,6 +21,8 @@ from hub_test_plugins import CountsCalls, LengthPlugin, SentencePlugin, WordLeng
 from prometheus_client.parser import text_string_to_metric_families
 
 from specialist_hub import Option, hookimpl
+from specialist_hub.batching import Job, ModelQueue
+from specialist_hub.inputs import Record
 from specialist_hub.registry import Registry
 from specialist_hub.server import create_app
 
@@ -112,6 +114,29 @@ def test_concurrent_requests_share_batches_and_get_exactly_their_own_records(reg
     ok = sum(letters is not None for letters in expected)
     assert metric(client, "hub_records_total", model="test/counted", outcome="ok") == ok
     assert metric(client, "hub_records_total", model="test/counted", outcome="failed") == expected.count(None)
+
+
+def test_a_lone_client_is_not_held_for_the_window_and_overlapping_requests_share_a_batch():
+    started, release, batches = threading.Event(), threading.Event(), []
+
+    def run(plan, records):
+        batches.append([record.value for record in records])
+        if plan == "hold":
+            started.set()
+            release.wait(30)
+        return [record.value.upper() for record in records]
+
+    queue = ModelQueue(run, wait_s=600.0)
+    for word in ("ab", "cd", "ef"):  # one request at a time: each runs at once, not after the 600 s window
+        assert queue.submit(Job("key", "go", [Record(0, word)], 8)).result(timeout=60) == [word.upper()]
+    held = queue.submit(Job("key", "hold", [Record(0, "gh")], 8))
+    started.wait(30)
+    # they queue while "gh" runs, so they go together (2 records fill the batch: no window to wait)
+    waiting = [queue.submit(Job("key", "go", [Record(0, word)], 2)) for word in ("ij", "kl")]
+    release.set()
+    assert held.result(timeout=60) == ["GH"] and [f.result(timeout=60) for f in waiting] == [["IJ"], ["KL"]]
+    assert batches == [["ab"], ["cd"], ["ef"], ["gh"], ["ij", "kl"]]
+    queue.close()
 
 
 @pytest.mark.parametrize("model, wait_ms", [("test/counted", 0), ("test/single", 50)])

@@ -5,7 +5,9 @@ Each model has one dispatcher thread, so a model never runs two batches at once 
 not be thread-safe). A batch is the oldest waiting request plus every later one with the same
 options that arrives within ``wait_s`` of it, up to ``max_records`` records; requests with other
 options keep their place for the next batch. While a batch runs the next one gathers, so under
-load batches fill without waiting. Callers get a :class:`~concurrent.futures.Future`, so a
+load batches fill without waiting. The window is only waited when the model has company: when
+its last batch held several requests or others arrived while it ran. A lone client (one request
+at a time) is never held back for requests that cannot come. Callers get a :class:`~concurrent.futures.Future`, so a
 waiting request holds no thread; one cancelled before its batch starts (a timed-out request)
 is left out of it.
 """
@@ -56,6 +58,8 @@ class ModelQueue:
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
+        #: Whether requests overlap: the last batch held several, or more came while it ran.
+        self._company = False
 
     def submit(self, job: Job) -> Future:
         with self._changed:
@@ -83,6 +87,8 @@ class ModelQueue:
             if batch is None:
                 return
             self._run(batch)
+            with self._changed:
+                self._company = len(batch) > 1 or bool(self._jobs)
 
     def _next_batch(self) -> list[Job] | None:
         """The jobs of the next batch, gathered as the module docstring says; None to end the thread."""
@@ -94,7 +100,7 @@ class ModelQueue:
                     return None
             first = self._jobs.popleft()
             batch, size = [first], len(first.records)
-            deadline = first.arrived + self.wait_s
+            deadline = first.arrived + (self.wait_s if self._company else 0.0)
             while size < first.max_records and not self._closed:
                 size += self._take_matching(first, batch, first.max_records - size)
                 remaining = deadline - time.monotonic()

@@ -46,7 +46,7 @@ from .errors import HubError, OptionError, RateLimited, UnknownModelError, Usage
 from .inputs import Record, iter_records
 from .isolation import IsolatedRunner
 from .metrics import ServerMetrics
-from .plan import RunPlan, plan_run
+from .plan import RunPlan, plan_run, usable_cores
 from .registry import Registry, get_registry
 from .results import Prediction, strict_json
 from .runner import predict_chunks
@@ -380,7 +380,8 @@ class HubService:
         evicted = []
         with self._locks_guard:
             if model_id not in self._isolated:
-                self._isolated[model_id] = IsolatedRunner(self.registry)
+                # one worker per model, its batches one at a time: it may use every core, as `hub predict` does
+                self._isolated[model_id] = IsolatedRunner(self.registry, threads=usable_cores())
             self._isolated.move_to_end(model_id)
             while self.registry.max_loaded is not None and len(self._isolated) > self.registry.max_loaded:
                 evicted.append(self._isolated.popitem(last=False)[1])
