@@ -312,3 +312,21 @@ def test_hub_serve_runs_workers_on_loopback_with_a_key_file(tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_worker_processes_share_one_output_folder_removed_at_the_end(monkeypatch):
+    import uvicorn
+
+    seen = {}
+
+    def run(app, **settings):  # what each --workers process builds from the environment, twice
+        apps = [TestClient(server.create_app_from_env(), base_url="http://127.0.0.1") for _ in range(2)]
+        folder = Path(json.loads(server.os.environ[server.CONFIG_ENV])["output_dir"])
+        (folder / "mask.png").write_bytes(b"\x89PNG")
+        seen.update(folder=folder, bodies=[client.get("/outputs/mask.png").content for client in apps])
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.delenv(server.CONFIG_ENV, raising=False)
+    server.serve(Registry(), "127.0.0.1", 0, workers=2)
+    assert seen["bodies"] == [b"\x89PNG", b"\x89PNG"]  # either process serves the file
+    assert not seen["folder"].exists()

@@ -266,7 +266,7 @@ class HubService:
     def __init__(self, registry: Registry, models: Iterable[str] | None, device: str, max_batch: int,
                  isolate: bool = False, batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS,
                  max_batch_records: int | None = None, request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S,
-                 ray_replicas: dict[str, Any] | None = None):
+                 ray_replicas: dict[str, Any] | None = None, output_dir: str | None = None):
         self.registry = registry
         #: With isolation, each model runs in a supervised worker process of its own (kept between
         #: requests), so a native crash answers its record with WorkerCrashed and the server goes on.
@@ -280,7 +280,7 @@ class HubService:
         #: Most records per forward batch (default: each model's own batch size).
         self.max_batch_records = max_batch_records
         self.request_timeout_s = request_timeout_s
-        self._output_dir: str | None = None
+        self._output_dir = output_dir
         self._locks_guard = threading.Lock()
         #: (model id, options as JSON) -> its checked plan and batch key: options are checked once
         #: per option set, not on every request.
@@ -310,7 +310,8 @@ class HubService:
 
     @property
     def output_dir(self) -> str:
-        """Where models with an ``output_dir`` option write their files (made on first use)."""
+        """Where models with an ``output_dir`` option write their files (made on first use, unless the
+        ``--workers`` processes share one)."""
         if self._output_dir is None:
             self._output_dir = tempfile.mkdtemp(prefix="hub-serve-outputs-")
         return self._output_dir
@@ -574,7 +575,8 @@ def create_app(registry: Registry | None = None, api_key: str | Sequence[str] | 
                max_loaded_models: int | None = None, allowed_hosts: Iterable[str] = (),
                batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS, max_batch_records: int | None = None,
                request_timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S, access_log: bool = False,
-               ray_replicas: dict[str, Any] | None = None, rate_limit: str | None = None) -> FastAPI:
+               ray_replicas: dict[str, Any] | None = None, rate_limit: str | None = None,
+               output_dir: str | None = None) -> FastAPI:
     """The FastAPI app. ``models`` limits what is served (default: every registered model).
 
     With ``api_key`` (a key, or several), every route that touches models needs one; ``/health``,
@@ -588,6 +590,7 @@ def create_app(registry: Registry | None = None, api_key: str | Sequence[str] | 
     ``ray_replicas`` (the fields of :class:`~specialist_hub.ray_serve.ReplicaSettings`) runs the
     models as Ray Serve deployments instead (``--engine ray``). ``rate_limit`` (e.g. ``100/minute``)
     bounds the requests of each key (of each client address without keys) to those routes: 429 beyond.
+    ``output_dir`` is the folder for files models write (default: a new temporary one).
     """
     registry = registry or get_registry()
     api_keys = [api_key] if isinstance(api_key, str) else list(api_key or ())
@@ -595,7 +598,7 @@ def create_app(registry: Registry | None = None, api_key: str | Sequence[str] | 
     if max_loaded_models is not None:
         registry.max_loaded = max_loaded_models
     service = HubService(registry, models, device, max_batch, isolate, batch_wait_ms, max_batch_records,
-                         request_timeout_s, ray_replicas)
+                         request_timeout_s, ray_replicas, output_dir)
     if access_log and not ACCESS_LOG.handlers:
         ACCESS_LOG.addHandler(StderrHandler())
         ACCESS_LOG.setLevel(logging.INFO)
@@ -820,9 +823,11 @@ def serve(registry: Registry, host: str, port: int, workers: int = 1, api_key_fi
                   f"may make up to {workers} times as many requests.", file=sys.stderr)
     settings: dict[str, Any] = {"host": host, "port": port, "timeout_graceful_shutdown": graceful_timeout_s,
                 "access_log": not config.get("access_log")}  # the JSON access log replaces uvicorn's
-    if workers == 1:
-        uvicorn.run(create_app(registry, api_key=api_key, **config), **settings)
-        return
-    # Worker processes are fresh interpreters: each builds its app (and reads the key file) itself.
-    os.environ[CONFIG_ENV] = json.dumps({**config, "api_key_file": api_key_file})
-    uvicorn.run("specialist_hub.server:create_app_from_env", factory=True, workers=workers, **settings)
+    # One output folder for all worker processes, so GET /outputs finds a file whichever wrote it.
+    with tempfile.TemporaryDirectory(prefix="hub-serve-outputs-") as output_dir:
+        if workers == 1:
+            uvicorn.run(create_app(registry, api_key=api_key, output_dir=output_dir, **config), **settings)
+            return
+        # Worker processes are fresh interpreters: each builds its app (and reads the key file) itself.
+        os.environ[CONFIG_ENV] = json.dumps({**config, "api_key_file": api_key_file, "output_dir": output_dir})
+        uvicorn.run("specialist_hub.server:create_app_from_env", factory=True, workers=workers, **settings)
