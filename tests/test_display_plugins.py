@@ -62,6 +62,36 @@ def test_images_get_a_thumbnail_with_the_boxes_drawn():
     assert image_cell("no/such/image.png", output) is None
 
 
+def test_images_get_their_keypoints_landmarks_and_the_spec_s_connections_drawn():
+    Image = pytest.importorskip("PIL.Image")
+    from types import SimpleNamespace
+
+    from specialist_hub_vision.display import LINE_COLOUR, POINT_COLOUR, image_cell
+
+    white = Image.new("RGB", (200, 100), "white")
+    spec = SimpleNamespace(display={"connections": {"poses": [[0, 1], [1, 2]]}})
+    output = {"poses": [{"landmarks": {"nose": {"x": 20, "y": 20, "visibility": 0.9},
+                                       "eye": {"x": 120, "y": 20, "visibility": 0.9},
+                                       "ear": {"x": 120, "y": 80, "visibility": 0.1}}}],  # not visible: not drawn
+              "faces": [{"box": [150, 10, 190, 40], "keypoints": {"nose_tip": [170, 30]}}]}
+    cell = image_cell(white, output, spec=spec)
+    assert 'data-points="3" data-lines="1"' in cell and 'data-shapes="1"' in cell
+    drawn = Image.open(io.BytesIO(data_of(re.search(r'src="([^"]+)"', cell).group(1)))).convert("RGB")
+    assert drawn.getpixel((20, 20)) == drawn.getpixel((170, 30)) == POINT_COLOUR
+    assert drawn.getpixel((70, 20)) == LINE_COLOUR  # the nose-eye line; none to the hidden ear
+    assert drawn.getpixel((120, 50)) == (255, 255, 255)
+    assert 'data-lines="0"' in image_cell(white, output)  # without the spec's hint: points only
+
+
+def test_face_mesh_in_a_notebook_table_has_all_its_points_and_connections():
+    import specialist_hub as hub
+
+    spec = hub.get_spec("vision/face-landmarks")
+    html = hub.predict(spec.id, [spec.examples[0].input])._repr_html_()
+    assert 'data-points="478"' in html  # the 468-point mesh and the two irises' 5 points each
+    assert f'data-lines="{len(spec.display["connections"]["faces"])}"' in html
+
+
 def test_audio_plays_from_the_file_itself_with_its_segments_marked():
     sf = pytest.importorskip("soundfile")
     from specialist_hub_audio.display import TIMELINE_WIDTH, audio_cell

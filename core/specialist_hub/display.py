@@ -91,7 +91,7 @@ class DisplayContext:
             if kind != spec.input_kind:
                 continue
             try:
-                fragment = _resolve(render)(value=value, output=prediction.output)
+                fragment = _resolve(render)(value=value, output=prediction.output, spec=spec)
             except Exception:  # noqa: BLE001 - a renderer's bug must not hide the results
                 continue
             if fragment:

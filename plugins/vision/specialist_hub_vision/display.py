@@ -1,5 +1,6 @@
 """Images in notebook tables (the ``register_renderers`` hook): a thumbnail of each input with the
-boxes, polygons and labels the model reports drawn on it."""
+boxes, polygons and labels the model reports drawn on it, and its keypoints and landmarks with the
+lines between them that the spec's ``display`` hint names (as the playground draws them)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from specialist_hub import InputError
 
@@ -21,10 +22,15 @@ THUMBNAIL = 320
 #: Keys of an output item that hold its geometry, and those that name it.
 GEOMETRY_KEYS = ("box", "bbox", "corners", "points", "polygon")
 CAPTION_KEYS = ("label", "text", "class", "format")
+#: Keys of an output item that hold its points, and the colours points and connecting lines are drawn in.
+POINT_KEYS = ("keypoints", "landmarks")
+POINT_COLOUR, LINE_COLOUR = (0xFF, 0xEA, 0x00), (0x00, 0xE6, 0x76)
+#: Landmarks less visible than this (pose landmarks out of frame) are not drawn.
+MIN_VISIBILITY = 0.5
 
 
-def image_cell(value: Any, output: Mapping[str, Any] | None = None, **_: Any) -> str | None:
-    """The input as an inline thumbnail with its shapes drawn; None when it cannot be read."""
+def image_cell(value: Any, output: Mapping[str, Any] | None = None, spec: Any = None, **_: Any) -> str | None:
+    """The input as an inline thumbnail with its shapes and landmarks drawn; None when it cannot be read."""
     try:
         image = load_image(value, MAX_PIXELS.default).image
     except InputError:
@@ -38,9 +44,52 @@ def image_cell(value: Any, output: Mapping[str, Any] | None = None, **_: Any) ->
                              Image.Resampling.LANCZOS)
     shapes = [([[x * scale, y * scale] for x, y in points], caption) for points, caption in shapes_of(output)]
     drawn = draw_annotations(thumbnail, shapes)
+    connections = getattr(spec, "display", {}).get("connections", {})
+    points, lines = landmarks_of(output, connections)
+    draw_landmarks(drawn, [(x * scale, y * scale) for x, y in points],
+                   [((a * scale, b * scale), (c * scale, d * scale)) for (a, b), (c, d) in lines])
     name = value if isinstance(value, str) else ""
-    return (f'<img class="hub-image" data-shapes="{len(shapes)}" width="{drawn.width}" height="{drawn.height}" '
+    return (f'<img class="hub-image" data-shapes="{len(shapes)}" data-points="{len(points)}" '
+            f'data-lines="{len(lines)}" width="{drawn.width}" height="{drawn.height}" '
             f'alt="{html.escape(name)}" title="{html.escape(name)}" src="{data_uri(drawn)}">')
+
+
+def landmarks_of(output: Mapping[str, Any], connections: Mapping[str, Any]) -> tuple[list, list]:
+    """(points, lines): the keypoints and landmarks of every item of the output's list fields, and
+    the lines between landmarks that ``connections`` ({field: [[i, j], ...]}) names."""
+    points, lines = [], []
+    for field, value in output.items():
+        for item in value if isinstance(value, list) else ():
+            if not isinstance(item, Mapping):
+                continue
+            for key in POINT_KEYS:
+                group = item.get(key)
+                found = [point_of(p) for p in (group.values() if isinstance(group, Mapping) else group or ())]
+                points += [p for p in found if p]
+                if key == "landmarks":
+                    lines += [(found[a], found[b]) for a, b in connections.get(field, ())
+                              if max(a, b) < len(found) and found[a] and found[b]]
+    return points, lines
+
+
+def point_of(value: Any) -> tuple[float, float] | None:
+    """A point given as ``[x, y(, z)]`` or ``{x, y, visibility?}``; None when not one or not visible."""
+    if isinstance(value, (list, tuple)) and len(value) >= 2 and _number(value[0]) and _number(value[1]):
+        return value[0], value[1]
+    if isinstance(value, Mapping) and _number(value.get("x")) and _number(value.get("y")):
+        visibility = value.get("visibility")
+        return None if _number(visibility) and visibility < MIN_VISIBILITY else (value["x"], value["y"])
+    return None
+
+
+def draw_landmarks(image: Image.Image, points: list, lines: list) -> None:
+    """Lines, then points over them, drawn into ``image``."""
+    draw = ImageDraw.Draw(image)
+    width = max(1, min(image.size) // 250)
+    for start, end in lines:
+        draw.line([start, end], fill=LINE_COLOUR, width=width)
+    for x, y in points:
+        draw.rectangle([x - width, y - width, x + width, y + width], fill=POINT_COLOUR)
 
 
 def shapes_of(output: Mapping[str, Any]) -> list[tuple[list[list[float]], str]]:
