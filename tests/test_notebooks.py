@@ -24,7 +24,8 @@ def execute(path: Path):
     """The executed notebook, or the exception that stopped it (raised by that notebook's test)."""
     notebook = nbformat.read(path, as_version=4)
     try:
-        nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+        # startup_timeout: nbclient's 60 s default was once too short for all the kernels starting at once
+        nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, startup_timeout=CELL_TIMEOUT, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
     except Exception as exc:  # noqa: BLE001 - reported by the notebook's own test
         return exc
