@@ -41,7 +41,7 @@ def without_trust(model, outputs, items):
         for name in model.spec.intervals:
             output[f"{name}_low"] = output[f"{name}_high"] = output[name]
         if model.spec.applicability_domain:
-            output.update(in_domain=True, domain_similarity=1.0, domain_threshold=0.0)
+            output.update({"in_domain": True, model.spec.domain_field: 0.0, "domain_threshold": 0.0})
     return outputs
 
 

@@ -194,9 +194,24 @@ class TrustedLength(Model):
     domain_threshold = 0.5
 
 
+class DistantLength(Model):
+    """Word length whose domain is a distance read from the outputs: words of 3 to 7 letters are in."""
+
+    def forward(self, batch):
+        return [{"length": float(len(word))} for word in batch]
+
+    def domain_distances(self, items, outputs):
+        return [abs(output["length"] - 5) for output in outputs]
+
+    domain_threshold = 2.0
+
+
 class TrustPlugin:
     @hookimpl
     def register_models(self, register):
         register(text_spec("trusted", factory="hub_test_plugins:TrustedLength", batch_size=8,
                            outputs=(OutputField("length", "float", "Letters"),), intervals=("length",),
                            applicability_domain=True, examples=()))
+        register(text_spec("distant", factory="hub_test_plugins:DistantLength", batch_size=8,
+                           outputs=(OutputField("length", "float", "Letters"),), applicability_domain=True,
+                           domain_measure="distance", examples=()))

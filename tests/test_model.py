@@ -1,8 +1,9 @@
 import pytest
-from hub_test_plugins import LengthPlugin
+from hub_test_plugins import LengthPlugin, text_spec
 
 import specialist_hub
 from specialist_hub.conformance import compare
+from specialist_hub.errors import InvalidSpecError
 from specialist_hub.registry import Registry, set_registry
 
 
@@ -63,3 +64,19 @@ def test_trust_fields_are_added_per_batch_and_a_failing_record_fails_alone():
     assert (hello["in_domain"], hello["domain_similarity"]) == (True, 1.0)
     assert (help_["in_domain"], help_["domain_similarity"]) == (True, 0.6)
     assert (cat["in_domain"], cat["domain_similarity"], cat["domain_threshold"]) == (False, 0.0, 0.5)
+
+
+def test_a_domain_measured_as_a_distance_is_in_at_or_below_its_threshold():
+    from hub_test_plugins import TrustPlugin
+
+    from specialist_hub.trust import out_of_domain_note
+
+    set_registry(Registry([TrustPlugin()], entry_points=False))
+    spec = specialist_hub.get_spec("test/distant")
+    assert "domain_distance" in spec.output_names and "domain_similarity" not in spec.output_names
+    results = specialist_hub.predict("test/distant", ["hello", "cat", "to", "elephant"])
+    assert [(p.output["in_domain"], p.output["domain_distance"]) for p in results] == [
+        (True, 0.0), (True, 2.0), (False, 3.0), (False, 3.0)]
+    assert out_of_domain_note(results[2].output) == "outside the applicability domain (distance 3 > threshold 2)"
+    with pytest.raises(InvalidSpecError, match="domain_measure"):
+        text_spec("odd", factory="hub_test_plugins:DistantLength", applicability_domain=True, domain_measure="rank")

@@ -226,7 +226,7 @@ def test_values_outside_the_applicability_domain_are_marked(page, hub, registry)
     spec = available(registry, "chemistry/esol")
     from rdkit import Chem
 
-    peptide = Chem.MolToSmiles(Chem.MolFromSequence("GIGKFLHSAKKFGKAFVGEIMNS"))  # magainin 2: far from Delaney's set
+    peptide = Chem.MolToSmiles(Chem.MolFromSequence("GIGKFLHSAKKFGKAFVGEIMNS"))  # magainin 2: far from Delaney's descriptors
     open_model(page, hub, spec.id)
     page.fill("#text-input", f"c1ccccc1\n{peptide}")
     page.click("#predict")
@@ -236,7 +236,7 @@ def test_values_outside_the_applicability_domain_are_marked(page, hub, registry)
     assert rows.nth(0).get_attribute("class") == "" and rows.nth(0).locator(".domain-badge").count() == 0
     marked = rows.nth(1)
     assert marked.get_attribute("class") == "out-of-domain"
-    assert "outside the applicability domain (similarity" in marked.get_attribute("title")
+    assert "outside the applicability domain (distance" in marked.get_attribute("title")  # its leverage
     assert marked.locator(".domain-badge").text_content() == "⚠ outside applicability domain"
     assert marked.locator("td[data-field=in_domain]").text_content() == "false"
     page.wait_for_selector(".molecule img")

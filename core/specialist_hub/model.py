@@ -79,7 +79,13 @@ class Model:
         so a nearest-neighbour search can run over the whole batch at once."""
         raise NotImplementedError(f"{self.spec.id} declares an applicability domain but measures none")
 
-    #: The similarity below which an input is out of the applicability domain.
+    def domain_distances(self, items: list[Any], outputs: list[dict[str, Any]]) -> Sequence[float]:
+        """For models whose spec's ``domain_measure`` is ``distance``: how far each input of a batch
+        lies from the data the model learned from (e.g. a leverage in its descriptor space), given the
+        items and the batch's outputs (where a model that reports its descriptors finds them)."""
+        raise NotImplementedError(f"{self.spec.id} declares an applicability domain but measures none")
+
+    #: The similarity below which (the distance above which) an input is out of the applicability domain.
     domain_threshold: float = 0.0
 
     def echo(self, item: Any) -> dict[str, Any]:

@@ -21,6 +21,8 @@ FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "list": (list,),
     "dict": (dict,),
 }
+#: How an applicability domain is measured (ModelSpec.domain_measure).
+DOMAIN_MEASURES = ("similarity", "distance")
 
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
@@ -259,8 +261,11 @@ class ModelSpec:
         "whether the licences of its code, weights and data all allow commercial use (`hub list` marks the "
         "others; `--license commercial` and `HUB_LICENSE=commercial` refuse them)", default=True)
     applicability_domain: bool = documented(
-        "the model says whether each input lies in its applicability domain: `in_domain`, `domain_similarity`, "
-        "`domain_threshold`", default=False)
+        "the model says whether each input lies in its applicability domain: `in_domain`, `domain_similarity` "
+        "(or `domain_distance`), `domain_threshold`", default=False)
+    domain_measure: str = documented(
+        "what the applicability domain rests on: `similarity` to the training data (in domain at or above the "
+        "threshold) or a `distance` from it, e.g. a leverage (in domain at or below)", default="similarity")
     display: Mapping[str, Any] = documented(
         "hints for drawing outputs over the input (the web playground): `connections` maps a list output field "
         "to the `[i, j]` pairs of its items' `landmarks` that are joined by lines", default_factory=dict)
@@ -294,6 +299,9 @@ class ModelSpec:
                 raise InvalidSpecError(f"{self.id}: {what} names repeat: {names}.")
         if self.batch_size < 1:
             raise InvalidSpecError(f"{self.id}: batch_size must be at least 1.")
+        if self.domain_measure not in DOMAIN_MEASURES:
+            raise InvalidSpecError(f"{self.id}: domain_measure {self.domain_measure!r} must be one of "
+                                   f"{', '.join(DOMAIN_MEASURES)}.")
 
     def _add_trust_fields(self) -> None:
         """The standard fields (and the ``coverage`` option) of the trust convention, added once."""
@@ -308,18 +316,26 @@ class ModelSpec:
                                               f"interval of {name} at the coverage option", found.unit, True)
                                   for end, side in (("_low", "Lower"), ("_high", "Upper"))]
         if self.applicability_domain and "in_domain" not in names:
-            outputs += [OutputField("in_domain", "bool", "Whether the input lies in the model's applicability domain: "
-                                                         "domain_similarity at or above domain_threshold"),
-                        OutputField("domain_similarity", "float", "Similarity of the input to the data the model "
-                                                                  "learned from (see the card for the measure)"),
-                        OutputField("domain_threshold", "float", "The similarity below which an input is out of "
-                                                                 "domain")]
+            measure = self.domain_field
+            verdict, beyond = ("at or above", "below") if measure == "domain_similarity" else ("at or below", "above")
+            outputs += [OutputField("in_domain", "bool", f"Whether the input lies in the model's applicability domain: "
+                                                         f"{measure} {verdict} domain_threshold"),
+                        OutputField(measure, "float", f"{self.domain_measure.capitalize()} of the input "
+                                                      f"{'to' if measure == 'domain_similarity' else 'from'} the data "
+                                                      f"the model learned from (see the card for the measure)"),
+                        OutputField("domain_threshold", "float", f"The {self.domain_measure} {beyond} which an input "
+                                                                 f"is out of domain")]
         object.__setattr__(self, "outputs", tuple(outputs))
         if self.intervals and "coverage" not in {o.name for o in self.options}:
             object.__setattr__(self, "options", (*self.options, Option(
                 "coverage", "float", 0.9, "Coverage of the prediction intervals: the share of true values they "
                 "hold on data the model never saw", stage="call", minimum=0.5, maximum=0.99)))
             object.__setattr__(self, "requires", tuple(dict.fromkeys((*self.requires, "crepes"))))
+
+    @property
+    def domain_field(self) -> str:
+        """The output field the applicability-domain verdict rests on: ``domain_similarity`` or ``domain_distance``."""
+        return f"domain_{self.domain_measure}"
 
     @property
     def domain(self) -> str:

@@ -50,7 +50,7 @@ def assert_deterministic(model_id: str, registry: Registry | None = None) -> Non
 
 def assert_trust_fields(model_id: str, registry: Registry | None = None) -> None:
     """A model declaring intervals returns ``low <= value <= high`` on its examples, and one declaring
-    an applicability domain a verdict that agrees with its similarity and threshold."""
+    an applicability domain a verdict that agrees with its similarity (or distance) and threshold."""
     registry = registry or get_registry()
     spec = registry.get(model_id)
     if not (spec.intervals or spec.applicability_domain):
@@ -62,8 +62,9 @@ def assert_trust_fields(model_id: str, registry: Registry | None = None) -> None
                 low, high = output[f"{name}_low"], output[f"{name}_high"]
                 assert low <= output[name] <= high, f"{model_id}: {name} {output[name]} outside [{low}, {high}]"
         if spec.applicability_domain and output:
-            verdict = output["domain_similarity"] >= output["domain_threshold"]
-            assert output["in_domain"] is verdict, f"{model_id}: in_domain disagrees with its similarity"
+            value, threshold = output[spec.domain_field], output["domain_threshold"]
+            verdict = value >= threshold if spec.domain_measure == "similarity" else value <= threshold
+            assert output["in_domain"] is verdict, f"{model_id}: in_domain disagrees with its {spec.domain_measure}"
 
 
 def assert_registration_is_light(entry_point_module: str, forbidden: Iterable[str] | None = None) -> None:

@@ -4,7 +4,7 @@ For a spec's ``intervals`` the core adds a split-conformal prediction interval (
 ``ConformalRegressor`` fitted once per model on the calibration residuals the model ships: with
 them, an interval holds the true value with the ``coverage`` option's probability on data like the
 calibration set). For ``applicability_domain`` it asks the model how similar the input is to what
-it learned from, and says whether that clears the model's threshold.
+it learned from (or how far from it), and says whether that clears the model's threshold.
 """
 
 from __future__ import annotations
@@ -32,11 +32,14 @@ def add_trust(model: Model, outputs: list[dict[str, Any]], items: list[Any]) -> 
         for i, output in enumerate(outputs):
             output[f"{name}_low"], output[f"{name}_high"] = bounds[i]
     if model.spec.applicability_domain:
-        similarities, threshold = model.domain_similarities(items), float(model.domain_threshold)
-        if len(similarities) != len(items):
-            raise HubError(f"{model.spec.id}: domain_similarities gave {len(similarities)} values for {len(items)} inputs.")
-        for output, similarity in zip(outputs, map(float, similarities)):
-            output.update(in_domain=similarity >= threshold, domain_similarity=similarity, domain_threshold=threshold)
+        field, threshold = model.spec.domain_field, float(model.domain_threshold)
+        similar = field == "domain_similarity"
+        measured = model.domain_similarities(items) if similar else model.domain_distances(items, outputs)
+        if len(measured) != len(items):
+            raise HubError(f"{model.spec.id}: its domain measure gave {len(measured)} values for {len(items)} inputs.")
+        for output, value in zip(outputs, map(float, measured)):
+            inside = value >= threshold if similar else value <= threshold
+            output.update({"in_domain": inside, field: value, "domain_threshold": threshold})
     return outputs
 
 
@@ -56,7 +59,9 @@ def out_of_domain_note(output: dict[str, Any] | None) -> str | None:
     when the model has no domain), so a reader never takes such a value at face value."""
     if not output or output.get("in_domain") is not False:
         return None
-    similarity, threshold = output.get("domain_similarity"), output.get("domain_threshold")
-    if isinstance(similarity, (int, float)) and isinstance(threshold, (int, float)):
-        return f"outside the applicability domain (similarity {similarity:.3g} < threshold {threshold:.3g})"
+    threshold = output.get("domain_threshold")
+    for field, word, sign in (("domain_similarity", "similarity", "<"), ("domain_distance", "distance", ">")):
+        value = output.get(field)
+        if isinstance(value, (int, float)) and isinstance(threshold, (int, float)):
+            return f"outside the applicability domain ({word} {value:.3g} {sign} threshold {threshold:.3g})"
     return "outside the applicability domain"

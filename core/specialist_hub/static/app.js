@@ -171,10 +171,15 @@ function formatValue(value) {
 function outOfDomainNote(record) {
   const output = record.ok ? record.output : null;
   if (!output || output.in_domain !== false) return null;
-  const { domain_similarity: similarity, domain_threshold: threshold } = output;
-  const measured = isNum(similarity) && isNum(threshold)
-    ? ` (similarity ${Number(similarity.toPrecision(3))} < threshold ${Number(threshold.toPrecision(3))})` : "";
-  return `outside the applicability domain${measured}`;
+  const threshold = output.domain_threshold;
+  const short = (value) => Number(value.toPrecision(3));
+  for (const [word, sign] of [["similarity", "<"], ["distance", ">"]]) {
+    const value = output[`domain_${word}`];
+    if (isNum(value) && isNum(threshold)) {
+      return `outside the applicability domain (${word} ${short(value)} ${sign} threshold ${short(threshold)})`;
+    }
+  }
+  return "outside the applicability domain";
 }
 
 function domainBadge(note) {

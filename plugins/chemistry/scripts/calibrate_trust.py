@@ -11,7 +11,8 @@ For chemistry/admet, whose training sets (41 TDC data sets) do not ship offline,
 reference is instead the 2,845 DrugBank approved drugs that admet-ai ships, with the threshold
 chosen the same way (5th percentile of their leave-one-out nearest-neighbour similarity), and no
 residuals (its uncertainty is the ensemble spread).
-Usage: python plugins/chemistry/scripts/calibrate_trust.py chemistry/solubility  (or chemistry/admet)
+Usage: python plugins/chemistry/scripts/calibrate_trust.py chemistry/solubility  (or chemistry/admet;
+chemistry/esol has its own script, calibrate_esol.py)
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ def drugbank_domain(out: Path) -> None:
     print(f"{len(bits)} DrugBank approved drugs; domain threshold {threshold:.3f}; wrote {out}")
 
 
+def report_coverage(residuals: np.ndarray, predicted: np.ndarray, measured: np.ndarray, calibration: np.ndarray,
+                    test: np.ndarray) -> None:
+    """Print the share of the test half's measured values that the intervals calibrated on the other half hold."""
+    regressor = ConformalRegressor().fit(residuals=residuals[calibration])
+    for coverage in (0.8, 0.9, 0.95):
+        bounds = regressor.predict_int(y_hat=predicted[test], confidence=coverage)
+        held = np.mean((measured[test] >= bounds[:, 0]) & (measured[test] <= bounds[:, 1]))
+        print(f"coverage {coverage:.2f}: held {held:.3f} of {test.sum()} test compounds, half-width "
+              f"{(bounds[0, 1] - bounds[0, 0]) / 2:.3f} log units")
+
+
 def calibrate(model_id: str) -> None:
     out = PLUGIN / "specialist_hub_chemistry" / "data" / f"{model_id.split('/')[1]}_trust.npz"
     if model_id == "chemistry/admet":
@@ -69,12 +81,7 @@ def calibrate(model_id: str) -> None:
     residuals = np.abs(measured - predicted)
     np.savez_compressed(out, residuals=residuals[calibration].astype(np.float32), fingerprints=bits,
                         threshold=np.float32(threshold))
-    regressor = ConformalRegressor().fit(residuals=residuals[calibration])
-    for coverage in (0.8, 0.9, 0.95):
-        bounds = regressor.predict_int(y_hat=predicted[test], confidence=coverage)
-        held = np.mean((measured[test] >= bounds[:, 0]) & (measured[test] <= bounds[:, 1]))
-        print(f"coverage {coverage:.2f}: held {held:.3f} of {test.sum()} test compounds, half-width "
-              f"{(bounds[0, 1] - bounds[0, 0]) / 2:.3f} log units")
+    report_coverage(residuals, predicted, measured, calibration, test)
     inside = nearest[test] >= threshold
     mae_in, mae_out = residuals[test][inside].mean(), residuals[test][~inside].mean()
     print(f"test half, leave-one-out domain: MAE {mae_in:.3f} in domain ({inside.sum()}), {mae_out:.3f} out of "

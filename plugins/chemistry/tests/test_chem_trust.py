@@ -1,5 +1,6 @@
 """Trust fields of chemistry/esol: conformal intervals whose coverage holds on compounds calibration
-never saw (measured log S from Delaney 2004), and a Tanimoto applicability domain."""
+never saw (measured log S from Delaney 2004), and an applicability domain by the leverage of its
+descriptors (checked against the hat matrix of Delaney's compounds computed another way)."""
 
 from __future__ import annotations
 
@@ -45,9 +46,25 @@ def test_a_peptide_is_out_of_domain_and_small_organics_are_in():
 
     peptide = Chem.MolToSmiles(Chem.MolFromSequence(MAGAININ))  # magainin 2, 23 residues
     small, drug, large = specialist_hub.predict("chemistry/esol", [BENZENE, ASPIRIN, peptide], quiet=True)
-    assert small.output["in_domain"] and small.output["domain_similarity"] == 1.0  # benzene is in Delaney's set
-    assert drug.output["in_domain"]
-    assert not large.output["in_domain"] and large.output["domain_similarity"] < large.output["domain_threshold"]
+    assert small.output["in_domain"] and drug.output["in_domain"]
+    assert not large.output["in_domain"] and large.output["domain_distance"] > 100 * large.output["domain_threshold"]
+
+
+def test_the_leverage_is_the_hat_matrix_diagonal_of_delaney_s_descriptors():
+    """h_ii from a QR factorisation of the design matrix (H = Q Q^T), not from (X^T X)^-1 as the model
+    computes it; the threshold is the Williams plot's 3p/n."""
+    import numpy as np
+
+    smiles = [r["smiles"] for r in csv.DictReader(DELANEY.open())]
+    outputs = specialist_hub.predict("chemistry/esol", smiles, quiet=True).outputs
+    design = np.array([[1, o["logp"], o["molecular_weight"], o["rotatable_bonds"], o["aromatic_proportion"]]
+                       for o in outputs])
+    q, _ = np.linalg.qr(design)
+    hat = (q ** 2).sum(axis=1)
+    assert hat.sum() == pytest.approx(5)  # trace of a hat matrix: its number of parameters
+    assert [o["domain_distance"] for o in outputs] == pytest.approx(hat, rel=1e-9, abs=1e-12)
+    assert outputs[0]["domain_threshold"] == pytest.approx(3 * 5 / len(smiles))
+    assert [o["in_domain"] for o in outputs] == [bool(h <= 3 * 5 / len(smiles)) for h in hat]
 
 
 def test_in_domain_only_drops_and_counts_the_rest():
@@ -68,5 +85,5 @@ def test_the_spec_gains_the_standard_trust_fields():
     names = spec.output_names
     assert names[names.index("log_solubility"):names.index("log_solubility") + 3] == (
         "log_solubility", "log_solubility_low", "log_solubility_high")
-    assert {"in_domain", "domain_similarity", "domain_threshold"} <= set(names)
+    assert {"in_domain", "domain_distance", "domain_threshold"} <= set(names) and "domain_similarity" not in names
     assert "crepes" in spec.requires and any(o.name == "coverage" and o.stage == "call" for o in spec.options)
