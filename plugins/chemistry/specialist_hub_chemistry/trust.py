@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .molecules import ParsedMolecule
 
@@ -37,6 +37,7 @@ class TanimotoDomain:
         self.domain_reference = bits.T.astype(np.float32)  # bits x references: one matrix product per batch
         self.domain_reference_counts = bits.sum(axis=1, dtype=np.int64)
         self.fingerprints = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
+        self.thread_pools = ThreadpoolController()  # found once: looking the libraries up takes ms per call
 
     def calibration_residuals(self, field: str) -> np.ndarray:
         return self.residuals
@@ -45,7 +46,7 @@ class TanimotoDomain:
         fingerprints = self.fingerprints.GetFingerprints([self.domain_molecule(item).mol for item in items])
         packed = b"".join(DataStructs.BitVectToBinaryText(fingerprint) for fingerprint in fingerprints)
         bits = np.unpackbits(np.frombuffer(packed, np.uint8), bitorder="little").reshape(len(items), FINGERPRINT_BITS)
-        with threadpool_limits(1, user_api="blas"):  # idle BLAS threads spin and slow the torch models down
+        with self.thread_pools.limit(limits=1, user_api="blas"):  # idle BLAS threads spin and slow torch down
             shared = (bits.astype(np.float32) @ self.domain_reference).astype(np.float64)  # whole counts: exact
         union = bits.sum(axis=1, dtype=np.int64)[:, None] + self.domain_reference_counts[None, :] - shared
         similarity = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)

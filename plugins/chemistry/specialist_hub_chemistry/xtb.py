@@ -19,7 +19,7 @@ from rdkit.Chem import AllChem
 from scipy.optimize import minimize
 from tblite.exceptions import TBLiteRuntimeError
 from tblite.interface import Calculator
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from specialist_hub import InputError, OptionError
 
@@ -99,6 +99,9 @@ def frontier_orbitals(result) -> tuple[float, float | None]:
 
 
 class XtbModel(MoleculeModel):
+    def load(self):
+        self.thread_pools = ThreadpoolController()  # found once: looking tblite's OpenMP up takes ms per call
+
     def preprocess(self, value):
         if isinstance(value, str) and "\n" in value:  # a molfile: keep its hydrogens' coordinates
             wanted = bool(self.options.get("standardize", False))
@@ -109,7 +112,7 @@ class XtbModel(MoleculeModel):
         return super().preprocess(value)
 
     def compute(self, item):
-        with threadpool_limits(self.options["threads"], user_api="openmp"):
+        with self.thread_pools.limit(limits=self.options["threads"], user_api="openmp"):
             return self.calculate(item)
 
     def calculate(self, item):
