@@ -2,7 +2,8 @@
 
 Starts `hub serve --models chemistry/qed,chemistry/admet` twice on 127.0.0.1 (`--batch-wait-ms 0`:
 batching off; the default wait: on), sends single-molecule requests at concurrency 1, 8, 32 and
-64, and prints requests/s, p50/p99 latency, errors (which must be 0) and the server's CPU time
+64 (each level after an untimed round that opens its connections), and prints requests/s, p50/p99
+latency, errors (which must be 0) and the server's CPU time
 per request (its process and its model worker: a figure that other load on the machine changes
 less than the rates) for each model, level and mode, the on/off ratios, and each model's
 single-molecule rate through the Python API in this process (the most a server that runs one
@@ -130,6 +131,7 @@ def main(qed_requests: int = 400, device: str = "cpu") -> int:
                 httpx.post(f"{url}/models/{model}/predict", json={"inputs": MOLECULES}, timeout=600).raise_for_status()
                 for level in LEVELS:
                     count = requests_for(model, level, qed_requests)
+                    asyncio.run(load(url, model, 2 * level, level))  # untimed: the level's connections open
                     cpu_before = server_cpu_seconds(server)
                     seconds, latencies, errors = asyncio.run(load(url, model, count, level))
                     cpu_ms = (server_cpu_seconds(server) - cpu_before) * 1000 / count
