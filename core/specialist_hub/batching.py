@@ -7,9 +7,9 @@ options that arrives within ``wait_s`` of it, up to ``max_records`` records; req
 options keep their place for the next batch. While a batch runs the next one gathers, so under
 load batches fill without waiting. The window is only waited when the model has company: when
 its last batch held several requests or others arrived while it ran. A lone client (one request
-at a time) is never held back for requests that cannot come. Callers get a :class:`~concurrent.futures.Future`, so a
-waiting request holds no thread; one cancelled before its batch starts (a timed-out request)
-is left out of it.
+at a time) is never held back for requests that cannot come. Callers get a
+:class:`~concurrent.futures.Future`, so a waiting request holds no thread; one cancelled before
+its batch starts (a timed-out request) is left out of it.
 """
 
 from __future__ import annotations

@@ -110,14 +110,14 @@ def register_renderers(register: Callable[[str, Renderer], None]) -> None:
     audio players), so the core's HTML table needs no RDKit or PIL.
 
     :param register: call it as ``register(kind, render)``: ``kind`` is an input kind's name and
-        ``render(value=..., output=..., spec=...)`` returns an HTML fragment for one table cell, or None to
-        leave the cell to the next renderer of that kind (and at last to plain text); give it as a
-        ``"module:function"`` string to import it only when a table is drawn. ``value`` is
+        ``render(value=..., output=..., spec=...)`` returns an HTML fragment for one table cell, or
+        None to leave the cell to the next renderer of that kind (and at last to plain text); give
+        it as a ``"module:function"`` string to import it only when a table is drawn. ``value`` is
         the input as the caller gave it when the call kept it (a SMILES, a path, a PIL image...),
         else the prediction's ``input`` text; ``output`` is the prediction's output (None when it
         failed), from which a renderer draws what the model reports (boxes, atoms, segments);
-        ``spec`` is the model's :class:`~specialist_hub.spec.ModelSpec` (its ``display`` hint, for one). Accept ``**_``
-        too, so arguments added later do not break the renderer.
+        ``spec`` is the model's :class:`~specialist_hub.spec.ModelSpec` (its ``display`` hint, for
+        one). Accept ``**_`` too, so arguments added later do not break the renderer.
         Renderers are tried in plugin order; one that raises is skipped. Keep each fragment small
         (a thumbnail, not the full image): a table holds a bounded amount of drawn inputs.
     :return: nothing; return values are ignored.

@@ -316,15 +316,15 @@ class ModelSpec:
                                               f"interval of {name} at the coverage option", found.unit, True)
                                   for end, side in (("_low", "Lower"), ("_high", "Upper"))]
         if self.applicability_domain and "in_domain" not in names:
-            measure = self.domain_field
-            verdict, beyond = ("at or above", "below") if measure == "domain_similarity" else ("at or below", "above")
-            outputs += [OutputField("in_domain", "bool", f"Whether the input lies in the model's applicability domain: "
-                                                         f"{measure} {verdict} domain_threshold"),
-                        OutputField(measure, "float", f"{self.domain_measure.capitalize()} of the input "
-                                                      f"{'to' if measure == 'domain_similarity' else 'from'} the data "
-                                                      f"the model learned from (see the card for the measure)"),
-                        OutputField("domain_threshold", "float", f"The {self.domain_measure} {beyond} which an input "
-                                                                 f"is out of domain")]
+            measure, field = self.domain_measure, self.domain_field
+            inside, beyond, relation = (("at or above", "below", "to") if measure == "similarity"
+                                        else ("at or below", "above", "from"))
+            outputs += [OutputField("in_domain", "bool", f"Whether the input lies in the model's applicability "
+                                                         f"domain: {field} {inside} domain_threshold"),
+                        OutputField(field, "float", f"{measure.capitalize()} of the input {relation} the data the "
+                                                    f"model learned from (see the card for the measure)"),
+                        OutputField("domain_threshold", "float", f"The {measure} {beyond} which an input is out "
+                                                                 f"of domain")]
         object.__setattr__(self, "outputs", tuple(outputs))
         if self.intervals and "coverage" not in {o.name for o in self.options}:
             object.__setattr__(self, "options", (*self.options, Option(
