@@ -1,12 +1,13 @@
 """Trust data of chemistry models: calibration residuals and a Tanimoto applicability domain.
 
-Each trusted model ships ``data/<name>_trust.npz`` (built by a script in plugins/chemistry/scripts):
-``residuals`` for its conformal intervals (models with intervals only), ``fingerprints`` (packed 2048-bit Morgan radius-2
-fingerprints of the reference set) and the similarity ``threshold``. The domain similarity of a
-molecule is its nearest neighbour's Tanimoto similarity in the reference set, so a peptide is told
-apart from the small organics ESOL knows. A batch is searched at once: the shared on-bits of every
-molecule and reference are one matrix product of 0/1 matrices, and |a & b| / (|a| + |b| - |a & b|)
-is the same value as RDKit's ``BulkTanimotoSimilarity`` (the tests check it) at less cost.
+Each model with :class:`TanimotoDomain` ships ``data/<name>_trust.npz`` (built by
+plugins/chemistry/scripts/calibrate_trust.py): ``residuals`` for its conformal intervals (models
+with intervals only), ``fingerprints`` (packed 2048-bit Morgan radius-2 fingerprints of the
+reference set) and the similarity ``threshold``. The domain similarity of a molecule is its
+nearest neighbour's Tanimoto similarity in the reference set, so a peptide is told apart from the
+small organics of Delaney's set. A batch is searched at once: the shared on-bits of every molecule
+and reference are one matrix product of 0/1 matrices, and |a & b| / (|a| + |b| - |a & b|) is the
+same value as RDKit's ``BulkTanimotoSimilarity`` (the tests check it) at less cost.
 """
 
 from __future__ import annotations
