@@ -38,8 +38,25 @@ ANNOTATED_PATH = OutputField(
     nullable=True,
 )
 BOX = "[x_min, y_min, x_max, y_max] in pixels of the (EXIF-rotated) input image"
-#: The MediaPipe models (BlazeFace, pose, selfie segmentation) run on LiteRT with OpenCV's warps.
+#: The MediaPipe models (BlazeFace, pose, selfie segmentation, face mesh) run on LiteRT with OpenCV's warps.
 LITERT_REQUIRES = ("ai_edge_litert", "cv2", "PIL", "numpy")
+
+
+def mediapipe_weights(name: str, sha256: str, size: int, module: str) -> Weights:
+    """A MediaPipe model file of the mediapipe 0.10.21 wheel's ``mediapipe/modules/<module>``, shipped in data/."""
+    return Weights(name, sha256, size, f"mediapipe 0.10.21 wheel (mediapipe/modules/{module}), shipped in this repository",
+                   package="specialist_hub_vision", path=f"data/{name}")
+
+
+def mediapipe_license(models: str) -> str:
+    return (f"Apache-2.0 (hub code; MediaPipe {models}, copied from the mediapipe 0.10.21 wheel with its licence in "
+            f"specialist_hub_vision/data/)")
+
+
+#: BlazeFace's short-range detector: vision/faces' default backend and vision/face-landmarks' first stage.
+BLAZEFACE_SHORT_RANGE = mediapipe_weights(
+    "face_detection_short_range.tflite", "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8", 229714,
+    "face_detection")
 HF_REQUIRES = ("torch", "transformers", "PIL", "numpy")
 HF_CHECKPOINT_NOTE = (
     "The weights are downloaded from the Hugging Face Hub on first use and cached; offline, pass a "
@@ -123,8 +140,7 @@ FACES = image_spec(
     batch_size=16,
     factory="specialist_hub_vision.faces:FacesModel",
     requires=LITERT_REQUIRES,
-    license="Apache-2.0 (hub code; MediaPipe BlazeFace models, copied from the mediapipe 0.10.21 wheel with its "
-            "licence in specialist_hub_vision/data/); Haar backend: OpenCV Apache-2.0, cascade Intel License "
+    license=mediapipe_license("BlazeFace models") + "; Haar backend: OpenCV Apache-2.0, cascade Intel License "
             "Agreement (BSD-style)",
     citation=(
         "Bazarevsky et al., BlazeFace: Sub-millisecond Neural Face Detection on Mobile GPUs, arXiv:1907.05047 "
@@ -155,14 +171,9 @@ FACES = image_spec(
         Option("min_size", "int", 30, "Haar: smallest face side to look for, in pixels", stage="call", minimum=1),
     ),
     weights=(
-        Weights("face_detection_short_range.tflite",
-                "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8", 229714,
-                "mediapipe 0.10.21 wheel (mediapipe/modules/face_detection), shipped in this repository",
-                package="specialist_hub_vision", path="data/face_detection_short_range.tflite"),
-        Weights("face_detection_full_range_sparse.tflite",
-                "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1", 676746,
-                "mediapipe 0.10.21 wheel (mediapipe/modules/face_detection), shipped in this repository",
-                package="specialist_hub_vision", path="data/face_detection_full_range_sparse.tflite"),
+        BLAZEFACE_SHORT_RANGE,
+        mediapipe_weights("face_detection_full_range_sparse.tflite",
+                          "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1", 676746, "face_detection"),
         Weights("haarcascade_frontalface_alt2.xml",
                 "7b0c967d9abbdfbde025eb9c786947d151b6426040d07a8f9562ed8fd90724b4", 540616,
                 "opencv-python (cv2.data.haarcascades)"),
@@ -214,8 +225,7 @@ POSE = image_spec(
     factory="specialist_hub_vision.pose:PoseModel",
     requires=LITERT_REQUIRES,
     display={"connections": {"poses": connections.POSE}},
-    license="Apache-2.0 (hub code; MediaPipe pose detection and BlazePose GHUM full landmark models, copied from "
-            "the mediapipe 0.10.21 wheel with its licence in specialist_hub_vision/data/)",
+    license=mediapipe_license("pose detection and BlazePose GHUM full landmark models"),
     citation=(
         "Bazarevsky et al., BlazePose: On-device Real-time Body Pose tracking, arXiv:2006.10204 (2020); Lugaresi "
         "et al., MediaPipe: A Framework for Building Perception Pipelines, arXiv:1906.08172 (2019)."
@@ -242,12 +252,10 @@ POSE = image_spec(
                                                "visible", stage="call", minimum=0.0, maximum=1.0),
     ),
     weights=(
-        Weights("pose_detection.tflite", "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c", 2959046,
-                "mediapipe 0.10.21 wheel (mediapipe/modules/pose_detection), shipped in this repository",
-                package="specialist_hub_vision", path="data/pose_detection.tflite"),
-        Weights("pose_landmark_full.tflite", "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
-                6440512, "mediapipe 0.10.21 wheel (mediapipe/modules/pose_landmark), shipped in this repository",
-                package="specialist_hub_vision", path="data/pose_landmark_full.tflite"),
+        mediapipe_weights("pose_detection.tflite",
+                          "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c", 2959046, "pose_detection"),
+        mediapipe_weights("pose_landmark_full.tflite",
+                          "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f", 6440512, "pose_landmark"),
     ),
     examples=(
         Example(PERSON_EXAMPLE, {"count": 1, "poses": [{"landmarks": {"nose": {"x": 111.4, "y": 66.0}}}]},
@@ -284,8 +292,7 @@ SEGMENT_PERSON = image_spec(
     batch_size=16,
     factory="specialist_hub_vision.segment:SegmentPersonModel",
     requires=LITERT_REQUIRES,
-    license="Apache-2.0 (hub code; MediaPipe selfie segmentation model, copied from the mediapipe 0.10.21 wheel "
-            "with its licence in specialist_hub_vision/data/)",
+    license=mediapipe_license("selfie segmentation model"),
     citation="Lugaresi et al., MediaPipe: A Framework for Building Perception Pipelines, arXiv:1906.08172 (2019); "
              "MediaPipe Selfie Segmentation model card (Google, 2021).",
     url="https://github.com/google-ai-edge/mediapipe/blob/master/docs/solutions/selfie_segmentation.md",
@@ -304,9 +311,8 @@ SEGMENT_PERSON = image_spec(
                                         "empty means the current directory)", stage="call", host="output_dir"),
     ),
     weights=(
-        Weights("selfie_segmentation.tflite", "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c",
-                249505, "mediapipe 0.10.21 wheel (mediapipe/modules/selfie_segmentation), shipped in this repository",
-                package="specialist_hub_vision", path="data/selfie_segmentation.tflite"),
+        mediapipe_weights("selfie_segmentation.tflite",
+                          "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c", 249505, "selfie_segmentation"),
     ),
     examples=(
         Example(PERSON_EXAMPLE, {"foreground_fraction": 0.545, "box": [0, 7, 256, 256]}, tolerance=0.001,
@@ -572,8 +578,7 @@ FACE_LANDMARKS = image_spec(
     factory="specialist_hub_vision.face_landmarks:FaceLandmarksModel",
     requires=LITERT_REQUIRES,
     display={"connections": {"faces": connections.FACE_MESH}},
-    license="Apache-2.0 (hub code; MediaPipe BlazeFace, face landmark and iris landmark models, copied from the "
-            "mediapipe 0.10.21 wheel with its licence in specialist_hub_vision/data/)",
+    license=mediapipe_license("BlazeFace, face landmark and iris landmark models"),
     citation=(
         "Kartynnik et al., Real-time Facial Surface Geometry from Monocular Video on Mobile GPUs, arXiv:1907.06724 "
         "(2019); Ablavatski et al., Real-time Pupil Tracking from Monocular Video for Digital Puppetry, "
@@ -600,16 +605,11 @@ FACE_LANDMARKS = image_spec(
                minimum=0.0, maximum=1.0),
     ),
     weights=(
-        Weights("face_detection_short_range.tflite",
-                "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8", 229714,
-                "mediapipe 0.10.21 wheel (mediapipe/modules/face_detection), shipped in this repository",
-                package="specialist_hub_vision", path="data/face_detection_short_range.tflite"),
-        Weights("face_landmark.tflite", "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814", 1242398,
-                "mediapipe 0.10.21 wheel (mediapipe/modules/face_landmark), shipped in this repository",
-                package="specialist_hub_vision", path="data/face_landmark.tflite"),
-        Weights("iris_landmark.tflite", "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f", 2640568,
-                "mediapipe 0.10.21 wheel (mediapipe/modules/iris_landmark), shipped in this repository",
-                package="specialist_hub_vision", path="data/iris_landmark.tflite"),
+        BLAZEFACE_SHORT_RANGE,
+        mediapipe_weights("face_landmark.tflite",
+                          "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814", 1242398, "face_landmark"),
+        mediapipe_weights("iris_landmark.tflite",
+                          "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f", 2640568, "iris_landmark"),
     ),
     examples=(
         Example(FACE_EXAMPLE, {"count": 1, "faces": [{"box": [54.0, 44.1, 155.1, 145.1], "score": 0.9322}]},
