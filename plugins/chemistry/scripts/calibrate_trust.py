@@ -91,5 +91,6 @@ def calibrate(model_id: str) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", help="a chemistry model with a log_solubility output, e.g. chemistry/solubility")
+    parser.add_argument("model", choices=("chemistry/solubility", "chemistry/admet"),
+                        help="the model whose trust file to build (chemistry/esol: calibrate_esol.py)")
     calibrate(parser.parse_args().model)
