@@ -100,7 +100,7 @@ def test_a_plugin_input_kind_works_through_a_local_registry_and_its_workers(tmp_
 
 def test_a_registry_pickles_as_the_recipe_that_built_it():
     rebuilt = pickle.loads(pickle.dumps(Registry([WordKindPlugin(), WordModelPlugin()], entry_points=False)))
-    assert "test/on-words" in rebuilt.models and "word" in rebuilt.input_kinds
+    assert "test/on-words" in rebuilt.specs and "word" in rebuilt.input_kinds
 
 
 @pytest.mark.parametrize("order", [(WordKindPlugin, WordModelPlugin), (WordModelPlugin, WordKindPlugin)])

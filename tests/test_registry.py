@@ -51,7 +51,7 @@ def test_duplicate_ids_are_an_error_naming_both_plugins():
 def test_failing_registration_is_reported_and_others_keep_working():
     registry = Registry([BrokenPlugin(), LengthPlugin()], entry_points=False)
     assert "registration failed on purpose" in registry.plugins["BrokenPlugin"].error
-    assert "test/first-of-broken" not in registry.models
+    assert "test/first-of-broken" not in registry.specs
     assert registry.get("test/length")
 
 

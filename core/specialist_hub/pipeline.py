@@ -175,7 +175,7 @@ class Pipeline:
                     registry: Registry) -> str:
         if not STEP_NAME.match(step.name) or step.name in specs or step.name in ("errors", "provenance"):
             return "step names are lower-case words, unique within the pipeline, not 'errors' or 'provenance'"
-        if step.model not in registry.models:
+        if step.model not in registry.specs:
             return f"no model {step.model!r} is registered (run 'hub list')"
         spec = registry.get(step.model)
         source = step.source

@@ -93,7 +93,7 @@ class Registry:
         self.plugin_manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.plugin_manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
-        self.models: dict[str, ModelSpec] = {}
+        self.specs: dict[str, ModelSpec] = {}
         self.model_plugin: dict[str, str] = {}
         self.conflicts: dict[str, set[str]] = {}
         self.input_kinds: dict[str, InputKind] = {kind.name: kind for kind in BUILTIN_KINDS}
@@ -121,7 +121,7 @@ class Registry:
         registered = [(name, info) for name, plugin, info in added if self._add_plugin(name, plugin, info)]
         #: Output formats that plugins contribute (GFF3, SRT...), by name.
         self.formats: dict[str, OutputFormat] = {}
-        #: Pipelines by id; each is also in ``models`` as the spec it runs as.
+        #: Pipelines by id; each is also in ``specs`` as the spec it runs as.
         self.pipelines: dict[str, Pipeline] = {}
         for hook_name, callback in (("register_input_kinds", self._register_input_kind),
                                     ("register_models", self._register_model),
@@ -185,7 +185,7 @@ class Registry:
                 tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 info.error = f'Error in plugin "{plugin_name}" {hook_name}: {tail}'
                 for model_id in info.models:
-                    self.models.pop(model_id, None)
+                    self.specs.pop(model_id, None)
                     self.model_plugin.pop(model_id, None)
                 info.models = []
 
@@ -204,7 +204,7 @@ class Registry:
         if owner is not None:
             # Neither registration wins: the id is unusable until one plugin is removed.
             self.conflicts.setdefault(spec.id, set()).update({owner, plugin_name})
-            self.models.pop(spec.id, None)
+            self.specs.pop(spec.id, None)
             self.model_plugin.pop(spec.id, None)
             error = str(DuplicateModelError(spec.id, self.conflicts[spec.id]))
             for name in self.conflicts[spec.id]:  # their other models keep working
@@ -212,7 +212,7 @@ class Registry:
                 if error not in self.plugins[name].warnings:
                     self.plugins[name].warnings.append(error)
             return
-        self.models[spec.id] = spec
+        self.specs[spec.id] = spec
         self.model_plugin[spec.id] = plugin_name
         info.models.append(spec.id)
 
@@ -230,21 +230,21 @@ class Registry:
             info.warnings.append(f"pipeline {pipeline.id} left out: {exc}")
             return
         self._register_model(spec, plugin_name, info)
-        if spec.id in self.models:
+        if spec.id in self.specs:
             self.pipelines[spec.id] = pipeline
 
     def _choose_defaults(self) -> None:
         builtin = {model_id for model_id, plugin in self.model_plugin.items()
                    if is_builtin_distribution(self.plugins[plugin].distribution)}
-        self.domain_defaults, self.notices = choose_defaults(self.models.values(), builtin, configured_defaults())
+        self.domain_defaults, self.notices = choose_defaults(self.specs.values(), builtin, configured_defaults())
 
     def add_pipeline(self, pipeline: Pipeline) -> ModelSpec:
         """Register a user's pipeline (``hub predict --pipeline job.toml``); PipelineError says what
         is wrong with it. Worker processes rebuilding this registry get it too."""
-        if pipeline.id in self.models and self.pipelines.get(pipeline.id) != pipeline:
+        if pipeline.id in self.specs and self.pipelines.get(pipeline.id) != pipeline:
             raise PipelineError(f"{pipeline.id} is already a registered model; give the pipeline another id.")
         spec = pipeline.to_spec(self)
-        self.models[spec.id] = spec
+        self.specs[spec.id] = spec
         self.pipelines[spec.id] = pipeline
         if pipeline not in self._added:
             self._added.append(pipeline)
@@ -260,7 +260,7 @@ class Registry:
 
     @property
     def domains(self) -> list[str]:
-        return sorted({spec.domain for spec in self.models.values()})
+        return sorted({spec.domain for spec in self.specs.values()})
 
     def resolve_domain(self, domain: str) -> str:
         domain = DOMAIN_ALIASES.get(domain.lower(), domain.lower())
@@ -270,7 +270,7 @@ class Registry:
 
     def list_models(self, domain: str | None = None) -> list[ModelSpec]:
         """Specs sorted by domain, default first; ``domain`` accepts the short aliases."""
-        specs = sorted((s for s in self.models.values() if s.commercial_use or not self.commercial_only),
+        specs = sorted((s for s in self.specs.values() if s.commercial_use or not self.commercial_only),
                        key=lambda s: (s.domain, not self.is_default(s), s.id))
         if domain is not None:
             domain = self.resolve_domain(domain)
@@ -281,10 +281,10 @@ class Registry:
         if model_id in self.conflicts:
             raise DuplicateModelError(model_id, self.conflicts[model_id])
         try:
-            spec = self.models[model_id]
+            spec = self.specs[model_id]
         except KeyError:
             broken = [info.error for info in self.plugins.values() if info.error]
-            raise UnknownModelError(model_id, self.models, broken) from None
+            raise UnknownModelError(model_id, self.specs, broken) from None
         if self.commercial_only and not spec.commercial_use:
             raise LicenseError(spec.id, spec.license)
         return spec
