@@ -60,7 +60,7 @@ def register_pipelines(register: Callable[[Pipeline], None]) -> None:
 
 
 @hookspec
-def register_writers(register: Callable[[OutputFormat], None]) -> None:
+def register_output_formats(register: Callable[[OutputFormat], None]) -> None:
     """Contribute output formats of the plugin's field (GFF3 for genomes, SRT for subtitles...).
 
     :param register: call it once per :class:`~specialist_hub.writers.OutputFormat` (name, file

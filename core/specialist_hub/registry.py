@@ -126,7 +126,7 @@ class Registry:
         for hook_name, callback in (("register_input_kinds", self._register_input_kind),
                                     ("register_models", self._register_model),
                                     ("register_pipelines", self._register_pipeline),
-                                    ("register_writers", self._register_format),
+                                    ("register_output_formats", self._register_format),
                                     ("register_routes", self.routes.append),
                                     ("register_commands", self.commands.append),
                                     ("register_renderers", lambda kind, render: self.renderers.append((kind, render)))):
@@ -218,7 +218,7 @@ class Registry:
 
     def _register_format(self, output_format: OutputFormat) -> None:
         if not isinstance(output_format, OutputFormat):
-            raise InvalidSpecError(f"register_writers expects OutputFormat instances, got {output_format!r}.")
+            raise InvalidSpecError(f"register_output_formats expects OutputFormat instances, got {output_format!r}.")
         if output_format.name in self.formats or output_format.name in FORMATS:
             raise InvalidSpecError(f"Output format {output_format.name!r} is already registered.")
         self.formats[output_format.name] = output_format

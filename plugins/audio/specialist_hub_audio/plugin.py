@@ -676,7 +676,7 @@ def register_pipelines(register):
 
 
 @hookimpl
-def register_writers(register):
+def register_output_formats(register):
     for name, extension, title in (("srt", ".srt", "SubRip"), ("vtt", ".vtt", "WebVTT")):
         register(OutputFormat(name, (extension,), f"specialist_hub_audio.subtitles:{name.capitalize()}Writer",
                               f"{title} subtitles of audio/speech-to-text and audio/transcribe (timestamps=true)"))

@@ -834,7 +834,7 @@ def register_pipelines(register):
 
 
 @hookimpl
-def register_writers(register):
+def register_output_formats(register):
     register(OutputFormat("gff3", (".gff3", ".gff"), "specialist_hub_biology.gff3:Gff3Writer",
                           "GFF3 gene and CDS features of biology/genes and biology/annotate-genome, BGC "
                           "features of biology/bgc"))

@@ -891,6 +891,6 @@ def register_pipelines(register):
 
 
 @hookimpl
-def register_writers(register):
+def register_output_formats(register):
     register(OutputFormat("sdf", (".sdf",), "specialist_hub_chemistry.sdf:SdfWriter",
                           "SD file: each molecule (from its canonical SMILES) with the prediction as properties"))
