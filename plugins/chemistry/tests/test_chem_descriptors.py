@@ -34,6 +34,16 @@ def test_descriptors_match_pubchem(smiles):
     assert out["lipinski_violations"] == 0 and out["veber_pass"] is True
 
 
+def test_molar_refractivity_is_in_cm3_per_mol():
+    """Lorentz-Lorenz molar refractivity at the sodium D line (CRC Handbook values from n, density
+    and M): benzene 26.2, ethanol 12.9 cm^3/mol; Wildman & Crippen fitted their contributions to such
+    values, so the unit is cm^3/mol (not m^3/mol, a million times off)."""
+    (field,) = [o for o in hub.get_spec("chemistry/descriptors").outputs if o.name == "molar_refractivity"]
+    assert field.unit == "cm^3/mol"
+    benzene, ethanol = (p.output["molar_refractivity"] for p in hub.predict("chemistry/descriptors", ["c1ccccc1", "CCO"]))
+    assert benzene == pytest.approx(26.2, rel=0.03) and ethanol == pytest.approx(12.9, rel=0.03)
+
+
 def test_bad_smiles_fails_only_its_record_with_rdkits_reason():
     preds = hub.predict("chemistry/descriptors", ["CCO", "C1CC", "c1ccccc1", "CC(C)(C)(C)(C)C"])
     assert [p.ok for p in preds] == [True, False, True, False]

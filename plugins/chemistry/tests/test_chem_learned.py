@@ -6,7 +6,7 @@ import math
 import pytest
 
 import specialist_hub as hub
-from specialist_hub_chemistry.admet_endpoints import ENDPOINTS
+from specialist_hub_chemistry.admet_endpoints import ENDPOINTS, MISLABELLED_IN_ADMET_CSV
 
 
 def test_soltrannet_reproduces_the_package_tests_and_warns():
@@ -39,10 +39,24 @@ def test_admet_endpoints_table_matches_the_installed_package(admet):
     assert [e.task for e in ENDPOINTS] == list(rows)
     for e in ENDPOINTS:
         assert e.classification == (rows[e.task]["task_type"] == "classification"), e.task
-        assert e.unit == ("" if rows[e.task]["units"] == "-" else rows[e.task]["units"]), e.task
+        packaged = "" if rows[e.task]["units"] == "-" else rows[e.task]["units"]
+        assert packaged == MISLABELLED_IN_ADMET_CSV.get(e.task, e.unit), e.task
     assert sorted(t for tasks, _ in admet.ensembles for t in tasks) == sorted(rows)
     # canonical_smiles, standardized; value and percentile per endpoint; ensemble_std; the 3 domain fields
     assert len(hub.get_spec("chemistry/admet").outputs) == 2 + 2 * 41 + 1 + 3
+
+
+def test_caco2_values_are_log_cm_per_s_whatever_admet_csv_says():
+    """Caco-2 permeability of well-absorbed drugs is about 1e-5 cm/s (Artursson & Karlsson, Biochem.
+    Biophys. Res. Commun. 175, 880 (1991): complete absorption above 1e-6 cm/s). The package's own
+    DrugBank predictions sit there as log10(cm/s), not as log(10^-6 cm/s), which would be near 1."""
+    from admet_ai.constants import DEFAULT_DRUGBANK_PATH
+
+    with open(DEFAULT_DRUGBANK_PATH, newline="") as handle:
+        values = sorted(float(r["Caco2_Wang"]) for r in csv.DictReader(handle))
+    assert -6.0 < values[len(values) // 2] < -4.0
+    (caco2,) = [o for o in hub.get_spec("chemistry/admet").outputs if o.name == "caco2_wang"]
+    assert caco2.unit == "log(cm/s)"
 
 
 def test_admet_reproduces_the_authors_drugbank_predictions(admet):
