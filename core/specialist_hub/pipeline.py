@@ -4,12 +4,12 @@ A :class:`Pipeline` is a list of :class:`Step`s. Each step names a model, its op
 its input comes from: the pipeline's input, a field of an earlier step, or each item of a list
 field of an earlier step (a fan-out, batched across every item of the batch), or the pipeline's
 input cut to each time window an earlier step found (``input@vad.segments[]``). A step may carry
-a condition on earlier fields. The registry turns a pipeline into a :class:`ModelSpec` whose
-output fields are the steps' fields named ``step.field`` (a fan-out step's results are one list
-field named after the step) and whose options are the steps' options named ``step.option``, so
-every writer, the server, workers, ``--resume`` and Ray treat it as a model. A pipeline that
-names a missing model or field, or feeds a step what it does not take, is refused before anything
-runs.
+a condition on earlier fields, and a fan-out a condition on each item (``each``). The registry
+turns a pipeline into a :class:`ModelSpec` whose output fields are the steps' fields named
+``step.field`` (a fan-out step's results are one list field named after the step) and whose
+options are the steps' options named ``step.option``, so every writer, the server, workers,
+``--resume`` and Ray treat it as a model. A pipeline that names a missing model or field, or
+feeds a step what it does not take, is refused before anything runs.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ STEP_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: The prefix of a windowed input: ``input@step.field[]`` is the pipeline input cut to each item's
 #: ``start``-``end`` (seconds), by the input kind's or the step model's ``clip(value, start, end)``.
 WINDOWED = "input@"
+#: The value fed for a fan-out item that its step's ``each`` condition leaves out.
+SKIPPED = object()
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class Step:
     options: Mapping[str, Any] = field(default_factory=dict)
     #: A condition on earlier steps' fields, e.g. ``genes.gene_count > 0``; empty: always run.
     when: str = ""
+    #: For a fan-out: a condition on the keys of each item, e.g. ``protein_length <= 50``; an item that
+    #: fails it is not run and is null in the step's list, which so stays aligned with its source.
+    each: str = ""
 
     @property
     def source(self) -> re.Match:
@@ -103,10 +108,10 @@ class Pipeline:
             raise PipelineError(f"{path.name}: unknown key(s) {', '.join(unknown)}; use id, summary, version, steps.")
         steps = []
         for number, table in enumerate(data.get("steps", []), start=1):
-            extra = sorted(set(table) - {"name", "model", "input", "options", "when"})
+            extra = sorted(set(table) - {"name", "model", "input", "options", "when", "each"})
             if extra or "name" not in table or "model" not in table:
                 raise PipelineError(f"{path.name}: step {number} needs 'name' and 'model' (and may have input, "
-                                    f"options, when){'; unknown: ' + ', '.join(extra) if extra else ''}.")
+                                    f"options, when, each){'; unknown: ' + ', '.join(extra) if extra else ''}.")
             steps.append(Step(**table))
         return cls(id=data.get("id", f"pipeline/{re.sub(r'[^a-z0-9_-]', '-', path.stem.lower())}"),
                    summary=data.get("summary", f"Pipeline from {path.name}"), steps=tuple(steps),
@@ -133,8 +138,9 @@ class Pipeline:
             if step.fans_out:
                 each = (f"{spec.id} on {_described_input(step)}: its output fields and the window {{start, end}}"
                         if step.windowed else f"{spec.id} on each item of {step.input}: its output fields")
+                skipped = f"; null for an item that fails {step.each!r}" if step.each else ""
                 outputs.append(OutputField(step.name, "list", f"{each}, or {{'error': {{type, message}}}} for an "
-                                           f"item that failed", nullable=True))
+                                           f"item that failed{skipped}", nullable=True))
             else:
                 for output in spec.outputs:
                     flat = OutputField(f"{step.name}.{output.name}", output.type, f"{spec.id}: {output.description}",
@@ -157,7 +163,8 @@ class Pipeline:
                                        "whole record fails.")
         card["intended_use"] = (card.get("intended_use", self.summary) + "\n\n**Steps:** " + "; ".join(
             f"{n}. `{s.name}`: {s.model} on {_described_input(s)}"
-            f"{f' when {s.when}' if s.when else ''}" for n, s in enumerate(self.steps, start=1)))
+            f"{f' when {s.when}' if s.when else ''}{f' (items where {s.each})' if s.each else ''}"
+            for n, s in enumerate(self.steps, start=1)))
         return ModelSpec(
             id=self.id, task="pipeline", summary=self.summary, input_kind=first.input_kind, outputs=tuple(outputs),
             factory="specialist_hub.pipeline:PipelineModel",
@@ -208,6 +215,13 @@ class Pipeline:
                 Condition(step.when).check(fields_so_far)
             except PipelineError as exc:
                 return str(exc)
+        if step.each:
+            if not step.fans_out or step.windowed:
+                return f"'each' filters the items of a fan-out (input 'step.field[]...'), not {step.input!r}"
+            try:
+                Condition(step.each)
+            except PipelineError as exc:
+                return str(exc)
         return ""
 
 
@@ -226,6 +240,7 @@ class PipelineModel(Model):
         self.pipeline = self.registry.pipelines[self.spec.id]
         self.steps = [(step, self.registry.load(step.model, device=self._device_for(step), **self._options_of(step)),
                        Condition(step.when) if step.when else None) for step in self.pipeline.steps]
+        self.each = {step.name: Condition(step.each) for step in self.pipeline.steps if step.each}
         self.provenance = [f"{model.spec.id} {model.spec.version}" for _, model, _ in self.steps]
         self.clippers = {step.name: self._clipper(step, model) for step, model, _ in self.steps if step.windowed}
 
@@ -255,12 +270,15 @@ class PipelineModel(Model):
             model = loaded.configured(self._options_of(step))  # call-time options of this call
             active = [i for i in range(len(batch)) if failed[i] is None and (condition is None or condition(found[i]))]
             feeds = self._feeds(step, active, batch, found)
-            values = [value for _, value, _ in feeds if not isinstance(value, BaseException)]
+            values = [value for _, value, _ in feeds if not isinstance(value, BaseException) and value is not SKIPPED]
             predictions = iter(model.predict_records(Record(k, value) for k, value in enumerate(values)))
             if step.fans_out:
                 for i in active:
                     found[i][step.name] = []
             for i, value, window in feeds:
+                if value is SKIPPED:
+                    found[i][step.name].append(None)
+                    continue
                 if isinstance(value, BaseException):  # the window could not be cut
                     found[i][step.name].append({"window": window, "error": {"type": type(value).__name__,
                                                                           "message": str(value)}})
@@ -284,7 +302,8 @@ class PipelineModel(Model):
     def _feeds(self, step: Step, active: list[int], batch: list[Any],
                found: list[dict[str, Any]]) -> list[tuple[int, Any, dict[str, float] | None]]:
         """(batch index, value, window) for every input the step receives, in order; the value is the
-        exception that stopped a window from being cut, for a windowed step."""
+        exception that stopped a window from being cut, for a windowed step, or :data:`SKIPPED` for
+        an item its ``each`` condition leaves out."""
         if step.input == "input":
             return [(i, batch[i], None) for i in active]
         source = step.source
@@ -294,7 +313,9 @@ class PipelineModel(Model):
         items = [(i, item) for i in active for item in (found[i].get(name) or [])]
         if step.windowed:
             return [(i, *self._cut(step, batch[i], item)) for i, item in items]
-        return [(i, item.get(key) if key and isinstance(item, dict) else item, None) for i, item in items]
+        each = self.each.get(step.name)
+        return [(i, SKIPPED if each is not None and not (isinstance(item, dict) and each(item))
+                 else item.get(key) if key and isinstance(item, dict) else item, None) for i, item in items]
 
     def _cut(self, step: Step, value: Any, item: Any) -> tuple[Any, dict[str, float]]:
         """The input cut to ``item``'s window (or the reason it cannot be), and the window."""

@@ -5,9 +5,11 @@ trained on modlAMP's AMP (APD3) vs UniProt set; ``features`` is shared with that
 training and inference see identical inputs. The calibrated probability maps the MLP's through
 an isotonic fit on held-out peptides (its breakpoints, in the same file, come from
 ``plugins/biology/scripts/calibrate_antimicrobial.py``). The applicability domain is the nearest
-training peptide by Jaccard similarity of dipeptide (2-mer) sets, alignment-free; the training
-peptides' 2-mer sets ship as compact arrays in ``data/amp_domain.npz`` (from
-``plugins/biology/scripts/domain_antimicrobial.py``), compared with a batch in one matrix product.
+training peptide by Jaccard similarity of dipeptide (2-mer) sets, alignment-free (composition),
+and only inside the length range where the training set holds both AMPs and non-AMPs (10-50
+residues: every longer training peptide is an AMP); the training peptides' 2-mer sets ship as
+compact arrays in ``data/amp_domain.npz`` (from ``plugins/biology/scripts/domain_antimicrobial.py``),
+compared with a batch in one matrix product.
 """
 
 from __future__ import annotations
@@ -112,17 +114,28 @@ def predict_proba(weights: dict[str, np.ndarray], matrix: np.ndarray) -> np.ndar
     return 1.0 / (1.0 + np.exp(-logits.ravel()))
 
 
+def load_domain(path: Path = DOMAIN) -> tuple[KmerIndex, float, tuple[int, int]]:
+    """The training peptides' dipeptide sets, the similarity threshold and the length range."""
+    with np.load(path, allow_pickle=False) as domain:
+        return (KmerIndex(domain["codes"], domain["sizes"]), float(domain["threshold"]),
+                (int(domain["min_length"]), int(domain["max_length"])))
+
+
 class AntimicrobialModel(SequenceModel):
     def load(self):
         self.weights = load_weights()
-        with np.load(DOMAIN, allow_pickle=False) as domain:
-            self.domain = KmerIndex(domain["codes"], domain["sizes"])
-            self.domain_threshold = float(domain["threshold"])
+        self.domain, self.domain_threshold, self.lengths = load_domain()
 
     def domain_similarities(self, items):
-        # 256 peptides x 4,160 references per product: about 4 MB, whatever the batch size
-        return [float(v) for start in range(0, len(items), 256)
-                for v in self.domain.nearest_similarities(items[start:start + 256])]
+        """Dipeptide-set Jaccard to the nearest training peptide; 0 outside the trained length range,
+        where the training set holds only AMPs, so length alone would decide the label."""
+        low, high = self.lengths
+        similarities = np.zeros(len(items))
+        inside = [i for i, sequence in enumerate(items) if low <= len(sequence) <= high]
+        for start in range(0, len(inside), 256):  # 256 peptides x 4,160 references per product: about 4 MB
+            rows = inside[start:start + 256]
+            similarities[rows] = self.domain.nearest_similarities([items[i] for i in rows])
+        return [float(v) for v in similarities]
 
     def forward(self, batch):
         probabilities = predict_proba(self.weights, np.stack([features(s) for s in batch]))

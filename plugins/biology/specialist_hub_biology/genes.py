@@ -61,8 +61,8 @@ class GenesModel(SequenceModel):
                     "start": gene.begin, "end": gene.end, "strand": "+" if gene.strand == 1 else "-",
                     "partial_begin": gene.partial_begin, "partial_end": gene.partial_end,
                     "start_codon": gene.start_type, "rbs_motif": gene.rbs_motif, "score": gene.score,
-                    "confidence": gene.confidence(), "protein": gene.translate(include_stop=False),
+                    "confidence": gene.confidence(), "protein": protein, "protein_length": len(protein),
                 }
-                for gene in genes
+                for gene in genes for protein in [gene.translate(include_stop=False)]
             ],
         }

@@ -1,10 +1,11 @@
 """GFF3 output for gene predictions (``hub predict -m biology/annotate-genome -o genome.gff3``).
 
 One ``gene`` and one ``CDS`` feature per predicted gene, with Prodigal's calls as attributes; a
-pipeline's per-protein results (the fan-out lists aligned with the genes) become attributes of
-the CDS, named ``step_field``. Biosynthetic gene clusters (biology/bgc) are ``BGC`` features with
-the attributes of ``gecco convert clusters --format gff``. Coordinates are 1-based and inclusive,
-as GFF3, Prodigal and GECCO use. Valid for GFF3 parsers (the tests read it back with gffutils).
+pipeline's per-protein results (the fan-out lists aligned with the genes) become attributes of the
+CDS, named ``step_field`` (none for a protein a step left out). Biosynthetic gene clusters
+(biology/bgc) are ``BGC`` features with the attributes of ``gecco convert clusters --format gff``.
+Coordinates are 1-based and inclusive, as GFF3, Prodigal and GECCO use. Valid for GFF3 parsers
+(the tests read it back with gffutils).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Gff3Writer(Writer):
         per_gene = {name: value for name, value in output.items()
                     if isinstance(value, list) and len(value) == len(genes)
                     and name not in (*GENE_FIELDS, *CLUSTER_FIELDS)
-                    and all(isinstance(item, dict) for item in value)}
+                    and all(item is None or isinstance(item, dict) for item in value)}
         for number, gene in enumerate(genes, start=1):
             gene_id = f"{seqid}_{number}"
             columns = [seqid, SOURCE, "", str(gene["start"]), str(gene["end"]), "", gene["strand"]]
@@ -61,6 +62,8 @@ class Gff3Writer(Writer):
                           "conf": f"{gene['confidence']:.2f}"}
             for step, items in per_gene.items():
                 item = items[number - 1]
+                if item is None:  # the step's ``each`` condition left this protein out
+                    continue
                 if "error" in item:
                     attributes[f"{step}_error"] = item["error"].get("message", "")
                     continue

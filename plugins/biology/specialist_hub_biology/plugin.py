@@ -218,7 +218,7 @@ GENES = biology_spec(
         OutputField("genes", "list",
                     "One dict per gene: start, end (1-based, inclusive, start < end), strand (+/-), partial_begin/"
                     "partial_end (gene runs off the sequence at that coordinate), start_codon, rbs_motif, score, "
-                    "confidence (%), protein (translation without the stop)"),
+                    "confidence (%), protein (translation without the stop), protein_length (residues)"),
     ),
     examples=(
         Example(GENOME, {"gene_count": 19, "translation_table": 11, "genes": coordinates(
@@ -245,6 +245,10 @@ GENES = biology_spec(
     },
 )
 
+#: The peptide lengths biology/antimicrobial is trained to tell apart: the training set holds both AMPs and
+#: non-AMPs only from 10 to 50 residues (its UniProt negatives; AMPs run to 174), so beyond 50 residues length
+#: alone decides the label. Its applicability domain and annotate-genome's AMP step keep to this range.
+AMP_LENGTHS = (10, 50)
 AMP_HELDOUT = {"accuracy": 0.9029, "auroc": 0.9610}
 AMP_CV = {"accuracy": 0.9084, "auroc": 0.9641}
 
@@ -265,9 +269,10 @@ ANTIMICROBIAL = biology_spec(
     weights=(Weights("amp_mlp.npz", "3ccd6ae2e6052796ba879d37ad5023b51e290b161322c978f39691becfd5db05", 32284,
                      "this repository: plugins/biology/scripts/train_antimicrobial.py, then calibrate_antimicrobial.py",
                      package="specialist_hub_biology", path="data/amp_mlp.npz"),
-             Weights("amp_domain.npz", "cad2428cbd21776f15c83454ce022a10774d63c50f0e28957efeb1352ee00701", 102453,
-                     "this repository: plugins/biology/scripts/domain_antimicrobial.py (dipeptide sets of the 4,160 "
-                     "training peptides)", package="specialist_hub_biology", path="data/amp_domain.npz")),
+             Weights("amp_domain.npz", "8b6af8e25779471a67fe357a2ad90984f44351c6b9afeb981c02de4fbddee6e3", 102838,
+                     "this repository: plugins/biology/scripts/domain_antimicrobial.py (dipeptide sets of the "
+                     "4,160 training peptides, the threshold and the length range)", package="specialist_hub_biology",
+                     path="data/amp_domain.npz")),
     applicability_domain=True,
     outputs=(
         OutputField("probability", "float", "Predicted probability that the peptide is antimicrobial (the MLP's "
@@ -286,8 +291,12 @@ ANTIMICROBIAL = biology_spec(
     ),
     card={
         "input": alphabet_note(PROTEIN, "; one trailing * is dropped"),
-        "intended_use": "Ranking candidate peptides (roughly 7-170 residues) for antimicrobial activity before "
-                        "testing; a screening aid, not evidence of activity.",
+        "intended_use": f"Ranking candidate peptides of {AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues for "
+                        "antimicrobial activity before testing; a screening aid, not evidence of activity. Only in "
+                        "that range does the training set hold both AMPs and non-AMPs: every training peptide "
+                        f"longer than {AMP_LENGTHS[1]} residues is an AMP, so the model calls nearly any longer "
+                        "protein antimicrobial (GFP at 0.98) and such proteins are out of its domain. "
+                        "biology/annotate-genome runs it only on predicted proteins of that length.",
         "training_data": "modlAMP's AMPvsUniProt set: 2600 APD3 antimicrobial peptides vs 2600 random UniProt "
                          "peptides of 10-50 residues. A stratified 20 % (1040) is held out; the rest (4160) "
                          "trains a 32-unit ReLU MLP (L2 1.0) on 76 features: amino-acid composition, log length, "
@@ -301,12 +310,17 @@ ANTIMICROBIAL = biology_spec(
                     "On the other half (520, never used for training or calibration) the expected calibration "
                     "error (10 equal-width bins) is 0.021 for calibrated_probability against 0.030 for the raw "
                     "probability (a test recomputes it; benchmarks/trust.py draws the reliability diagram). "
-                    "**Applicability domain:** domain_similarity is the Jaccard similarity of the peptide's set of "
-                    "dipeptides (2-mers, alignment-free) to the nearest of the 4,160 training peptides; the "
-                    "threshold, 0.204, is the 10th percentile over the calibration half of the held-out peptides. "
-                    "On the other half, the label's error rate is 0.082 for the 462 peptides in domain against "
-                    "0.172 for the 58 out of domain (2.1x), and only 6 % of random 30-residue sequences are in "
-                    "domain (plugins/biology/scripts/domain_antimicrobial.py prints these)."),
+                    "**Applicability domain** (length and composition): domain_similarity is the Jaccard "
+                    "similarity of the peptide's set of dipeptides (2-mers, alignment-free) to the nearest of the "
+                    "4,160 training peptides, and 0 for a sequence outside "
+                    f"{AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues; the threshold, 0.200, is the 10th percentile "
+                    "over the calibration half of the held-out peptides in that range. On the other half, the "
+                    "label's error rate is 0.085 for the 434 peptides in domain against 0.128 for the 86 out of "
+                    "domain (0.170 for the 47 out by composition; the 39 out by length are long AMPs, right for "
+                    "the trivial reason) and 8.7 % of random 30-residue sequences are in domain "
+                    "(plugins/biology/scripts/domain_antimicrobial.py prints these); by the length rule no longer "
+                    "protein is (GFP, 238 residues: out; before the rule it was in, as were all 1,695 proteins over "
+                    "170 residues of a 2.46 Mb genome)."),
         "limitations": "Negatives are random UniProt peptides, not verified inactive peptides, so real-world "
                        "precision is lower; no notion of target organism, potency or toxicity. The calibration "
                        "holds for peptides drawn like the training set (half AMPs): on a library where AMPs are "
@@ -813,7 +827,8 @@ ANNOTATE_GENOME = Pipeline(
     steps=(
         Step("genes", "biology/genes"),
         Step("properties", "biology/protein-properties", input="genes.genes[].protein"),
-        Step("antimicrobial", "biology/antimicrobial", input="genes.genes[].protein"),
+        Step("antimicrobial", "biology/antimicrobial", input="genes.genes[].protein",
+             each=f"protein_length >= {AMP_LENGTHS[0]} and protein_length <= {AMP_LENGTHS[1]}"),
         Step("bgc", "biology/bgc"),
     ),
     examples=(
@@ -822,7 +837,10 @@ ANNOTATE_GENOME = Pipeline(
                 reference="gecco 0.11.0 `gecco run` on KK037166.1: 19 genes, no cluster (it writes no clusters.tsv)"),
     ),
     card={"intended_use": "From a contig or genome (FASTA) to annotated proteins and gene clusters in one call "
-                          "(GFF3: genes, CDS with each protein's results, BGC features); every protein of a batch "
+                          "(GFF3: genes, CDS with each protein's results, BGC features). The antimicrobial step "
+                          f"scores only proteins of {AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues, the lengths its "
+                          "model was trained to tell apart (its card says why); longer proteins get no AMP call "
+                          "(null in the antimicrobial list, no attribute in GFF3). Every protein of a batch "
                           "of genomes goes through each protein model in batches, not one call each. The GECCO "
                           "step's Pfam search takes most of the time (about 20 s per Mb on two cores)."},
 )

@@ -30,6 +30,10 @@ def test_gff3_has_one_cds_per_pyrodigal_gene_and_parses_with_gffutils(tmp_path, 
     assert [(f.start, f.end, f.strand) for f in cds] == sorted(
         (g.begin, g.end, "+" if g.strand == 1 else "-") for g in expected)
     assert all(database[f.attributes["Parent"][0]].featuretype == "gene" for f in cds)
+    # Proteins outside the AMP model's 10-50 residues carry no AMP call; the others do
+    lengths = [len(g.translate(include_stop=False)) for g in sorted(expected, key=lambda g: g.begin)]
+    scored = [("antimicrobial_label" in f.attributes) for f in cds]
+    assert scored == [10 <= n <= 50 for n in lengths] and any(scored)
 
 
 def test_each_proteins_results_equal_the_protein_models_run_alone(genome):
@@ -37,5 +41,9 @@ def test_each_proteins_results_equal_the_protein_models_run_alone(genome):
     proteins = [gene["protein"] for gene in annotated.output["genes.genes"]]
     alone = specialist_hub.predict("biology/protein-properties", proteins)
     assert annotated.output["properties"] == [p.output if p.ok else {"error": p.error} for p in alone]
-    amp = specialist_hub.predict("biology/antimicrobial", proteins)
-    assert annotated.output["antimicrobial"] == [p.output if p.ok else {"error": p.error} for p in amp]
+    # The AMP model only on the lengths it was trained to tell apart (modlAMP's negatives: 10-50 residues)
+    candidates = [i for i, protein in enumerate(proteins) if 10 <= len(protein) <= 50]
+    assert 0 < len(candidates) < len(proteins)
+    amp = dict(zip(candidates, specialist_hub.predict("biology/antimicrobial", [proteins[i] for i in candidates])))
+    assert annotated.output["antimicrobial"] == [
+        (amp[i].output if amp[i].ok else {"error": amp[i].error}) if i in amp else None for i in range(len(proteins))]
