@@ -114,7 +114,7 @@ def test_long_lists_and_texts_are_folded_and_cut():
 
 def test_a_hundred_thousand_predictions_render_the_first_rows_and_a_count_under_a_megabyte():
     results = Predictions([prediction(i, ok=i % 7 != 3, letters=i, upper="W" * 30, scores=list(range(50)))
-                           for i in range(100_000)], DisplayContext.for_models([]))
+                           for i in range(100_000)], DisplayContext())
     table = results._repr_html_()
     assert len(table.encode()) < 1_000_000
     assert table.count("<tr class=") == display.ROW_LIMIT

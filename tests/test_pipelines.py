@@ -31,7 +31,7 @@ def registry():
 
 
 def test_a_fan_out_step_gets_every_item_of_the_batch_in_one_call(registry):
-    registry.add_pipeline(WORDS)
+    registry = registry.replace(pipelines=[WORDS])
     CountsCalls.calls = []
     sentences = ["the cat sat", "on", "the mat again", "boom and bust"]
     results = specialist_hub.predict("test/word-lengths", sentences, registry=registry)
@@ -48,7 +48,9 @@ def test_a_fan_out_step_gets_every_item_of_the_batch_in_one_call(registry):
 
 
 def test_a_pipeline_is_listed_and_carded_with_its_steps(registry):
-    spec = registry.add_pipeline(WORDS)
+    registry = registry.replace(pipelines=[WORDS])
+    set_registry(registry)  # the fixture puts the previous one back
+    spec = registry.get(WORDS.id)
     assert spec.task == "pipeline" and spec.input_kind == "text"
     assert "`lengths`: test/counted on split.words[]" in spec.card["intended_use"]
     assert "[pipeline]" in CliRunner().invoke(main, ["list"]).stdout
@@ -66,7 +68,7 @@ def test_a_pipeline_is_listed_and_carded_with_its_steps(registry):
 ])
 def test_a_wrong_pipeline_is_refused_before_anything_runs(registry, steps, message):
     with pytest.raises(PipelineError) as error:
-        registry.add_pipeline(Pipeline("test/bad", "bad", steps=steps))
+        registry.replace(pipelines=[Pipeline("test/bad", "bad", steps=steps)])
     assert message in str(error.value)
 
 

@@ -22,11 +22,10 @@ from .pipeline import Pipeline, Step
 from .registry import Registry
 from .results import Prediction, Predictions
 from .spec import Example, ModelSpec, Option, OutputField, Weights
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
-    "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "ItemModel",
+    "__version__", "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "ItemModel",
     "MissingDependencyError", "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Pipeline",
     "Prediction", "Predictions", "Record", "Registry", "SpecFamily", "Step", "UnknownModelError", "UsageError",
     "Waveform", "Weights", "WeightsError", "get_spec", "hookimpl", "list_models", "load", "predict",

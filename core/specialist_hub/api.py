@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .display import DisplayContext
 from .errors import UsageError
 from .inputs import InputKind, ReadOptions, Record, chunked, find_column, iter_records, python_records
 from .model import Model
@@ -74,7 +73,7 @@ def predict(model_ids: str | Sequence[str], inputs: Any, device: str = "auto", b
     # The table draws inputs from their values; kept only where the record's text is not the value itself
     # (long sequences, images in memory), so a list of SMILES or paths costs nothing more.
     kept = {r.position: r.value for r in records if not (isinstance(r.value, str) and r.display == r.value)}
-    predictions = Predictions(stream, DisplayContext.for_models(models, kept))
+    predictions = Predictions.of(stream, [model.spec for model in models], plan.registry.renderers, kept)
     return predictions if table is None else table.with_outputs(predictions, plan.specs, prefix)
 
 

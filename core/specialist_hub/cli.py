@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import HubError, UsageError
 from .inputs import ReadOptions
 from .registry import get_registry
@@ -65,9 +65,12 @@ LICENSE_OPTION = click.option(
     help="commercial: leave out (list) or refuse (predict) models whose licences forbid commercial use.")
 
 
-def _apply_license(registry, license_filter: str) -> None:
-    if license_filter == "commercial":
-        registry.commercial_only = True
+def _licensed(registry, license_filter: str):
+    """The registry, or one of the same plugins that refuses non-commercial models (a registry's
+    policy is fixed when it is built, so its worker processes hold the same)."""
+    if license_filter == "commercial" and not registry.commercial_only:
+        return registry.replace(commercial_only=True)
+    return registry
 
 
 @main.command("list")
@@ -76,8 +79,7 @@ def _apply_license(registry, license_filter: str) -> None:
 @LICENSE_OPTION
 def list_command(domain, as_json, license_filter):
     """List the models of every installed plugin."""
-    registry = get_registry()
-    _apply_license(registry, license_filter)
+    registry = _licensed(get_registry(), license_filter)
     specs = registry.list_models(domain)
     if as_json:
         _echo_json([registry.describe(spec) for spec in specs])
@@ -226,16 +228,18 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
     from .pipeline import Pipeline, wide_pipeline
     from .writers import format_for
 
-    registry = get_registry()
-    _apply_license(registry, license_filter)
+    registry = _licensed(get_registry(), license_filter)
+    pipeline = None
     if pipeline_file:
         if model_ids or wide:
             raise UsageError("Give --pipeline or --model/--wide, not both.")
-        specs = [registry.add_pipeline(Pipeline.from_toml(pipeline_file))]
+        pipeline = Pipeline.from_toml(pipeline_file)
     else:
         specs = _select_models(registry, domain, model_ids)
-    if wide:
-        specs = [registry.add_pipeline(wide_pipeline(specs))]
+        pipeline = wide_pipeline(specs) if wide else None
+    if pipeline is not None:
+        registry = registry.replace(pipelines=[pipeline])
+        specs = [registry.get(pipeline.id)]
     sources = list(inputs) + list(input_files)
     if not sources:
         if sys.stdin.isatty():

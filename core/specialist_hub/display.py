@@ -15,13 +15,11 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from .trust import out_of_domain_note
 
 if TYPE_CHECKING:
-    from .model import Model
-    from .results import Prediction
     from .spec import ModelSpec
 
 #: ``render(value=..., output=...)`` -> an HTML fragment for one input cell, or None; or the
@@ -64,6 +62,32 @@ STYLE = "<style>" + "".join(f"{_T}{rule}" for rule in (
 )) + "div.hub-predictions .hub-more{opacity:.8;margin:6px 0 0}</style>"
 
 
+class ShownPrediction(Protocol):
+    """The fields of a prediction that tables and lines show: a
+    :class:`~specialist_hub.results.Prediction` (whose module imports this one for its views)."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def input(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def output(self) -> dict[str, Any] | None: ...
+
+    @property
+    def error(self) -> dict[str, str] | None: ...
+
+
 @dataclass(frozen=True)
 class DisplayContext:
     """What a table needs beyond the records: each model's spec (field order, units, input kind),
@@ -74,14 +98,12 @@ class DisplayContext:
     values: Mapping[int, Any] = field(default_factory=dict)
 
     @classmethod
-    def for_models(cls, models: Iterable[Model], values: Mapping[int, Any] | None = None) -> DisplayContext:
-        """The context of loaded models: their specs and the renderers of the registry that loaded them."""
-        models = list(models)
-        registry = next((model.registry for model in models if model.registry is not None), None)
-        return cls({model.spec.id: model.spec for model in models},
-                   tuple(registry.renderers) if registry is not None else (), dict(values or {}))
+    def of(cls, specs: Iterable[ModelSpec], renderers: Iterable[tuple[str, Renderer]] = (),
+           values: Mapping[int, Any] | None = None) -> DisplayContext:
+        """The context of the models with these specs, drawn by these renderers (their registry's)."""
+        return cls({spec.id: spec for spec in specs}, tuple(renderers), dict(values or {}))
 
-    def render_input(self, prediction: Prediction) -> str | None:
+    def render_input(self, prediction: ShownPrediction) -> str | None:
         """The first renderer's HTML for this prediction's input, or None (shown as text)."""
         spec = self.specs.get(prediction.model)
         if spec is None:
@@ -108,7 +130,7 @@ def _resolve(render: Renderer) -> Callable[..., str | None]:
 
 # -- HTML ----------------------------------------------------------------------------------------
 
-def predictions_html(predictions: Sequence[Prediction], context: DisplayContext | None = None,
+def predictions_html(predictions: Sequence[ShownPrediction], context: DisplayContext | None = None,
                      limit: int = ROW_LIMIT) -> str:
     """The predictions as one bounded HTML table (the first ``limit`` rows and a count)."""
     context = context or DisplayContext()
@@ -153,7 +175,7 @@ def predictions_html(predictions: Sequence[Prediction], context: DisplayContext 
             f'<thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}</div>')
 
 
-def _columns(shown: Sequence[Prediction], context: DisplayContext) -> list[tuple[str, str, str]]:
+def _columns(shown: Sequence[ShownPrediction], context: DisplayContext) -> list[tuple[str, str, str]]:
     """(field, header, description) per output field: the specs' fields in order, units in the header."""
     columns: dict[str, tuple[str, str, str]] = {}
     for prediction in shown:
@@ -171,7 +193,7 @@ def _text(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _error_cell(prediction: Prediction) -> str:
+def _error_cell(prediction: ShownPrediction) -> str:
     if prediction.ok:
         return '<td class="hub-no-error"></td>'
     error = prediction.error or {}
@@ -239,7 +261,7 @@ def _json(value: Any) -> str:
 
 # -- text ----------------------------------------------------------------------------------------
 
-def predictions_text(predictions: Sequence[Prediction], limit: int = TEXT_ROWS) -> str:
+def predictions_text(predictions: Sequence[ShownPrediction], limit: int = TEXT_ROWS) -> str:
     """A terminal-sized summary: counts and models, then one clipped line per prediction."""
     total = len(predictions)
     if not total:
@@ -254,12 +276,12 @@ def predictions_text(predictions: Sequence[Prediction], limit: int = TEXT_ROWS) 
     return "\n".join(lines)
 
 
-def prediction_text(prediction: Prediction) -> str:
+def prediction_text(prediction: ShownPrediction) -> str:
     """One prediction as one line, short enough for a terminal."""
     return f"<Prediction {_clip(prediction_line(prediction), TEXT_WIDTH - 14)}>"
 
 
-def prediction_line(prediction: Prediction) -> str:
+def prediction_line(prediction: ShownPrediction) -> str:
     subject = f"#{prediction.position} {_clip(prediction.input, 32, middle=True)!r} {prediction.model}"
     if not prediction.ok:
         error = prediction.error or {}

@@ -10,26 +10,39 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .display import DisplayContext
 from .errors import DeviceError, HubError, InputError, OutputSchemaError, UnknownInputKindError, UsageError
 from .inputs import BUILTIN_KINDS, InputKind, Record, chunked, python_records
 from .results import Prediction, Predictions
 from .spec import ModelSpec, python_value
 from .trust import add_trust
 
-if TYPE_CHECKING:
-    from .registry import Registry
-
 DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+class Loader(Protocol):
+    """What a model is handed to run other models (video frames, pipelines, orientation's OCR) and
+    to draw its inputs: the registry that loaded it, seen through the few calls a model needs. Its
+    policy (licence, options at every nesting level) applies to what the model loads through it."""
+
+    def get(self, model_id: str) -> ModelSpec: ...
+
+    def load(self, model_id: str, device: str = "auto", **options: Any) -> Model: ...
+
+    def list_models(self, domain: str | None = None) -> list[ModelSpec]: ...
+
+    def input_kind(self, name: str) -> InputKind: ...
+
+    @property
+    def renderers(self) -> Sequence[tuple[str, Any]]: ...
 
 
 class Model:
     """Base class for every model. Subclasses override :meth:`load` and the three steps."""
 
     def __init__(self, spec: ModelSpec, options: dict[str, Any], device: str = "cpu", *,
-                 input_kind: InputKind | None = None, package: str = "", registry: Registry | None = None):
+                 input_kind: InputKind | None = None, package: str = "", loader: Loader | None = None):
         self.spec = spec
         #: Every option, resolved: load-time ones shaped this instance, call-time ones steer calls.
         self.options = options
@@ -40,7 +53,7 @@ class Model:
         self.package = package
         #: The registry that loaded this model, for models that run other models (video frames,
         #: pipelines); None when the model was constructed by hand.
-        self.registry = registry
+        self.loader = loader
 
     def configured(self, call_options: Mapping[str, Any]) -> Model:
         """This loaded model with other call-time options: a shallow copy sharing the weights."""
@@ -99,7 +112,8 @@ class Model:
         """Predict on one input or an iterable of inputs; one Prediction per input, in order."""
         if batch_size is not None and batch_size < 1:
             raise UsageError(f"batch_size must be at least 1, got {batch_size}.")
-        return Predictions(self.predict_records(self._records(inputs), batch_size), DisplayContext.for_models([self]))
+        return Predictions.of(self.predict_records(self._records(inputs), batch_size), [self.spec],
+                              self.loader.renderers if self.loader is not None else ())
 
     def predict_records(self, records: Iterable[Record], batch_size: int | None = None) -> Iterator[Prediction]:
         """Stream predictions for records in chunks of ``batch_size``; order is kept."""

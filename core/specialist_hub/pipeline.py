@@ -18,18 +18,15 @@ import ast
 import operator
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, runtime_checkable
 
 from .errors import HubError, InputError, PipelineError
 from .inputs import Record
-from .model import Model
+from .model import Loader, Model
 from .spec import MODEL_ID, Example, ModelSpec, Option, OutputField
-
-if TYPE_CHECKING:
-    from .registry import Registry
 
 #: ``input``, ``step.field``, ``step.field[]`` (each item) or ``step.field[].key`` (a key of each item).
 SOURCE = re.compile(r"^(?:input|(?P<step>[a-z0-9_-]+)\.(?P<field>[a-z0-9_]+)"
@@ -40,6 +37,22 @@ STEP_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 WINDOWED = "input@"
 #: The value fed for a fan-out item that its step's ``each`` condition leaves out.
 SKIPPED = object()
+
+
+@runtime_checkable
+class PipelineLoader(Loader, Protocol):
+    """What a pipeline is checked against and run through: a :class:`~specialist_hub.model.Loader`
+    that also knows the registered specs and pipelines and checks options at every nesting level
+    (a :class:`~specialist_hub.registry.Registry`, whose module imports this one)."""
+
+    @property
+    def specs(self) -> Mapping[str, ModelSpec]: ...
+
+    @property
+    def pipelines(self) -> Mapping[str, Pipeline]: ...
+
+    def resolve_options(self, spec: ModelSpec, given: Mapping[str, Any], *,
+                        from_client: Iterable[str] = ()) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -117,7 +130,7 @@ class Pipeline:
                    summary=data.get("summary", f"Pipeline from {path.name}"), steps=tuple(steps),
                    version=str(data.get("version", "1")))
 
-    def to_spec(self, registry: Registry) -> ModelSpec:
+    def to_spec(self, registry: PipelineLoader) -> ModelSpec:
         """The pipeline as a model spec, after checking every step against the registered models."""
         if not MODEL_ID.match(self.id):
             raise PipelineError(f"Pipeline id {self.id!r} must look like 'domain/name'.")
@@ -132,7 +145,7 @@ class Pipeline:
             if problem:
                 raise PipelineError(f"{self.id}: step {step.name!r}: {problem}")
             spec = specs[step.name] = registry.get(step.model)
-            fixed = spec.resolve_options(step.options)  # a bad option fails here, not mid-run
+            fixed = registry.resolve_options(spec, step.options)  # a bad option, at any depth, fails here
             options.extend(replace(option, name=f"{step.name}.{option.name}", default=fixed[option.name],
                                    description=f"{spec.id}: {option.description}") for option in spec.options)
             if step.fans_out:
@@ -179,7 +192,7 @@ class Pipeline:
         ) if models else first
 
     def _check_step(self, step: Step, specs: dict[str, ModelSpec], fields_so_far: dict[str, OutputField],
-                    registry: Registry) -> str:
+                    registry: PipelineLoader) -> str:
         if not STEP_NAME.match(step.name) or step.name in specs or step.name in ("errors", "provenance"):
             return "step names are lower-case words, unique within the pipeline, not 'errors' or 'provenance'"
         if step.model not in registry.specs:
@@ -235,17 +248,17 @@ class PipelineModel(Model):
     """Runs a pipeline's steps over a batch: each step once per batch, fan-outs batched across it."""
 
     def load(self) -> None:
-        if self.registry is None:
+        if not isinstance(self.loader, PipelineLoader):
             raise PipelineError(f"{self.spec.id}: a pipeline runs through a registry (hub.load or Registry.load).")
-        self.pipeline = self.registry.pipelines[self.spec.id]
-        self.steps = [(step, self.registry.load(step.model, device=self._device_for(step), **self._options_of(step)),
+        self.pipeline = self.loader.pipelines[self.spec.id]
+        self.steps = [(step, self.loader.load(step.model, device=self._device_for(step), **self._options_of(step)),
                        Condition(step.when) if step.when else None) for step in self.pipeline.steps]
         self.each = {step.name: Condition(step.each) for step in self.pipeline.steps if step.each}
         self.provenance = [f"{model.spec.id} {model.spec.version}" for _, model, _ in self.steps]
         self.clippers = {step.name: self._clipper(step, model) for step, model, _ in self.steps if step.windowed}
 
     def _device_for(self, step: Step) -> str:
-        return self.device if self.registry is not None and self.registry.get(step.model).uses_torch else "cpu"
+        return self.device if self.loader is not None and self.loader.get(step.model).uses_torch else "cpu"
 
     def _options_of(self, step: Step) -> dict[str, Any]:
         """The step's options, from the pipeline's ``step.option`` options."""
@@ -254,8 +267,8 @@ class PipelineModel(Model):
 
     def _clipper(self, step: Step, model: Model) -> Callable[[Any, float, float], Any]:
         """``clip(value, start, end)``: the input kind's, else the step model's."""
-        assert self.registry is not None
-        kind = self.registry.input_kind(model.spec.input_kind)
+        assert self.loader is not None
+        kind = self.loader.input_kind(model.spec.input_kind)
         clip = getattr(kind, "clip", None) or getattr(model, "clip", None)
         if clip is None:
             raise PipelineError(f"{self.spec.id}: step {step.name!r} reads windows of the input, but neither "

@@ -79,7 +79,7 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
     :param options: apply to every model that declares them; a name no model declares is an error.
     :param output_dir: the folder that ``output_dir`` options default to (default: the current one).
     :param client: the options come from a server client, who may not set options that name
-        places on the host (:attr:`Option.server_only`).
+        places on the host or bound what a record may cost (:attr:`Option.server_only`), at any depth.
     :param isolate: run the models in supervised worker processes (always so with several workers).
     :param where: keep only predictions whose output passes this condition, e.g. ``qed > 0.5``.
     :param in_domain_only: also leave out predictions outside the model's applicability domain.
@@ -100,11 +100,6 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
     if unused:
         known = ", ".join(sorted(declared)) or "none"
         raise OptionError(f"No selected model has option(s) {', '.join(map(repr, unused))}. Their options: {known}.")
-    if client:
-        fixed = sorted(name for name in options if declared[name].server_only)
-        if fixed:
-            raise OptionError(f"Option(s) {', '.join(fixed)} name places on the server and are set by the server, "
-                              f"not per request.")
     requests = []
     for spec in specs:
         registry.require(spec)
@@ -112,7 +107,8 @@ def plan_run(registry: Registry, model_ids: Sequence[str], *, options: Mapping[s
         for option in spec.options:
             if option.host == "output_dir" and option.name not in mine:
                 mine[option.name] = output_dir or os.getcwd()
-        resolved = spec.resolve_options(mine)  # fail fast on bad values, before any model loads
+        # Fail fast on bad values, at every nesting level (delegated models, pipeline steps), before any model loads.
+        resolved = registry.resolve_options(spec, mine, from_client=options if client else ())
         requests.append(ModelRequest(spec.id, device, tuple(sorted(resolved.items()))))
     size = batch_size if batch_size is not None else min(spec.batch_size for spec in specs)
     if size < 1:

@@ -6,6 +6,7 @@ to import or to register is recorded with its error and every other plugin keeps
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -14,7 +15,7 @@ import threading
 import traceback
 import types
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from .errors import (
     InvalidSpecError,
     LicenseError,
     MissingDependencyError,
+    OptionError,
     PipelineError,
     UnknownDomainError,
     UnknownInputKindError,
@@ -37,7 +39,7 @@ from .errors import (
 from .inputs import BUILTIN_KINDS, InputKind
 from .model import Model, resolve_device
 from .pipeline import Pipeline
-from .spec import ModelSpec
+from .spec import ModelSpec, parse_option_pairs
 from .weights import verify as verify_weights
 from .writers import FORMATS, OutputFormat
 
@@ -85,11 +87,25 @@ class Registry:
     commands), so a model may use an input kind from any plugin, whatever the plugins' order.
     Loaded models are cached per (id, device, load-time options), at most ``max_loaded`` of them
     (least recently used first out; default ``$HUB_MAX_LOADED_MODELS``, else unbounded).
+
+    The policy is fixed when the registry is built and travels in its recipe: ``commercial_only``
+    (default ``HUB_LICENSE=commercial``) hides and refuses models whose licences forbid commercial
+    use, at every nesting level; ``pipelines`` adds users' pipelines (``hub predict --pipeline``).
+    A caller that needs another policy builds another registry (:meth:`replace`).
     """
 
-    def __init__(self, plugins: Iterable[Any] = (), entry_points: bool = True, max_loaded: int | None = None):
-        self._recipe = (tuple(plugins), entry_points, max_loaded)
-        self._added: list[Pipeline] = []  # pipelines added after construction, for the recipe
+    def __init__(self, plugins: Iterable[Any] = (), entry_points: bool = True, *, max_loaded: int | None = None,
+                 commercial_only: bool | None = None, pipelines: Iterable[Pipeline] = ()):
+        if commercial_only is None:
+            commercial_only = os.environ.get("HUB_LICENSE", "").strip().lower() == "commercial"
+        if max_loaded is None:
+            env_limit = os.environ.get("HUB_MAX_LOADED_MODELS", "").strip()
+            max_loaded = int(env_limit) if env_limit.isdigit() else None
+        if max_loaded is not None and max_loaded < 1:
+            raise UsageError("The loaded-model cache must hold at least one model.")
+        self._commercial_only, self._max_loaded = bool(commercial_only), max_loaded
+        self._recipe = (tuple(plugins), entry_points)
+        self._added = tuple(pipelines)
         self.plugin_manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.plugin_manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
@@ -103,12 +119,6 @@ class Registry:
         self.commands: list[Any] = []
         #: ``(input kind, render)`` pairs that draw inputs in notebook tables, in plugin order (see hookspecs).
         self.renderers: list[tuple[str, Any]] = []
-        #: Hide and refuse non-commercial models (``HUB_LICENSE=commercial``, ``--license commercial``).
-        self.commercial_only = os.environ.get("HUB_LICENSE", "").strip().lower() == "commercial"
-        env_limit = os.environ.get("HUB_MAX_LOADED_MODELS", "").strip()
-        self.max_loaded = max_loaded if max_loaded is not None else (int(env_limit) if env_limit.isdigit() else None)
-        if self.max_loaded is not None and self.max_loaded < 1:
-            raise UsageError("The loaded-model cache must hold at least one model.")
         self._instances: OrderedDict[tuple, Model] = OrderedDict()
         self._key_locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()  # held only to look up or insert, never during load()
@@ -123,6 +133,9 @@ class Registry:
         self.formats: dict[str, OutputFormat] = {}
         #: Pipelines by id; each is also in ``specs`` as the spec it runs as.
         self.pipelines: dict[str, Pipeline] = {}
+        self.domain_defaults: dict[str, str] = {}
+        #: Why a domain's default is not the one a newly installed plugin claims (shown by hub list).
+        self.notices: list[str] = []
         for hook_name, callback in (("register_input_kinds", self._register_input_kind),
                                     ("register_models", self._register_model),
                                     ("register_pipelines", self._register_pipeline),
@@ -130,18 +143,34 @@ class Registry:
                                     ("register_routes", self.routes.append),
                                     ("register_commands", self.commands.append),
                                     ("register_renderers", lambda kind, render: self.renderers.append((kind, render)))):
-            for name, info in registered:
-                if info.ok:
-                    self._call_hook(name, hook_name, callback, info)
-        self.domain_defaults: dict[str, str] = {}
-        #: Why a domain's default is not the one a newly installed plugin claims (shown by hub list).
-        self.notices: list[str] = []
+            self._run_hook(hook_name, callback, registered)
         self._choose_defaults()
+        for pipeline in self._added:
+            self._add_pipeline(pipeline)
+
+    @property
+    def commercial_only(self) -> bool:
+        """Whether models whose licences forbid commercial use are hidden and refused."""
+        return self._commercial_only
+
+    @property
+    def max_loaded(self) -> int | None:
+        """How many loaded models the cache keeps (None: unbounded)."""
+        return self._max_loaded
+
+    def replace(self, *, commercial_only: bool | None = None, max_loaded: int | None = None,
+                pipelines: Iterable[Pipeline] = ()) -> Registry:
+        """A registry of the same plugins with this policy changed (None keeps it) and these pipelines
+        added: a registry never changes once built, so that workers rebuilt from it hold the same."""
+        plugins, entry_points = self._recipe
+        return Registry(plugins, entry_points, max_loaded=self._max_loaded if max_loaded is None else max_loaded,
+                        commercial_only=self._commercial_only if commercial_only is None else commercial_only,
+                        pipelines=(*self._added, *pipelines))
 
     def __reduce__(self):
-        plugins, entry_points, max_loaded = self._recipe
+        plugins, entry_points = self._recipe
         portable = [p.__name__ if isinstance(p, types.ModuleType) else p for p in plugins]
-        return _rebuild_registry, (portable, entry_points, max_loaded, tuple(self._added))
+        return _rebuild_registry, (portable, entry_points, self._max_loaded, self._commercial_only, self._added)
 
     # -- discovery -----------------------------------------------------------------------------
 
@@ -172,16 +201,24 @@ class Registry:
             return False
         return True
 
-    def _call_hook(self, plugin_name: str, hook_name: str, callback: Callable[..., None], info: PluginInfo) -> None:
-        """Call one plugin's implementation alone, so its failure is its own."""
+    def _run_hook(self, hook_name: str, callback: Callable[..., None], registered: list[tuple[str, PluginInfo]]) -> None:
+        """One registration phase: each plugin's implementation called through pluggy alone (a subset
+        hook caller of that plugin), so its failure is its own; plugins in their registration order,
+        ``tryfirst`` ones first and ``trylast`` ones last. A hook wrapper wraps its own plugin's call."""
+        caller = getattr(self.plugin_manager.hook, hook_name)
+        implemented: dict[Any, int] = {}
+        for impl in caller.get_hookimpls():
+            rank = 0 if impl.tryfirst else 2 if impl.trylast else 1
+            implemented[impl.plugin] = min(rank, implemented.get(impl.plugin, rank))
+        order = [(name, info, self.plugin_manager.get_plugin(name)) for name, info in registered if info.ok]
+        order = sorted((entry for entry in order if entry[2] in implemented), key=lambda entry: implemented[entry[2]])
         owned = hook_name in ("register_models", "register_pipelines")
-        register = (lambda spec: callback(spec, plugin_name, info)) if owned else callback
-        for impl in getattr(self.plugin_manager.hook, hook_name).get_hookimpls():
-            if impl.plugin_name != plugin_name:
-                continue
+        for plugin_name, info, plugin in order:
+            alone = self.plugin_manager.subset_hook_caller(hook_name, [p for p in implemented if p is not plugin])
+            register = functools.partial(callback, plugin_name=plugin_name, info=info) if owned else callback
             try:
-                impl.function(**dict.fromkeys(impl.argnames, register))
-            except Exception as exc:  # noqa: BLE001
+                alone(register=register)
+            except Exception as exc:  # noqa: BLE001 - a plugin's bug is that plugin's error only
                 tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 info.error = f'Error in plugin "{plugin_name}" {hook_name}: {tail}'
                 for model_id in info.models:
@@ -238,17 +275,13 @@ class Registry:
                    if is_builtin_distribution(self.plugins[plugin].distribution)}
         self.domain_defaults, self.notices = choose_defaults(self.specs.values(), builtin, configured_defaults())
 
-    def add_pipeline(self, pipeline: Pipeline) -> ModelSpec:
-        """Register a user's pipeline (``hub predict --pipeline job.toml``); PipelineError says what
-        is wrong with it. Worker processes rebuilding this registry get it too."""
+    def _add_pipeline(self, pipeline: Pipeline) -> None:
+        """Register a user's pipeline (``hub predict --pipeline job.toml``); PipelineError says what is wrong."""
         if pipeline.id in self.specs and self.pipelines.get(pipeline.id) != pipeline:
             raise PipelineError(f"{pipeline.id} is already a registered model; give the pipeline another id.")
         spec = pipeline.to_spec(self)
         self.specs[spec.id] = spec
         self.pipelines[spec.id] = pipeline
-        if pipeline not in self._added:
-            self._added.append(pipeline)
-        return spec
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -321,6 +354,51 @@ class Registry:
                 "plugin": self.model_plugin.get(spec.id), "domain_default": self.is_default(spec),
                 "takes_files": not self.input_kind(spec.input_kind).literal_arguments}
 
+    def resolve_options(self, spec: ModelSpec, given: Mapping[str, Any], *,
+                        from_client: Iterable[str] = ()) -> dict[str, Any]:
+        """``spec``'s options with ``given`` applied (:meth:`ModelSpec.resolve_options`), after the one
+        check that holds at every nesting level: every model that ``spec`` runs, through a pipeline's
+        steps or an option naming a model (:attr:`Option.runs`), must be allowed here (its licence),
+        take the input kind it is fed and accept its options; and none of the options named in
+        ``from_client`` (set by a server client) may name a place on the host or bound what a record
+        may cost (:attr:`Option.server_only`), whether set directly or in a nested model's options."""
+        return self._checked(spec, given, frozenset(from_client), spec.id)
+
+    def _checked(self, spec: ModelSpec, given: Mapping[str, Any], from_client: frozenset[str],
+                 path: str) -> dict[str, Any]:
+        declared = {option.name: option for option in spec.options}
+        fixed = sorted(name for name in from_client if name in declared and declared[name].server_only)
+        if fixed:
+            where = "" if path == spec.id else f" (of {spec.id}, through {path})"
+            raise OptionError(f"Option(s) {', '.join(fixed)}{where} name places on the server or bound what a record "
+                              f"may cost, and are set by the server, not per request.")
+        resolved = spec.resolve_options(given)
+        for inner, inner_given, inner_from_client, via in self._nested(spec, given, resolved, from_client):
+            self._checked(inner, inner_given, inner_from_client, f"{path} {via}")
+        return resolved
+
+    def _nested(self, spec: ModelSpec, given: Mapping[str, Any], resolved: Mapping[str, Any],
+                from_client: frozenset[str]) -> Iterator[tuple[ModelSpec, dict[str, Any], frozenset[str], str]]:
+        """(model, its options, those a client set, how it is reached) of each model ``spec`` runs."""
+        pipeline = self.pipelines.get(spec.id)
+        for step in pipeline.steps if pipeline is not None else ():
+            prefix = f"{step.name}."
+            chosen = {name.removeprefix(prefix): value for name, value in given.items() if name.startswith(prefix)}
+            client_set = frozenset(name.removeprefix(prefix) for name in from_client if name.startswith(prefix))
+            yield self.get(step.model), {**step.options, **chosen}, client_set, f"step {step.name} -> {step.model}"
+        for option in spec.options:
+            if not option.runs or not resolved[option.name]:
+                continue
+            inner = self.get(resolved[option.name])
+            if inner.input_kind != option.runs:
+                fitting = ", ".join(s.id for s in self.list_models() if s.input_kind == option.runs)
+                raise OptionError(f"{spec.id} runs {option.runs} models; {inner.id} takes {inner.input_kind} inputs. "
+                                  f"Choose one of: {fitting}.")
+            holder = next((o.name for o in spec.options if o.options_for == option.name), None)
+            text = resolved[holder] if holder is not None else ""
+            yield (inner, parse_option_pairs(text), frozenset(parse_option_pairs(text)) if holder in from_client
+                   else frozenset(), f"{option.name}={inner.id}")
+
     # -- loading -------------------------------------------------------------------------------
 
     def load(self, model_id: str, device: str = "auto", **options: Any) -> Model:
@@ -328,7 +406,7 @@ class Registry:
         options give a view of the same loaded model."""
         spec = self.get(model_id)
         self.require(spec)
-        load_options, call_options = spec.split_options(spec.resolve_options(options))
+        load_options, call_options = spec.split_options(self.resolve_options(spec, options))
         device = resolve_device(device, spec.uses_torch)
         key = (spec.id, device, tuple(sorted((k, repr(v)) for k, v in load_options.items())))
         with self._guard:
@@ -371,7 +449,7 @@ class Registry:
         verify_weights(spec)
         try:  # the one place a plugin's construction or load() bug becomes a clear error
             model = factory(spec, resolved, device, input_kind=self.input_kind(spec.input_kind),
-                            package=self.package_of(spec), registry=self)
+                            package=self.package_of(spec), loader=self)
             if not isinstance(model, Model):
                 raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Model.")
             model.load()
@@ -383,13 +461,10 @@ class Registry:
         return model
 
 
-def _rebuild_registry(plugins: list[Any], entry_points: bool, max_loaded: int | None,
-                      added: tuple[Pipeline, ...] = ()) -> Registry:
-    registry = Registry([importlib.import_module(p) if isinstance(p, str) else p for p in plugins],
-                        entry_points=entry_points, max_loaded=max_loaded)
-    for pipeline in added:
-        registry.add_pipeline(pipeline)
-    return registry
+def _rebuild_registry(plugins: list[Any], entry_points: bool, max_loaded: int | None, commercial_only: bool,
+                      pipelines: tuple[Pipeline, ...]) -> Registry:
+    return Registry([importlib.import_module(p) if isinstance(p, str) else p for p in plugins], entry_points,
+                    max_loaded=max_loaded, commercial_only=commercial_only, pipelines=pipelines)
 
 
 def _module_available(name: str) -> bool:

@@ -12,9 +12,12 @@ import math
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, SupportsIndex, overload
+from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
-from .display import DisplayContext, prediction_text, predictions_html, predictions_text
+from .display import DisplayContext, Renderer, prediction_text, predictions_html, predictions_text
+
+if TYPE_CHECKING:
+    from .spec import ModelSpec
 
 
 @dataclass
@@ -117,6 +120,13 @@ class Predictions(list):
     def __init__(self, items: Iterable[Prediction] = (), context: DisplayContext | None = None):
         super().__init__(items)
         self.context = context
+
+    @classmethod
+    def of(cls, items: Iterable[Prediction], specs: Iterable[ModelSpec], renderers: Iterable[tuple[str, Renderer]] = (),
+           values: Mapping[int, Any] | None = None) -> Predictions:
+        """Predictions shown with their models' specs (units, field order), drawn by ``renderers``
+        (the registry's), with the inputs as the caller gave them by position (``values``)."""
+        return cls(items, DisplayContext.of(specs, renderers, values))
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> Prediction: ...

@@ -121,6 +121,10 @@ class Option:
                            'it writes into, `"limit"` a bound on what one record may take; see below', default="")
     minimum: float | None = documented("inclusive lower bound for numbers (`None`: unbounded)", default=None)
     maximum: float | None = documented("inclusive upper bound for numbers (`None`: unbounded)", default=None)
+    runs: str = documented("for an option whose value is the id of another model to run: the input kind that "
+                           "model must take; see below", default="")
+    options_for: str = documented("for an option whose value is `KEY=VALUE,...` options of that model: the name "
+                                  "of the option that names it; see below", default="")
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -131,6 +135,9 @@ class Option:
                                    f"not {self.stage!r}.")
         if self.host not in HOST_ROLES:
             raise InvalidSpecError(f"Option {self.name!r}: host must be one of {HOST_ROLES}, not {self.host!r}.")
+        if (self.runs or self.options_for) and (self.type != "str" or self.host):
+            raise InvalidSpecError(f"Option {self.name!r} names a model or its options: its type must be str and "
+                                   f"its host role empty.")
         object.__setattr__(self, "choices", tuple(self.choices))
 
     @property
@@ -171,6 +178,18 @@ class Option:
                 high = "inf" if self.maximum is None else f"{self.maximum:g}"
                 raise OptionError(f"Option {self.name!r} must lie in [{low}, {high}]; got {value!r}.")
         return value
+
+
+def parse_option_pairs(text: str) -> dict[str, str]:
+    """``"top_k=3,min_confidence=0.2"`` (an :attr:`Option.options_for` value) as a dict of strings,
+    which the named model's options then convert."""
+    options = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        key, equals, value = pair.partition("=")
+        if not equals or not key.strip():
+            raise OptionError(f"Model options are KEY=VALUE pairs separated by commas; got {pair!r}.")
+        options[key.strip()] = value.strip()
+    return options
 
 
 @dataclass(frozen=True)
@@ -297,6 +316,11 @@ class ModelSpec:
                             ("option", [o.name for o in self.options])):
             if len(set(names)) != len(names):
                 raise InvalidSpecError(f"{self.id}: {what} names repeat: {names}.")
+        runners = {o.name for o in self.options if o.runs}
+        for option in self.options:
+            if option.options_for and option.options_for not in runners:
+                raise InvalidSpecError(f"{self.id}: option {option.name!r} holds the options of the model named by "
+                                       f"{option.options_for!r}, which is not an option with `runs` set.")
         if self.batch_size < 1:
             raise InvalidSpecError(f"{self.id}: batch_size must be at least 1.")
         if self.domain_measure not in DOMAIN_MEASURES:

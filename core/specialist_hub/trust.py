@@ -9,15 +9,34 @@ it learned from (or how far from it), and says whether that clears the model's t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from .errors import HubError
-
-if TYPE_CHECKING:
-    from .model import Model
+from .spec import ModelSpec
 
 
-def add_trust(model: Model, outputs: list[dict[str, Any]], items: list[Any]) -> list[dict[str, Any]]:
+class TrustedModel(Protocol):
+    """What the trust fields need of a model: its spec, its options (``coverage``) and its measures
+    (a :class:`~specialist_hub.model.Model` has them all; the model module imports this one)."""
+
+    @property
+    def spec(self) -> ModelSpec: ...
+
+    @property
+    def options(self) -> Mapping[str, Any]: ...
+
+    @property
+    def domain_threshold(self) -> float: ...
+
+    def calibration_residuals(self, field: str) -> Sequence[float]: ...
+
+    def domain_similarities(self, items: list[Any]) -> Sequence[float]: ...
+
+    def domain_distances(self, items: list[Any], outputs: list[dict[str, Any]]) -> Sequence[float]: ...
+
+
+def add_trust(model: TrustedModel, outputs: list[dict[str, Any]], items: list[Any]) -> list[dict[str, Any]]:
     """``outputs`` (one per preprocessed item of a batch) with the trust fields of ``model``'s spec
     filled in: one conformal call per interval field and one similarity search per batch, so the
     cost stays a fraction of the forward pass."""
@@ -43,7 +62,7 @@ def add_trust(model: Model, outputs: list[dict[str, Any]], items: list[Any]) -> 
     return outputs
 
 
-def _regressor(model: Model, name: str) -> Any:
+def _regressor(model: TrustedModel, name: str) -> Any:
     fitted = model.__dict__.setdefault("_conformal", {})
     if name not in fitted:
         try:

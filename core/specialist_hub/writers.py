@@ -180,7 +180,7 @@ def _arrow_schema(specs):
     for spec in specs:
         for output in spec.outputs:
             columns.setdefault(output.name, types[output.type])
-    from . import __version__
+    from .version import __version__
 
     metadata = {"specialist_hub_version": __version__, "models": json.dumps({s.id: s.version for s in specs})}
     return pa.schema(list(columns.items())).with_metadata(metadata)

@@ -52,9 +52,9 @@ def model_option(default: str, kind: str) -> tuple[Option, Option]:
     """The options of a model that runs another one: which, and with which options."""
     return (
         Option("model", "str", default, f"Id of the installed {kind} model to run (any model whose input kind is "
-                                        f"{kind})", stage="call"),
+                                        f"{kind})", stage="call", runs=kind),
         Option("model_options", "str", "", "Options for that model as comma-separated KEY=VALUE pairs, "
-                                           "e.g. min_confidence=0.3", stage="call"),
+                                           "e.g. min_confidence=0.3", stage="call", options_for="model"),
     )
 
 

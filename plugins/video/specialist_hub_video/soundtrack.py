@@ -52,8 +52,6 @@ def write_soundtrack(source: VideoSource, path: Path) -> dict[str, Any]:
 
 
 class SoundtrackModel(DelegatingModel):
-    inner_kind = "audio"
-
     def compute(self, source: VideoSource) -> dict[str, Any]:
         if not source.has_audio:
             raise InputError(f"{source.path}: has no audio track")

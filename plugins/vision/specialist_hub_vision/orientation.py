@@ -67,9 +67,9 @@ class OrientationModel(VisionModel):
 
     def read_upright(self, upright: Image.Image) -> dict[str, Any]:
         """vision/ocr's text and lines for the image turned upright (PIL turns counter-clockwise)."""
-        if self.registry is None:
+        if self.loader is None:
             raise HubError("vision/orientation with ocr=true needs a registry: load it with hub.load().")
-        ocr = self.registry.load("vision/ocr", device=self.device)
+        ocr = self.loader.load("vision/ocr", device=self.device)
         (prediction,) = ocr.predict([upright])
         if not prediction.ok:
             raise HubError(f"vision/ocr failed on the upright image: {prediction.error['message']}")
