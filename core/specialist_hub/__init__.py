@@ -22,10 +22,10 @@ from .pipeline import Pipeline, Step
 from .registry import Registry
 from .results import Prediction, Predictions
 from .spec import Example, ModelSpec, Option, OutputField, Weights
-from .version import __version__
+from .version import __version__ as __version__
 
 __all__ = [
-    "__version__", "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "ItemModel",
+    "CheckpointNotFoundError", "Example", "HubError", "InputError", "InputKind", "ItemModel",
     "MissingDependencyError", "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Pipeline",
     "Prediction", "Predictions", "Record", "Registry", "SpecFamily", "Step", "UnknownModelError", "UsageError",
     "Waveform", "Weights", "WeightsError", "get_spec", "hookimpl", "list_models", "load", "predict",
