@@ -194,6 +194,13 @@ class RecordTooLarge(InputStreamError):
     http_status = 413
 
 
+class OutputWriteError(HubError):
+    """The results could not be written during the run (a full disk, a folder removed or made
+    read-only); what was written is kept in the partial file the message names, for ``--resume``."""
+
+    exit_code = 4
+
+
 class RecordError(HubError):
     """A single input record cannot be processed. Captured per record; never fails a batch."""
 
@@ -207,3 +214,12 @@ class InputError(RecordError):
 
 class OutputSchemaError(RecordError):
     """A model returned fields that differ from the ones its spec declares (a plugin bug)."""
+
+
+class TrainingDataError(UsageError):
+    """The labelled data cannot make a model (too few rows, one class, a constant target...); the
+    message says what to change."""
+
+
+class TrainedModelExistsError(UsageError):
+    """``hub train --name`` names a model that exists; ``--force`` replaces it."""

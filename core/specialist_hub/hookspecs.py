@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .inputs import InputKind
     from .pipeline import Pipeline
     from .spec import ModelSpec
+    from .training.features import FeaturizerSpec, SplitterSpec
     from .writers import OutputFormat
 
 PROJECT_NAME = "specialist_hub"
@@ -120,5 +121,30 @@ def register_renderers(register: Callable[[str, Renderer], None]) -> None:
         one). Accept ``**_`` too, so arguments added later do not break the renderer.
         Renderers are tried in plugin order; one that raises is skipped. Keep each fragment small
         (a thumbnail, not the full image): a table holds a bounded amount of drawn inputs.
+    :return: nothing; return values are ignored.
+    """
+
+
+@hookspec
+def register_featurizers(register: Callable[[FeaturizerSpec], None]) -> None:
+    """Offer ``hub train`` a way to turn inputs of a kind into feature vectors (RDKit descriptors and
+    fingerprints for molecules, a pretrained backbone's embedding for images).
+
+    :param register: call it once per :class:`~specialist_hub.training.features.FeaturizerSpec`; its
+        ``factory`` (a :class:`~specialist_hub.training.features.Featurizer` subclass) is imported only
+        when a model is trained or a trained model predicts. One featuriser per input kind may be its
+        ``default``. An id registered twice is the second plugin's error.
+    :return: nothing; return values are ignored.
+    """
+
+
+@hookspec
+def register_splitters(register: Callable[[SplitterSpec], None]) -> None:
+    """Offer ``hub train`` the split its field needs: a function that gives each input the group it
+    must share a fold with (a Bemis-Murcko scaffold, a sequence-identity cluster), so held-out
+    figures measure generalisation to new chemistry or new families rather than to near-copies.
+
+    :param register: call it once per :class:`~specialist_hub.training.features.SplitterSpec`; one per
+        input kind may be its ``default`` (without one, ``hub train`` splits at random and says so).
     :return: nothing; return values are ignored.
     """

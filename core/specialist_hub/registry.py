@@ -40,6 +40,7 @@ from .inputs import BUILTIN_KINDS, InputKind
 from .model import Model, resolve_device
 from .pipeline import Pipeline
 from .spec import ModelSpec, parse_option_pairs
+from .training.features import FeaturizerSpec, SplitterSpec
 from .weights import verify as verify_weights
 from .writers import FORMATS, OutputFormat
 
@@ -119,6 +120,9 @@ class Registry:
         self.commands: list[Any] = []
         #: ``(input kind, render)`` pairs that draw inputs in notebook tables, in plugin order (see hookspecs).
         self.renderers: list[tuple[str, Any]] = []
+        #: What ``hub train`` can build on, by id (see hookspecs): featurisers and splitters per input kind.
+        self.featurizers: dict[str, FeaturizerSpec] = {}
+        self.splitters: dict[str, SplitterSpec] = {}
         self._instances: OrderedDict[tuple, Model] = OrderedDict()
         self._key_locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()  # held only to look up or insert, never during load()
@@ -142,7 +146,9 @@ class Registry:
                                     ("register_output_formats", self._register_format),
                                     ("register_routes", self.routes.append),
                                     ("register_commands", self.commands.append),
-                                    ("register_renderers", lambda kind, render: self.renderers.append((kind, render)))):
+                                    ("register_renderers", lambda kind, render: self.renderers.append((kind, render))),
+                                    ("register_featurizers", self._register_featurizer),
+                                    ("register_splitters", self._register_splitter)):
             self._run_hook(hook_name, callback, registered)
         self._choose_defaults()
         for pipeline in self._added:
@@ -252,6 +258,20 @@ class Registry:
         self.specs[spec.id] = spec
         self.model_plugin[spec.id] = plugin_name
         info.models.append(spec.id)
+
+    def _register_featurizer(self, spec: FeaturizerSpec) -> None:
+        self._register_training_part(spec, FeaturizerSpec, self.featurizers)
+
+    def _register_splitter(self, spec: SplitterSpec) -> None:
+        self._register_training_part(spec, SplitterSpec, self.splitters)
+
+    def _register_training_part(self, spec: Any, expected: type, table: dict[str, Any]) -> None:
+        if not isinstance(spec, expected):
+            raise InvalidSpecError(f"expected a {expected.__name__}, got {type(spec).__name__}.")
+        self.input_kind(spec.input_kind)
+        if spec.id in table:
+            raise InvalidSpecError(f"{expected.__name__} {spec.id!r} is already registered.")
+        table[spec.id] = spec
 
     def _register_format(self, output_format: OutputFormat) -> None:
         if not isinstance(output_format, OutputFormat):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.kit import top_k_option
 from specialist_hub.pipeline import Pipeline, Step
+from specialist_hub.training.features import FeaturizerSpec, SplitterSpec
 from specialist_hub.writers import OutputFormat
 
 from .admet_endpoints import ENDPOINTS
@@ -848,6 +849,25 @@ ATOM_MAP = reaction_spec(
 def register_models(register):
     chemistry_spec.register_all(register)
     reaction_spec.register_all(register)
+
+
+@hookimpl
+def register_featurizers(register):
+    register(FeaturizerSpec(
+        id="chemistry/rdkit", input_kind="molecule", factory="specialist_hub_chemistry.featurize:RDKitFeaturizer",
+        summary="RDKit 2D descriptors (217) + Morgan count fingerprint (radius 2, 2048 bits)",
+        license="BSD-3-Clause (RDKit)", default=True, requires=("rdkit",), install_hint=chemistry_spec.install_hint,
+        description="Every descriptor of RDKit's `Descriptors.descList` (Ipc as log10(1 + Ipc)) and the counts of "
+                    "2,048 hashed Morgan environments of radius 2 (ECFP4-like; Rogers & Hahn, J. Chem. Inf. Model. 50, "
+                    "742 (2010)). The applicability domain is the Tanimoto similarity of Morgan bits to the nearest "
+                    "training molecule."))
+
+
+@hookimpl
+def register_splitters(register):
+    register(SplitterSpec(
+        id="chemistry/scaffold", input_kind="molecule", factory="specialist_hub_chemistry.featurize:scaffold_groups",
+        summary="Bemis-Murcko scaffolds: molecules with one scaffold share a fold", default=True, requires=("rdkit",)))
 
 
 @hookimpl
