@@ -23,6 +23,8 @@ class ParsedMolecule(NamedTuple):
     mol: Chem.Mol
     canonical_smiles: str
     standardized: bool
+    #: SMILES of the salt and solvent fragments standardisation took away.
+    removed_fragments: tuple[str, ...] = ()
 
 
 class _Collect(logging.Handler):
@@ -59,19 +61,31 @@ def parse_molecule(value: Any, *, keep_hydrogens: bool = False) -> Chem.Mol:
     return mol
 
 
-def standardize(mol: Chem.Mol) -> Chem.Mol:
-    """Largest organic fragment, neutralised, canonical tautomer (RDKit MolStandardize)."""
-    mol = rdMolStandardize.Cleanup(mol)
-    mol = rdMolStandardize.FragmentParent(mol)
-    mol = rdMolStandardize.Uncharger().uncharge(mol)
-    return rdMolStandardize.TautomerEnumerator().Canonicalize(mol)
+def standardize(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[str, ...]]:
+    """The molecule as the ChEMBL structure pipeline's parent (Bento et al., J. Cheminform. 12, 51
+    (2020)), with RDKit MolStandardize: functional groups normalised and reionised, known salts and
+    solvents removed, neutralised; and the SMILES of the fragments removed. Like ChEMBL's, no
+    tautomer is canonicalised (that changes the molecule a model scores: prednisolone acetate's
+    dienone would become a dienol) and metals stay bonded (disconnecting them turned a copper
+    complex into one free ligand); fragments not on the salt list all stay."""
+    mol = rdMolStandardize.Reionize(rdMolStandardize.Normalize(mol))
+    before = Chem.GetMolFrags(mol, asMols=True)
+    kept = rdMolStandardize.FragmentRemover().remove(mol)
+    remaining = [Chem.MolToSmiles(fragment) for fragment in Chem.GetMolFrags(kept, asMols=True)]
+    removed = [Chem.MolToSmiles(fragment) for fragment in before]
+    for smiles in remaining:
+        removed.remove(smiles)
+    parent = rdMolStandardize.Uncharger().uncharge(kept)
+    Chem.SanitizeMol(parent)  # the fragment remover leaves ring information unset
+    return parent, tuple(removed)
 
 
 def _prepare(value: Any, wanted: bool) -> ParsedMolecule:
     mol = parse_molecule(value)
+    removed: tuple[str, ...] = ()
     if wanted:
-        mol = standardize(mol)
-    return ParsedMolecule(mol, Chem.MolToSmiles(mol), wanted)
+        mol, removed = standardize(mol)
+    return ParsedMolecule(mol, Chem.MolToSmiles(mol), wanted, removed)
 
 
 class ParsedCache:
@@ -120,7 +134,8 @@ class MoleculeModel(ItemModel):
         return _prepare(value, wanted)
 
     def echo(self, item: ParsedMolecule) -> dict[str, Any]:
-        return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized}
+        return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized,
+                "removed_fragments": list(item.removed_fragments)}
 
 
 def smiles_mol(item: ParsedMolecule) -> Chem.Mol:

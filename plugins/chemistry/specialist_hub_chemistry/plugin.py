@@ -17,10 +17,12 @@ ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
 MOLECULE_OUTPUTS = (
     OutputField("canonical_smiles", "str", "RDKit canonical SMILES of the molecule the values refer to"),
     OutputField("standardized", "bool", "Whether the molecule was standardised before prediction"),
+    OutputField("removed_fragments", "list", "SMILES of the salt and solvent fragments standardisation removed"),
 )
 STANDARDIZE = Option(
     "standardize", "bool", False,
-    "Standardise first with RDKit MolStandardize: largest fragment, neutralise, canonical tautomer",
+    "Standardise first as the ChEMBL structure pipeline's parent (RDKit MolStandardize): normalise, remove known "
+    "salts and solvents (listed in removed_fragments), neutralise; no tautomer canonicalisation, metals kept",
     stage="call",
 )
 RDKIT_CITATION = "RDKit: Open-source cheminformatics, https://www.rdkit.org (BSD-3-Clause)."

@@ -105,10 +105,10 @@ class XtbModel(MoleculeModel):
     def preprocess(self, value):
         if isinstance(value, str) and "\n" in value:  # a molfile: keep its hydrogens' coordinates
             wanted = bool(self.options.get("standardize", False))
-            mol = parse_molecule(value, keep_hydrogens=True)
+            mol, removed = parse_molecule(value, keep_hydrogens=True), ()
             if wanted:
-                mol = standardize(mol)
-            return ParsedMolecule(mol, Chem.MolToSmiles(Chem.RemoveHs(mol)), wanted)
+                mol, removed = standardize(mol)
+            return ParsedMolecule(mol, Chem.MolToSmiles(Chem.RemoveHs(mol)), wanted, removed)
         return super().preprocess(value)
 
     def compute(self, item):

@@ -110,16 +110,16 @@ def test_several_models_on_one_stream_via_cli(tmp_path):
         (1, "chemistry/descriptors"), (1, "chemistry/sa-score")]
 
 
-def test_standardisation_keeps_parent_neutral_canonical_tautomer():
+def test_standardisation_keeps_the_neutral_parent_and_its_tautomer():
     salt = "C[N+](C)(C)C.CC(=O)[O-].[Na+].[Cl-]"  # mixture: largest organic fragment wins
     raw, std = (hub.predict("chemistry/descriptors", [smiles], standardize=flag)[0]
                 for smiles, flag in ((salt, False), ("CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", True)))
     assert raw.output["standardized"] is False and "." in raw.output["canonical_smiles"]
     assert std.output["standardized"] is True
     assert std.output["canonical_smiles"] == "CC(=O)Oc1ccccc1C(=O)O"  # neutralised aspirin
-    assert std.output["formal_charge"] == 0
+    assert std.output["formal_charge"] == 0 and std.output["removed_fragments"] == ["[Na+]"]
     (tautomer,) = hub.predict("chemistry/descriptors", ["Oc1ccccn1"], standardize=True)
-    assert tautomer.output["canonical_smiles"] == "O=c1cccc[nH]1"  # 2-pyridone, RDKit's canonical tautomer
+    assert tautomer.output["canonical_smiles"] == "Oc1ccccn1"  # 2-hydroxypyridine stays (ChEMBL: no tautomer step)
 
 
 def test_the_parsed_molecule_cache_is_bounded_by_characters_not_entries():
@@ -131,3 +131,26 @@ def test_the_parsed_molecule_cache_is_bounded_by_characters_not_entries():
     assert cache.size <= 60 and sum(len(text) for text, _ in cache.entries) == cache.size
     polymer = "C" * 200  # longer than `longest`: parsed, never kept
     assert cache.get(polymer, False).mol.GetNumAtoms() == 200 and (polymer, False) not in cache.entries
+
+
+PREDNISOLONE_ACETATE = "CC(=O)OCC(=O)[C@@]1(O)CC[C@H]2[C@@H]3CCC4=CC(=O)C=C[C@]4(C)[C@H]3[C@@H](O)C[C@@]21C"
+
+
+def test_standardising_keeps_the_tautomer_and_says_which_fragments_it_removed():
+    """The ChEMBL structure pipeline (Bento et al. 2020; chembl_structure_pipeline 1.2.4 gives the
+    parents below) canonicalises no tautomer and removes only known salts and solvents."""
+    from rdkit import Chem
+
+    (standardised,) = hub.predict("chemistry/qed", [PREDNISOLONE_ACETATE], standardize=True)
+    (plain,) = hub.predict("chemistry/qed", [PREDNISOLONE_ACETATE])
+    assert standardised.output["canonical_smiles"] == Chem.CanonSmiles(PREDNISOLONE_ACETATE)  # the 1,4-dien-3-one
+    assert standardised.output["qed"] == pytest.approx(plain.output["qed"], abs=1e-12)
+    assert round(plain.output["qed"], 2) == 0.70
+    (salt,) = hub.predict("chemistry/descriptors", ["CN1CCC[C@H]1c1cccnc1.Cl"], standardize=True)
+    assert salt.output["canonical_smiles"] == Chem.CanonSmiles("CN1CCC[C@H]1c1cccnc1")  # nicotine
+    assert salt.output["removed_fragments"] == ["Cl"]
+    (copper,) = hub.predict("chemistry/descriptors", ["[Cu+2].[O-]c1cccc2cccnc12.[O-]c1cccc2cccnc12"],
+                            standardize=True)
+    assert "Cu" in copper.output["canonical_smiles"] and copper.output["removed_fragments"] == []
+    (untouched,) = hub.predict("chemistry/descriptors", ["CCO"])
+    assert untouched.output["standardized"] is False and untouched.output["removed_fragments"] == []

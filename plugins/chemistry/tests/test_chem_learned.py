@@ -42,8 +42,8 @@ def test_admet_endpoints_table_matches_the_installed_package(admet):
         packaged = "" if rows[e.task]["units"] == "-" else rows[e.task]["units"]
         assert packaged == MISLABELLED_IN_ADMET_CSV.get(e.task, e.unit), e.task
     assert sorted(t for tasks, _ in admet.ensembles for t in tasks) == sorted(rows)
-    # canonical_smiles, standardized; value and percentile per endpoint; ensemble_std; the 3 domain fields
-    assert len(hub.get_spec("chemistry/admet").outputs) == 2 + 2 * 41 + 1 + 3
+    # canonical_smiles, standardized, removed_fragments; value and percentile per endpoint; ensemble_std; the 3 domain fields
+    assert len(hub.get_spec("chemistry/admet").outputs) == 3 + 2 * 41 + 1 + 3
 
 
 def test_caco2_values_are_log_cm_per_s_whatever_admet_csv_says():
