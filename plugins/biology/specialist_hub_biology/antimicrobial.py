@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .sequences import SequenceModel
+from .sequences import PROTEIN_AMBIGUOUS, SequenceModel, standard_residues
 
 WEIGHTS = Path(__file__).parent / "data" / "amp_mlp.npz"
 DOMAIN = Path(__file__).parent / "data" / "amp_domain.npz"
@@ -122,6 +122,13 @@ def load_domain(path: Path = DOMAIN) -> tuple[KmerIndex, float, tuple[int, int]]
 
 
 class AntimicrobialModel(SequenceModel):
+    alphabet = PROTEIN_AMBIGUOUS
+
+    def preprocess(self, value):
+        """The sequence and its standard residues: the features and the domain read only those."""
+        full = super().preprocess(value)
+        return full, standard_residues(full)
+
     def load(self):
         self.weights = load_weights()
         self.domain, self.domain_threshold, self.lengths = load_domain()
@@ -131,18 +138,20 @@ class AntimicrobialModel(SequenceModel):
         where the training set holds only AMPs, so length alone would decide the label."""
         low, high = self.lengths
         similarities = np.zeros(len(items))
-        inside = [i for i, sequence in enumerate(items) if low <= len(sequence) <= high]
+        inside = [i for i, (_, standard) in enumerate(items) if low <= len(standard) <= high]
         for start in range(0, len(inside), 256):  # 256 peptides x 4,160 references per product: about 4 MB
             rows = inside[start:start + 256]
-            similarities[rows] = self.domain.nearest_similarities([items[i] for i in rows])
+            similarities[rows] = self.domain.nearest_similarities([items[i][1] for i in rows])
         return [float(v) for v in similarities]
 
     def forward(self, batch):
-        probabilities = predict_proba(self.weights, np.stack([features(s) for s in batch]))
+        probabilities = predict_proba(self.weights, np.stack([features(standard) for _, standard in batch]))
         return [float(p) for p in probabilities]
 
     def postprocess(self, raw, item):
         calibrated = float(np.interp(raw, self.weights["calibration_probability"],
                                      self.weights["calibration_calibrated"]))
+        full, standard = item
         return {"probability": raw, "calibrated_probability": calibrated,
-                "label": "AMP" if raw >= self.options["threshold"] else "non-AMP"}
+                "label": "AMP" if raw >= self.options["threshold"] else "non-AMP",
+                "nonstandard_residues": len(full) - len(standard)}

@@ -9,7 +9,7 @@ from specialist_hub.hf import checkpoint_option
 from specialist_hub.pipeline import Pipeline, Step
 from specialist_hub.writers import OutputFormat
 
-from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_EXTENDED
+from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_AMBIGUOUS, PROTEIN_EXTENDED
 
 EXAMPLES = Path(__file__).parent / "examples"
 BIOPYTHON = "Cock et al., Bioinformatics 25, 1422 (2009) [Biopython]."
@@ -19,6 +19,8 @@ LYSOZYME = ("KVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSRWWCNDG
             "CAKKIVSDGNGMNAWVAWRNRCKGTDVQAWIRGCRL")
 INSULIN_A = "GIVEQCCTSICSLYQLENYCN"
 EXPASY = "ExPASy ProtParam (web.expasy.org/protparam) output for UniProt"
+NONSTANDARD_NOTE = ("Residues other than the 20 standard ones (X, B, Z, J, U, O): left out of {what}, which are "
+                    "computed over the rest")
 
 
 def coordinates(compact: str) -> list[dict]:
@@ -66,6 +68,7 @@ PROTEIN_PROPERTIES = biology_spec(
     url="https://web.expasy.org/protparam/protparam-doc.html",
     outputs=(
         OutputField("length", "int", "Number of residues"),
+        OutputField("nonstandard_residues", "int", NONSTANDARD_NOTE.format(what="every other field")),
         OutputField("molecular_weight", "float", "Average molecular weight (ExPASy residue masses)", "Da"),
         OutputField("isoelectric_point", "float", "Theoretical pI (Bjellqvist pK values, as ExPASy)", "pH"),
         OutputField("net_charge_ph7", "float", "Net charge at pH 7.0 with the same pK values", "e"),
@@ -102,8 +105,8 @@ PROTEIN_PROPERTIES = biology_spec(
                                            "GRAVY 0.214, II 22.54"),
     ),
     card={
-        "input": alphabet_note(PROTEIN, "; one trailing * stop is dropped; a record of only A/C/G/T/U/N of length >= 10 "
-                               "is refused as DNA/RNA"),
+        "input": alphabet_note(PROTEIN_AMBIGUOUS, "; one trailing * stop is dropped; a record of only A/C/G/T/U/N "
+                               "of length >= 10 is refused as DNA/RNA"),
         "intended_use": "Sequence-only physicochemical profiling of proteins and peptides, the quantities of "
                         "ExPASy ProtParam, e.g. for expression and purification planning.",
         "training_data": "None: ExPASy's published residue masses, pK values and index tables; nothing is fitted.",
@@ -113,7 +116,10 @@ PROTEIN_PROPERTIES = biology_spec(
                    "(see the plugin tests).",
         "limitations": "No post-translational modifications, disulphide-specific masses or multimers; pI ignores "
                        "the protein's fold. Helix/turn/sheet are composition fractions, not structure "
-                       "predictions. The 20 standard amino acids only.",
+                       "predictions. Residues other than the 20 standard ones (X, B, Z, J from assemblies and "
+                       "databases; U, O) are counted in nonstandard_residues and left out of every quantity but the length, so "
+                       "molecular_weight lacks their mass (about 110 Da each) and the indices and fractions are "
+                       "over the other residues; check nonstandard_residues before trusting a value.",
     },
 )
 
@@ -280,6 +286,7 @@ ANTIMICROBIAL = biology_spec(
         OutputField("calibrated_probability", "float", "The same probability calibrated on held-out peptides "
                     "(isotonic): of peptides given 0.8, about 80 % were AMPs", "0-1"),
         OutputField("label", "str", "AMP or non-AMP at the threshold option"),
+        OutputField("nonstandard_residues", "int", NONSTANDARD_NOTE.format(what="the features and the domain")),
     ),
     examples=(
         Example("GIGKFLHSAKKFGKAFVGEIMNS", {"label": "AMP"},
@@ -290,7 +297,8 @@ ANTIMICROBIAL = biology_spec(
                 reference="Glucagon (UniProt P01275 53-81), a hormone without antimicrobial activity"),
     ),
     card={
-        "input": alphabet_note(PROTEIN, "; one trailing * is dropped"),
+        "input": alphabet_note(PROTEIN_AMBIGUOUS, "; one trailing * is dropped; X, B, Z, J, U and O are left out of "
+                               "the features and the domain and counted in nonstandard_residues"),
         "intended_use": f"Ranking candidate peptides of {AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues for "
                         "antimicrobial activity before testing; a screening aid, not evidence of activity. Only in "
                         "that range does the training set hold both AMPs and non-AMPs: every training peptide "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from Bio.SeqUtils.IsoelectricPoint import IsoelectricPoint
 from Bio.SeqUtils.ProtParam import ProteinAnalysis
 
-from .sequences import SequenceModel
+from .sequences import PROTEIN_AMBIGUOUS, SequenceModel, standard_residues
 
 #: Average residue masses used by ExPASy Compute pI/Mw and ProtParam (Da), plus one water.
 EXPASY_RESIDUE_MASS = {
@@ -37,7 +37,12 @@ def isoelectric_point(charge) -> float:
 
 
 class ProteinPropertiesModel(SequenceModel):
-    def compute(self, sequence):
+    alphabet = PROTEIN_AMBIGUOUS
+
+    def compute(self, full):
+        # Every quantity but the length is over the standard residues: ambiguous ones (X, B, Z, J) and
+        # U/O have no ProtParam entry, so they are left out and counted in nonstandard_residues.
+        sequence = standard_residues(full)
         analysis = ProteinAnalysis(sequence)
         counts = analysis.count_amino_acids()
         length = len(sequence)
@@ -46,7 +51,8 @@ class ProteinPropertiesModel(SequenceModel):
         instability = analysis.instability_index()
         charge = IsoelectricPoint(sequence, counts).charge_at_pH
         return {
-            "length": length,
+            "length": len(full),
+            "nonstandard_residues": len(full) - length,
             "molecular_weight": sum(EXPASY_RESIDUE_MASS[aa] * n for aa, n in counts.items()) + WATER_AVERAGE_MASS,
             "isoelectric_point": isoelectric_point(charge),
             "net_charge_ph7": charge(7.0),

@@ -14,6 +14,9 @@ from specialist_hub import InputError, ItemModel
 PROTEIN = "ACDEFGHIKLMNPQRSTVWY"
 #: Standard amino acids plus X (unknown), B (D/N), Z (E/Q), U (selenocysteine), O (pyrrolysine).
 PROTEIN_EXTENDED = PROTEIN + "XBZUO"
+#: The extended alphabet plus J (L/I): what assemblies and databases put in proteins.
+PROTEIN_AMBIGUOUS = PROTEIN_EXTENDED + "J"
+_NONSTANDARD = re.compile(f"[^{PROTEIN}]")
 #: DNA or RNA bases plus N (unknown base).
 NUCLEOTIDE = "ACGTUN"
 
@@ -51,6 +54,15 @@ def clean_sequence(value: Any, alphabet: str, protein: bool) -> str:
     if not protein and "T" in sequence and "U" in sequence:
         raise InputError(f"sequence mixes T (DNA) and U (RNA); first U at position {sequence.index('U') + 1}")
     return sequence
+
+
+def standard_residues(sequence: str) -> str:
+    """``sequence`` without the residues other than the 20 standard ones (X, B, Z, J, U, O), for the
+    quantities only those define; InputError when none is left."""
+    standard = _NONSTANDARD.sub("", sequence)
+    if not standard:
+        raise InputError("no standard amino acid in the sequence (only X, B, Z, J, U or O)")
+    return standard
 
 
 def dna_only(sequence: str, task: str) -> str:

@@ -74,3 +74,22 @@ def test_charge_and_composition_fractions():
     out = specialist_hub.predict("biology/protein-properties", "WYFAGNPS")[0].output
     assert (out["aromaticity"], out["helix_fraction"], out["turn_fraction"], out["sheet_fraction"]) == \
         pytest.approx((3 / 8, 1 / 8, 4 / 8, 3 / 8))
+
+
+def test_a_protein_with_ambiguous_residues_gets_the_properties_of_its_standard_residues():
+    """ExPASy-style quantities are defined for the 20 standard residues only: with X (an assembly's unknown
+    codon), B/Z/J (ambiguity codes) or U, the record keeps its properties over the other residues and
+    says how many it left out, instead of failing as it did (``illegal character 'X'``)."""
+    (plain,) = specialist_hub.predict("biology/protein-properties", UBIQUITIN)
+    masked = UBIQUITIN[:30] + "X" + UBIQUITIN[30:50] + "BZJU" + UBIQUITIN[50:]
+    (ambiguous,) = specialist_hub.predict("biology/protein-properties", masked)
+    assert ambiguous.ok, ambiguous.error
+    assert (ambiguous.output["length"], ambiguous.output["nonstandard_residues"]) == (81, 5)
+    assert plain.output["nonstandard_residues"] == 0
+    for name in ("molecular_weight", "isoelectric_point", "gravy", "aliphatic_index", "extinction_coefficient_reduced"):
+        assert ambiguous.output[name] == pytest.approx(plain.output[name], abs=1e-9), name
+    assert printed(ambiguous.output["molecular_weight"], 8564.84, 2)  # ExPASy's figure for P0CG48 1-76
+    (amp,) = specialist_hub.predict("biology/antimicrobial", "GIGKFLHSAKKFGKAFVXGEIMNS")  # magainin 2 with an X
+    assert amp.ok and amp.output["label"] == "AMP" and amp.output["nonstandard_residues"] == 1
+    (only_unknown,) = specialist_hub.predict("biology/protein-properties", "XXXX")
+    assert not only_unknown.ok and "no standard amino acid" in only_unknown.error["message"]

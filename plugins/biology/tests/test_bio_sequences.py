@@ -36,14 +36,14 @@ def test_nucleotide_model_rejects_protein_and_mixed_bases():
 
 def test_cli_carries_fasta_ids_and_reports_failures(tmp_path):
     fasta = tmp_path / "proteins.fasta"
-    fasta.write_text(f">ubq human ubiquitin\n{UBIQUITIN[:40]}\n{UBIQUITIN[40:]}\n>bad\nMKVXZ\n"
+    fasta.write_text(f">ubq human ubiquitin\n{UBIQUITIN[:40]}\n{UBIQUITIN[40:]}\n>bad\nMKV1Z\n"
                      ">magainin2\nGIGKFLHSAKKFGKAFVGEIMNS\n")
     result = CliRunner().invoke(main, ["predict", "--domain", "bio", str(fasta), "--format", "jsonl"])
     assert result.exit_code == 1  # one record failed, the others were written
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [r["id"] for r in rows] == ["ubq", "bad", "magainin2"]
     assert rows[0]["output"]["molecular_weight"] == pytest.approx(8564.84, abs=0.005)
-    assert "'X' at position 4" in rows[1]["error"]["message"]
+    assert "'1' at position 4" in rows[1]["error"]["message"]
 
 
 def test_cli_reads_csv_sequence_column(tmp_path):
