@@ -399,3 +399,87 @@ def serve(host, port, model_ids, domain, workers, api_key_file, rate_limit, max_
                  request_timeout_s=request_timeout_s, access_log=access_log, graceful_timeout_s=graceful_timeout_s,
                  ray_replicas=ray_replicas, rate_limit=rate_limit,
                  **{k: v for k, v in limits.items() if v})
+
+
+@main.command("mcp")
+@click.option("--transport", type=click.Choice(["stdio", "http"]), default="stdio", show_default=True,
+              help="stdio for a client that starts the server; http: streamable HTTP on 127.0.0.1.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="The port of --transport http.")
+@click.option("--model", "-m", "model_ids", multiple=True, help="Expose only these model ids (comma-separated, repeatable).")
+@click.option("--domain", "-d", "domains", multiple=True, help="Expose only the models of this domain (repeatable).")
+@click.option("--pipeline", "pipeline_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Also expose the pipeline in this TOML file as a tool (repeatable).")
+@LICENSE_OPTION
+@click.option("--root", "roots", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder whose files image, audio and video tools may read (repeatable; default: the working "
+                   "directory). Client roots narrow these further, never widen them.")
+@click.option("--output-dir", type=click.Path(file_okay=False),
+              help="Folder for the files models write (masks, MIDI, images), returned as resource links (default: a "
+                   "temporary folder removed when the server stops).")
+@click.option("--max-inputs", default=256, show_default=True, type=click.IntRange(1, 10_000), help="Most inputs per call.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or mps.")
+@click.option("--isolate/--no-isolate", default=True, show_default=True,
+              help="Run each model in a supervised worker process: a native crash fails one record, not the server.")
+@click.option("--max-loaded-models", default=8, show_default=True, type=click.IntRange(1, 1000),
+              help="Most models kept loaded at once (least recently used first out).")
+@click.option("--request-timeout-s", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="A call that takes longer fails with a timeout error.")
+@click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False),
+              help="With --transport http: require a key in this file (one per line, one per client; default: "
+                   "$HUB_API_KEY, if set), as hub serve does.")
+@click.option("--rate-limit", metavar="COUNT/PERIOD",
+              help="With --transport http: most requests per API key (per address without keys), e.g. 100/minute.")
+@click.option("--list", "list_tools", is_flag=True, help="Print the tools (name, model, summary) and exit.")
+@click.option("--json", "as_json", is_flag=True, help="With --list: the tool definitions, schemas included, as JSON.")
+def mcp_command(transport, port, model_ids, domains, pipeline_files, license_filter, roots, output_dir, max_inputs,
+                device, isolate, max_loaded_models, request_timeout_s, api_key_file, rate_limit, list_tools, as_json):
+    """Serve every installed model and pipeline as a typed tool of the Model Context Protocol, for AI agents.
+
+    \b
+    Examples:
+      hub mcp --list
+      hub mcp --domain chemistry --license commercial
+      HUB_API_KEY=secret hub mcp --transport http --port 8001
+    """
+    try:
+        from .mcp import MCPSettings, exposed_specs, open_tools
+        from .mcp.tools import discovery_tools, model_tools
+        from .server import ServeSettings, api_key_from
+    except ImportError as exc:
+        raise UsageError(f'hub mcp needs {exc.name}: pip install "specialist-hub[mcp]"') from None
+    from .pipeline import Pipeline
+
+    if transport == "stdio" and (api_key_file or rate_limit):
+        raise UsageError("--api-key-file and --rate-limit guard --transport http; a stdio server answers only the "
+                         "client that started it.")
+    pipelines = [Pipeline.from_toml(path) for path in pipeline_files]
+    registry = get_registry().replace(commercial_only=True if license_filter == "commercial" else None,
+                                      max_loaded=max_loaded_models, pipelines=pipelines)
+    ids = [part.strip() for given in model_ids for part in given.split(",") if part.strip()]
+    specs = exposed_specs(registry, ids, domains)
+    specs += [registry.get(p.id) for p in pipelines if p.id not in {spec.id for spec in specs}]
+    if list_tools:
+        tools = model_tools(specs, registry.input_kinds, max_inputs)
+        if as_json:
+            _echo_json(discovery_tools(sorted({s.domain for s in specs})) + [dict(t.definition) for t in tools])
+            return
+        width = max([len("search_models"), *(len(t.name) for t in tools)]) + 2
+        click.echo(f"{'search_models':<{width}}find models by what they do\n{'model_card':<{width}}a model's full card")
+        for tool in tools:
+            click.echo(f"{tool.name:<{width}}{tool.spec.id}: {tool.spec.summary}")
+        return
+    keys = (api_key_from(api_key_file) or ()) if transport == "http" else ()
+    settings = MCPSettings(ServeSettings(port=port, api_keys=keys, rate_limit=rate_limit, max_batch=max_inputs,
+                                         device=device, isolate=isolate, request_timeout_s=request_timeout_s,
+                                         output_dir=output_dir), roots=tuple(roots))
+    with open_tools(registry, specs, settings) as tools:
+        if transport == "http":
+            from .mcp.http import serve_http
+
+            serve_http(tools, settings.serve)
+        else:
+            import anyio
+
+            from .mcp.server import serve_stdio
+
+            anyio.run(serve_stdio, tools)

@@ -1,0 +1,236 @@
+"""The MCP server: lists the tools generated from the specs and runs calls on the hub's runtime.
+
+Built on the official SDK's low-level ``Server``, so every schema a client sees is the one
+:mod:`.tools` derived from the spec (never one inferred from a Python signature). Calls run through
+``hub serve``'s service: checked options, models in supervised worker processes (a native crash
+fails a record, never the server), loaded once and kept (least recently used first out), concurrent
+calls to one model batched together. A bad input is an error inside its own record of a normal
+result; a call the hub refuses (an unknown option, a path outside the roots, a model that cannot
+load) is a tool result with ``isError`` and the hub's message.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import os
+import sys
+import warnings
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import anyio
+import jsonschema  # type: ignore[import-untyped]
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.shared.exceptions import MCPError
+
+from .. import __version__
+from ..cards import render_markdown
+from ..errors import HubError, UnknownModelError
+from ..inputs import Record
+from ..registry import Registry
+from ..results import finite
+from ..spec import ModelSpec
+from .roots import FileRoots, paths_of_uris
+from .tools import INPUTS, ModelTool, discovery_tools, model_tools, structured_result, text_result
+
+if TYPE_CHECKING:
+    from ..server.service import HubService
+
+SERVER_NAME = "specialist-hub"
+#: Largest output file ``resources/read`` hands out.
+MAX_RESOURCE_BYTES = 64 * 1024 * 1024
+#: Output files ``resources/list`` shows, newest first.
+MAX_LISTED_RESOURCES = 100
+#: Seconds a client has to answer ``roots/list``.
+ROOTS_TIMEOUT_S = 10.0
+INSTRUCTIONS = ("Small specialised models (chemistry, biology, vision, audio, video) as tools. Each model tool takes "
+                "a batch in 'inputs' and returns one record per input, in order, with units; a bad input is an error "
+                "in its own record. Use search_models to find a model and model_card for its full card.")
+
+#: Where a call may ask the client for its roots: None when the client declares none.
+ClientRoots = Callable[[], Awaitable[list[Path] | None]]
+
+
+def _error(message: str) -> dict[str, Any]:
+    return {"content": [{"type": "text", "text": message}], "isError": True}
+
+
+class HubTools:
+    """The tools of one server and how a call runs; independent of the transport."""
+
+    def __init__(self, registry: Registry, specs: Sequence[ModelSpec], roots: FileRoots, service: HubService,
+                 max_inputs: int):
+        self.registry, self.roots, self.service = registry, roots, service
+        self.output_dir = Path(service.output_dir)
+        self.models: dict[str, ModelTool] = {}
+        for tool in model_tools(specs, registry.input_kinds, max_inputs):
+            self.models[tool.name] = tool
+        self.by_id = {tool.spec.id: tool for tool in self.models.values()}
+        self.definitions = discovery_tools(sorted({spec.domain for spec in specs})) + [
+            dict(tool.definition) for tool in self.models.values()]
+        self._validators = {d["name"]: jsonschema.Draft202012Validator(d["inputSchema"]) for d in self.definitions}
+
+    def input_schema(self, name: str) -> Mapping[str, Any] | None:
+        validator = self._validators.get(name)
+        return validator.schema if validator is not None else None
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | None, client_roots: ClientRoots) -> dict[str, Any]:
+        """The result of one call, as the ``CallToolResult`` JSON object."""
+        validator = self._validators.get(name)
+        if validator is None:
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {name!r}; tools/list names this server's tools, "
+                                                 f"search_models finds one by what it does.")
+        arguments = dict(arguments or {})
+        problem = next(iter(sorted(validator.iter_errors(arguments), key=lambda e: list(e.absolute_path))), None)
+        if problem is not None:
+            where = ".".join(map(str, problem.absolute_path)) or "arguments"
+            return _error(f"Invalid arguments for {name}: {where}: {problem.message}.")
+        try:
+            if name == "search_models":
+                return self._search(arguments)
+            if name == "model_card":
+                return self._card(arguments["model"])
+            return await self._predict(self.models[name], arguments, client_roots)
+        except HubError as exc:
+            return _error(f"Error: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a plugin's bug fails its call, never the server
+            print(f"hub mcp: {name} raised {type(exc).__name__}: {exc}", file=sys.stderr)
+            return _error(f"Error: {name} raised {type(exc).__name__}: {exc}")
+
+    async def _predict(self, tool: ModelTool, arguments: dict[str, Any], client_roots: ClientRoots) -> dict[str, Any]:
+        values = arguments.pop(INPUTS)
+        if not tool.kind.literal_arguments:
+            declared = await client_roots()
+            values = [self.roots.resolve(value, declared) for value in values]
+        records = [Record(position, value) for position, value in enumerate(values)]
+        model_id = tool.spec.id
+        results = await self.service.results(model_id, self.service.submit(model_id, records, arguments))
+        structured = finite(structured_result(tool.spec, results))
+        content: list[dict[str, Any]] = [{"type": "text", "text": text_result(structured)}]
+        content += [self._link(path) for path in self._written_files(results)]
+        return {"content": content, "structuredContent": structured, "isError": False}
+
+    def _written_files(self, results: list[dict[str, Any]]) -> list[Path]:
+        """Files the call's outputs name inside the output folder (masks, MIDI, images), in order."""
+        found: dict[Path, None] = {}
+        for record in results:
+            for value in (record.get("output") or {}).values():
+                if isinstance(value, str) and value and os.path.isabs(value):
+                    path = Path(os.path.realpath(value))
+                    if self.output_dir in path.parents and path.is_file():
+                        found[path] = None
+        return list(found)
+
+    def _link(self, path: Path) -> dict[str, Any]:
+        return {"type": "resource_link", "uri": path.as_uri(), "name": path.name,
+                "mimeType": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                "size": path.stat().st_size}
+
+    def _search(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        terms = [term for term in str(arguments.get("query", "")).lower().split() if term]
+        domain = arguments.get("domain")
+        scored = []
+        for tool in self.models.values():
+            spec = tool.spec
+            if domain and spec.domain != domain:
+                continue
+            fields = ((spec.id, 3), (spec.task, 2), (spec.summary, 2), (spec.card.get("intended_use", ""), 1))
+            score = sum(weight for term in terms for text, weight in fields if term in text.lower())
+            if score or not terms:
+                scored.append((-score, spec.id, tool))
+        hits = [{"id": tool.spec.id, "tool": tool.name, "summary": tool.spec.summary, "task": tool.spec.task,
+                 "input_kind": tool.spec.input_kind, "license": tool.spec.license,
+                 "commercial_use": tool.spec.commercial_use}
+                for _, _, tool in sorted(scored, key=lambda item: item[:2])[:arguments.get("limit", 20)]]
+        lines = [f"{hit['tool']} ({hit['id']}): {hit['summary']}. Licence: {hit['license']}" for hit in hits]
+        text = "\n".join(lines) if lines else "No model matches; search with fewer or other words."
+        return {"content": [{"type": "text", "text": text}], "structuredContent": {"models": hits}, "isError": False}
+
+    def _card(self, model: str) -> dict[str, Any]:
+        tool = self.models.get(model) or self.by_id.get(model)
+        if tool is None:
+            raise UnknownModelError(model, [*self.by_id, *self.models])
+        spec = tool.spec
+        described = json.loads(json.dumps(finite(self.registry.describe(spec)), default=str))
+        markdown = render_markdown(spec, available=described["available"],
+                                   install_hint=self.registry.install_hint(spec))
+        return {"content": [{"type": "text", "text": markdown}], "structuredContent": {**described, "tool": tool.name},
+                "isError": False}
+
+    def list_outputs(self) -> list[dict[str, Any]]:
+        files = sorted((p for p in self.output_dir.iterdir() if p.is_file()), key=lambda p: -p.stat().st_mtime)
+        return [{k: v for k, v in self._link(path).items() if k != "type"} for path in files[:MAX_LISTED_RESOURCES]]
+
+    def read_output(self, uri: str) -> dict[str, Any]:
+        parsed = urlparse(uri)
+        path = Path(os.path.realpath(url2pathname(parsed.path))) if parsed.scheme == "file" else None
+        if path is None or self.output_dir not in path.parents or not path.is_file():
+            raise MCPError(types.INVALID_PARAMS, f"No output file {uri!r} on this server: read a resource_link a "
+                                                 f"tool returned.")
+        size = path.stat().st_size
+        if size > MAX_RESOURCE_BYTES:
+            raise MCPError(types.INVALID_PARAMS, f"{path.name} is {size:,} bytes, over the {MAX_RESOURCE_BYTES:,} "
+                                                 f"bytes this server hands out; read it from {path} directly.")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        data = path.read_bytes()
+        if mime.startswith("text/"):
+            return {"contents": [{"uri": uri, "mimeType": mime, "text": data.decode("utf-8", "replace")}]}
+        return {"contents": [{"uri": uri, "mimeType": mime, "blob": base64.b64encode(data).decode("ascii")}]}
+
+
+def _client_roots(ctx: Any) -> ClientRoots:
+    """Asks the client for its roots when it declares the capability; None when it does not or cannot
+    answer (the server's roots still bound every path)."""
+
+    async def roots() -> list[Path] | None:
+        capabilities = ctx.session.client_capabilities
+        if capabilities is None or capabilities.roots is None:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # roots are deprecated from protocol 2026-07-28 but still sent
+                with anyio.fail_after(ROOTS_TIMEOUT_S):
+                    listed = await ctx.session.list_roots()
+        except Exception:  # noqa: BLE001 - no back-channel (newer protocol), or a client that fails to answer
+            return None
+        return paths_of_uris(str(root.uri) for root in listed.roots) or None
+
+    return roots
+
+
+def create_server(tools: HubTools) -> Server:
+    """The SDK's low-level server with the hub's handlers."""
+    listed = types.ListToolsResult(tools=[types.Tool.model_validate(d) for d in tools.definitions])
+
+    async def list_tools(ctx, params) -> types.ListToolsResult:
+        return listed
+
+    async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
+        result = await tools.call(params.name, params.arguments, _client_roots(ctx))
+        return types.CallToolResult.model_validate(result)
+
+    async def list_resources(ctx, params) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=[types.Resource.model_validate(r) for r in tools.list_outputs()])
+
+    async def read_resource(ctx, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
+        return types.ReadResourceResult.model_validate(tools.read_output(str(params.uri)))
+
+    return Server(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, title="Specialist Hub",
+                  get_tool_input_schema=tools.input_schema, on_list_tools=list_tools, on_call_tool=call_tool,
+                  on_list_resources=list_resources, on_read_resource=read_resource)
+
+
+async def serve_stdio(tools: HubTools) -> None:
+    """Serve over stdin/stdout. While it runs the SDK points file descriptor 1 at stderr, so nothing a
+    model or a worker process prints can reach the protocol's stream."""
+    from mcp.server.stdio import stdio_server
+
+    server = create_server(tools)
+    async with stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
