@@ -56,6 +56,25 @@ def browser():
 
 
 @pytest.fixture
+def use_registry():
+    """``use_registry(registry)`` makes it the process-wide registry (the one the CLI and the API
+    default to) for this test, and returns it; the previous one is put back afterwards."""
+    from specialist_hub.registry import set_registry
+
+    replaced = []
+
+    def use(registry):
+        previous = set_registry(registry)
+        if not replaced:
+            replaced.append(previous)
+        return registry
+
+    yield use
+    if replaced:
+        set_registry(replaced[0])
+
+
+@pytest.fixture
 def broken_distribution(tmp_path):
     """An installed-looking distribution whose entry point cannot be imported."""
     dist = tmp_path / "broken_hub_plugin-1.0.dist-info"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from specialist_hub import Example, InputError, InputKind, Model, ModelSpec, Option, OutputField, hookimpl
+from specialist_hub import Example, InputError, InputKind, Model, ModelSpec, Option, OutputField, Pipeline, Step, hookimpl
+from specialist_hub.spec import parse_option_pairs
 
 
 class WordLength(Model):
@@ -215,3 +216,29 @@ class TrustPlugin:
         register(text_spec("distant", factory="hub_test_plugins:DistantLength", batch_size=8,
                            outputs=(OutputField("length", "float", "Letters"),), applicability_domain=True,
                            domain_measure="distance", examples=()))
+
+
+class RunsAnother(Model):
+    """Letters of each word as counted by the text model its ``model`` option names (a delegating model,
+    as video/frames is for image models), loaded through the loader the registry hands it."""
+
+    def forward(self, batch):
+        inner = self.loader.load(self.options["model"], **parse_option_pairs(self.options["model_options"]))
+        return [{"letters": p.output["letters"], "upper": p.output["upper"]} for p in inner.predict(batch)]
+
+
+class DelegatePlugin:
+    """A delegating model, a non-commercial model it may be pointed at, and a pipeline running the former."""
+
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("free"))
+        register(text_spec("research-only", commercial_use=False, license="CC-BY-NC-4.0 (weights)"))
+        register(text_spec("runs-another", factory="hub_test_plugins:RunsAnother", options=(
+            Option("model", "str", "test/free", "The text model to run", stage="call", runs="text"),
+            Option("model_options", "str", "", "Its options, KEY=VALUE,...", stage="call", options_for="model"))))
+
+    @hookimpl
+    def register_pipelines(self, register):
+        register(Pipeline("test/delegating-job", "A job whose step runs another model",
+                          steps=(Step("count", "test/runs-another"),)))

@@ -147,7 +147,9 @@ class Pipeline:
             spec = specs[step.name] = registry.get(step.model)
             fixed = registry.resolve_options(spec, step.options)  # a bad option, at any depth, fails here
             options.extend(replace(option, name=f"{step.name}.{option.name}", default=fixed[option.name],
-                                   description=f"{spec.id}: {option.description}") for option in spec.options)
+                                   description=f"{spec.id}: {option.description}",
+                                   options_for=option.options_for and f"{step.name}.{option.options_for}")
+                           for option in spec.options)
             if step.fans_out:
                 each = (f"{spec.id} on {_described_input(step)}: its output fields and the window {{start, end}}"
                         if step.windowed else f"{spec.id} on each item of {step.input}: its output fields")

@@ -401,11 +401,13 @@ class Registry:
                 from_client: frozenset[str]) -> Iterator[tuple[ModelSpec, dict[str, Any], frozenset[str], str]]:
         """(model, its options, those a client set, how it is reached) of each model ``spec`` runs."""
         pipeline = self.pipelines.get(spec.id)
-        for step in pipeline.steps if pipeline is not None else ():
-            prefix = f"{step.name}."
-            chosen = {name.removeprefix(prefix): value for name, value in given.items() if name.startswith(prefix)}
-            client_set = frozenset(name.removeprefix(prefix) for name in from_client if name.startswith(prefix))
-            yield self.get(step.model), {**step.options, **chosen}, client_set, f"step {step.name} -> {step.model}"
+        if pipeline is not None:  # its options are its steps' (``step.option``): each step is checked as a model
+            for step in pipeline.steps:
+                prefix = f"{step.name}."
+                chosen = {name.removeprefix(prefix): value for name, value in given.items() if name.startswith(prefix)}
+                client_set = frozenset(name.removeprefix(prefix) for name in from_client if name.startswith(prefix))
+                yield self.get(step.model), {**step.options, **chosen}, client_set, f"step {step.name} -> {step.model}"
+            return
         for option in spec.options:
             if not option.runs or not resolved[option.name]:
                 continue
