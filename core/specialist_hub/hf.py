@@ -46,6 +46,19 @@ def looks_like_path(checkpoint: str) -> bool:
     return checkpoint.startswith(("/", "./", "../", "~")) or os.path.isdir(checkpoint)
 
 
+def load_checkpoint(model_class: Any, processor_class: Any, checkpoint: str, device: str,
+                    **processor_kwargs: Any) -> tuple[Any, Any]:
+    """The model of a checkpoint, on ``device`` in eval mode, and its processor (tokenizer, feature
+    extractor, image processor...): the load of every transformers-backed model, in one place.
+
+    :param model_class: e.g. ``AutoModelForAudioClassification``; its ``from_pretrained`` is used.
+    :param processor_class: e.g. ``AutoFeatureExtractor``; ``processor_kwargs`` go to its ``from_pretrained``.
+    """
+    processor = from_pretrained(processor_class.from_pretrained, checkpoint, **processor_kwargs)
+    model = from_pretrained(model_class.from_pretrained, checkpoint).to(device).eval()
+    return model, processor
+
+
 def from_pretrained(loader: Callable[..., T], checkpoint: str, **kwargs: Any) -> T:
     """``loader(checkpoint, **kwargs)``, e.g. ``AutoModel.from_pretrained``, with a clear error.
 

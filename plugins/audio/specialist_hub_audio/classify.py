@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
 
-from specialist_hub.hf import class_probabilities, from_pretrained
+from specialist_hub.hf import class_probabilities, load_checkpoint
 from specialist_hub.kit import top_k
 
 from .audio import AudioModel, AudioSource, equal_length_groups
@@ -12,10 +12,8 @@ from .audio import AudioModel, AudioSource, equal_length_groups
 
 class ClassifyModel(AudioModel):
     def load(self):
-        checkpoint = self.options["checkpoint"]
-        self.extractor = from_pretrained(AutoFeatureExtractor.from_pretrained, checkpoint)
-        self.model = from_pretrained(AutoModelForAudioClassification.from_pretrained, checkpoint)
-        self.model.to(self.device).eval()
+        self.model, self.extractor = load_checkpoint(AutoModelForAudioClassification, AutoFeatureExtractor,
+                                                     self.options["checkpoint"], self.device)
         self.rate = self.extractor.sampling_rate
 
     def forward(self, batch: list[AudioSource]) -> list[list[dict]]:

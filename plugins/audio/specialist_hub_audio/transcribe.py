@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from transformers import AutoModelForSpeechSeq2Seq, AutoProcessor
 
-from specialist_hub.hf import from_pretrained
+from specialist_hub.hf import load_checkpoint
 
 from .audio import AudioModel, AudioSource
 
@@ -15,10 +15,8 @@ WINDOWS_PER_CALL = 8
 
 class TranscribeModel(AudioModel):
     def load(self):
-        checkpoint = self.options["checkpoint"]
-        self.processor = from_pretrained(AutoProcessor.from_pretrained, checkpoint)
-        self.model = from_pretrained(AutoModelForSpeechSeq2Seq.from_pretrained, checkpoint)
-        self.model.to(self.device).eval()
+        self.model, self.processor = load_checkpoint(AutoModelForSpeechSeq2Seq, AutoProcessor,
+                                                     self.options["checkpoint"], self.device)
         self.rate = self.processor.feature_extractor.sampling_rate
 
     def windows(self, source: AudioSource):

@@ -6,7 +6,7 @@ import torch
 from transformers import AutoTokenizer, EsmForMaskedLM
 
 from specialist_hub import InputError
-from specialist_hub.hf import from_pretrained
+from specialist_hub.hf import load_checkpoint
 
 from .sequences import PROTEIN_EXTENDED, SequenceModel
 
@@ -18,9 +18,8 @@ class Esm2Model(SequenceModel):
     alphabet = PROTEIN_EXTENDED
 
     def load(self):
-        checkpoint = self.options["checkpoint"]
-        self.tokenizer = from_pretrained(AutoTokenizer.from_pretrained, checkpoint)
-        self.model = from_pretrained(EsmForMaskedLM.from_pretrained, checkpoint).to(self.device).eval()
+        self.model, self.tokenizer = load_checkpoint(EsmForMaskedLM, AutoTokenizer, self.options["checkpoint"],
+                                                     self.device)
         # Two positions go to the <cls> and <eos> tokens.
         self.max_residues = self.model.config.max_position_embeddings - 2
 

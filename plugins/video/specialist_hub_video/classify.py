@@ -13,7 +13,7 @@ import numpy as np
 from transformers import AutoImageProcessor, AutoModelForVideoClassification
 
 from specialist_hub import InputError
-from specialist_hub.hf import class_probabilities, from_pretrained, image_processor_kwargs
+from specialist_hub.hf import class_probabilities, image_processor_kwargs, load_checkpoint
 from specialist_hub.kit import top_k
 
 from .video import VideoModel, VideoSource
@@ -42,10 +42,8 @@ def sample_frames(source: VideoSource, count: int) -> list[np.ndarray]:
 
 class ClassifyModel(VideoModel):
     def load(self) -> None:
-        checkpoint = self.options["checkpoint"]
-        self.model = from_pretrained(AutoModelForVideoClassification.from_pretrained, checkpoint)
-        self.model = self.model.to(self.device).eval()
-        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **image_processor_kwargs())
+        self.model, self.processor = load_checkpoint(AutoModelForVideoClassification, AutoImageProcessor,
+                                                     self.options["checkpoint"], self.device, **image_processor_kwargs())
         self.frame_count = self.model.config.num_frames
 
     def compute(self, source: VideoSource) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import transformers
 from PIL import Image
 from transformers import AutoImageProcessor
 
-from specialist_hub.hf import class_probabilities, from_pretrained, image_processor_kwargs
+from specialist_hub.hf import class_probabilities, image_processor_kwargs, load_checkpoint
 from specialist_hub.kit import top_k
 
 from .images import ImageInput, VisionModel, pixel_runs
@@ -24,10 +24,8 @@ class TransformersVisionModel(VisionModel):
 
     def load(self) -> None:
         super().load()
-        checkpoint = self.options["checkpoint"]
-        loader = getattr(transformers, self.auto_class).from_pretrained
-        self.model = from_pretrained(loader, checkpoint).to(self.device).eval()
-        self.processor = from_pretrained(AutoImageProcessor.from_pretrained, checkpoint, **image_processor_kwargs())
+        self.model, self.processor = load_checkpoint(getattr(transformers, self.auto_class), AutoImageProcessor,
+                                                     self.options["checkpoint"], self.device, **image_processor_kwargs())
         self.labels = self.model.config.id2label
         self.accepted = set(inspect.signature(self.model.forward).parameters)
 
