@@ -14,7 +14,7 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,8 +32,6 @@ class Record:
     id: str | None = None
     #: Set when the record could not even be read (e.g. a CSV row without the column).
     read_error: str | None = None
-    #: Extra columns carried through from a table input.
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def display(self) -> str:
@@ -328,7 +326,6 @@ class MediaFileKind(InputKind):
 
     literal_arguments = False
     reads_directories = True
-    python_types: tuple[str, ...] = ()
 
     def read_one(self, path, options):
         yield str(path), None
