@@ -101,6 +101,13 @@ class Model:
     #: The similarity below which (the distance above which) an input is out of the applicability domain.
     domain_threshold: float = 0.0
 
+    def embed(self, batch: list[Any]) -> list[list[float]]:
+        """For models that can serve as feature extractors: one fixed-length vector per preprocessed
+        item of a batch (ESM-2's mean residue embedding, a backbone's pooled features). ``hub train
+        --featurizer model:ID`` trains on it; the core calls it under the same inference context as
+        :meth:`forward`. Models without one leave this unimplemented."""
+        raise NotImplementedError(f"{self.spec.id} gives no embedding")
+
     def echo(self, item: Any) -> dict[str, Any]:
         """Fields every model of a family echoes from the preprocessed input (canonical SMILES,
         duration...); merged under each output, so a family fills them in one place."""

@@ -113,3 +113,10 @@ def assert_plugin_conforms(plugin_name: str, registry: Registry | None = None,
         assert_examples_pass(model_id, registry)
         assert_deterministic(model_id, registry)
         assert_trust_fields(model_id, registry)
+
+
+def trained_predictions(model_id: str, inputs: Iterable[object], **options: object) -> list:
+    """Predictions of a model ``hub train`` wrote, through a fresh registry built from the entry points,
+    as a new ``hub predict -m user/NAME`` process finds it in ``$HUB_MODELS_DIR``: the round trip a
+    plugin's training test checks."""
+    return list(Registry().load(model_id, device="cpu", **options).predict(list(inputs)))

@@ -170,3 +170,33 @@ def _write_cache(entries: dict[str, list]) -> None:
         os.replace(temp, target)
     except OSError:
         pass
+
+
+def converted_weights(source: Path, source_sha256: str, name: str, converted_sha256: str, model_id: str,
+                      entry: str = "") -> Path:
+    """A legacy torch weights file (a pickle) that a package ships, as safetensors in the hub cache.
+
+    Converted once, at first use: the source is checked against its declared sha256 and read with
+    ``torch.load(weights_only=True)`` (tensors only; no code runs), ``entry`` picks the state dict
+    inside it, and the copy is written atomically. Every load then checks the copy against its own
+    declared sha256 and reads it without unpickling; a copy that differs is converted again.
+    """
+    target = cache_dir() / "converted" / f"{name}-{converted_sha256[:16]}.safetensors"
+    if target.is_file():
+        try:
+            verify_file(target, converted_sha256, model_id)
+            return target
+        except WeightsError:
+            target.unlink()
+    verify_file(source, source_sha256, model_id)
+    import torch
+    from safetensors.torch import save_file
+
+    state = torch.load(source, map_location="cpu", weights_only=True)
+    state = state[entry] if entry else state
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    save_file({key: tensor.contiguous() for key, tensor in state.items()}, str(temp))
+    os.replace(temp, target)
+    verify_file(target, converted_sha256, model_id)
+    return target

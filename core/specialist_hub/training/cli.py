@@ -48,6 +48,19 @@ def _summary(report) -> list[str]:
     return lines
 
 
+def _options(pairs: tuple[str, ...]) -> dict[str, object]:
+    options: dict[str, object] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"--featurizer-option takes NAME=VALUE, got {pair!r}.")
+        try:
+            options[name.strip()] = json.loads(text)
+        except ValueError:
+            options[name.strip()] = text
+    return options
+
+
 @click.command("train")
 @click.option("--domain", "-d", help="The field of the inputs (chem, bio, vision, audio, video): picks its featuriser.")
 @click.option("--input", "-i", "input_path", required=True, type=click.Path(exists=True),
@@ -60,7 +73,10 @@ def _summary(report) -> list[str]:
 @click.option("--split-column", help="Each distinct value of this column is one cross-validation fold.")
 @click.option("--task", type=click.Choice(["regression", "classification"]),
               help="Override the task inferred from the target's values.")
-@click.option("--featurizer", help="A featuriser id (default: the domain's default).")
+@click.option("--featurizer", help="A featuriser id (default: the domain's default), or model:ID for an installed "
+                                   "model's embedding (e.g. model:biology/esm2).")
+@click.option("--featurizer-option", "featurizer_options", multiple=True, metavar="NAME=VALUE",
+              help="A featuriser option, e.g. checkpoint=DIR (repeatable; VALUE is read as JSON when it parses).")
 @click.option("--head", "heads", multiple=True, type=click.Choice(["linear", "knn", "lightgbm"]),
               help="Candidate head (repeatable; default all, chosen by held-out error).")
 @click.option("--time-budget", default=600.0, show_default=True, type=click.FloatRange(1, 86400),
@@ -74,7 +90,8 @@ def _summary(report) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress.")
 def train_command(domain, input_path, targets, name, column, id_column, group_column, split_column, task, featurizer,
-                  heads, time_budget, force, license_text, non_commercial, unit, summary, seed, as_json, quiet):
+                  featurizer_options, heads, time_budget, force, license_text, non_commercial, unit, summary, seed, as_json,
+                  quiet):
     """Train your own specialist on a labelled file; it becomes user/NAME for predict, serve and package.
 
     \b
@@ -88,7 +105,8 @@ def train_command(domain, input_path, targets, name, column, id_column, group_co
         raise UsageError(f'hub train needs {exc.name}: pip install "specialist-hub[train]"') from None
     say, close = _stage_reporter(quiet or as_json)
     try:
-        report = train(input_path, list(targets), name, domain=domain, featurizer=featurizer, column=column,
+        report = train(input_path, list(targets), name, domain=domain, featurizer=featurizer,
+                       featurizer_options=_options(featurizer_options), column=column,
                        id_column=id_column, group_column=group_column, split_column=split_column, task=task,
                        heads=list(heads) or None, time_budget=time_budget, force=force, license=license_text,
                        commercial_use=not non_commercial, unit=unit, summary=summary, seed=seed, progress=say)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidSpecError, MissingDependencyError
+from ..errors import InvalidSpecError, MissingDependencyError, UsageError
 
 #: How the applicability domain compares an input with the training set.
 DOMAIN_METRICS = ("tanimoto", "cosine")
@@ -68,9 +68,19 @@ class Featurizer:
     #: ``tanimoto``: domain vectors are 0/1 fingerprints; ``cosine``: any real vectors.
     domain_metric: str = "cosine"
 
-    def __init__(self, spec: FeaturizerSpec, options: dict[str, Any]):
+    #: Option names and their defaults; ``hub train --featurizer-option NAME=VALUE`` sets them
+    #: (the manifest stores them, so prediction featurises the same way).
+    defaults: dict[str, Any] = {}
+
+    def __init__(self, spec: FeaturizerSpec, options: dict[str, Any], registry: Any = None):
+        unknown = sorted(set(options) - set(self.defaults))
+        if unknown:
+            known = ", ".join(self.defaults) or "none"
+            raise UsageError(f"{spec.id}: unknown featuriser option(s) {', '.join(unknown)}; its options: {known}.")
         self.spec = spec
-        self.options = options
+        self.options = {**self.defaults, **options}
+        #: The registry that made it: what a featuriser built on other featurisers or models uses.
+        self.registry = registry
 
     def load(self) -> None:
         """Load weights (a backbone) once, before the first batch."""
@@ -97,6 +107,89 @@ class Featurizer:
         """Versions of the libraries the features depend on, written into the manifest."""
         return {}
 
+    def other(self, featurizer_id: str, options: dict[str, Any] | None = None) -> Featurizer:
+        """Another installed featuriser, loaded (a video featuriser runs the image and audio ones)."""
+        registry = self.hub_registry()
+        if featurizer_id not in registry.featurizers:
+            raise MissingDependencyError(self.spec.id, [featurizer_id], f"install the plugin that offers {featurizer_id}")
+        return make_featurizer(registry.featurizers[featurizer_id], options, registry)
+
+    def hub_registry(self) -> Any:
+        """The registry that made this featuriser, else the process's (a model built by hand)."""
+        if self.registry is None:
+            from ..registry import get_registry
+
+            self.registry = get_registry()
+        return self.registry
+
+
+def pooled(rows: Any) -> Any:
+    """Mean and standard deviation over the first axis: fixed-length windows of a clip, frames of
+    a video, residues of a sequence become one vector of twice the width, whatever their number."""
+    import numpy as np
+
+    rows = np.asarray(rows, dtype=np.float64)
+    return np.concatenate((rows.mean(axis=0), rows.std(axis=0)))
+
+
+#: ``hub train --featurizer model:ID``: an installed model's embedding as the features.
+MODEL_PREFIX = "model:"
+
+
+class ModelFeaturizer(Featurizer):
+    """Features from a hub model that serves as a feature extractor (:meth:`Model.embed
+    <specialist_hub.model.Model.embed>`): its preprocess, then its embedding of each batch.
+
+    Options: ``model`` (its id) and ``model_options`` (options the model is loaded with, e.g. a
+    ``checkpoint``). A plugin may subclass it with a fixed ``model_id`` to offer a model's
+    embedding under a featuriser id of its own (``biology/esm2``)."""
+
+    model_id = ""
+    defaults = {"model": "", "model_options": {}}
+
+    def model_options(self) -> dict[str, Any]:
+        """The options the model is loaded with."""
+        return dict(self.options["model_options"])
+
+    def load(self) -> None:
+        model_id = self.model_id or self.options["model"]
+        self.model = self.hub_registry().load(model_id, device="cpu", **self.model_options())
+        if type(self.model).embed is _base_embed():
+            raise UsageError(f"{model_id} gives no embedding (its Model has no embed method); choose a model that "
+                             f"does, e.g. biology/esm2, or one of the featurisers of hub train --help.")
+
+    def preprocess(self, value: Any) -> Any:
+        return self.model.preprocess(value)
+
+    def features(self, items: Sequence[Any]) -> Any:
+        import numpy as np
+
+        with self.model._inference_context():
+            return np.asarray(self.model.embed(list(items)), dtype=np.float64)
+
+    def feature_names(self) -> list[str]:
+        return []
+
+    def versions(self) -> dict[str, str]:
+        return {self.model.spec.id: self.model.spec.version}
+
+
+def _base_embed() -> Callable:
+    from ..model import Model
+
+    return Model.embed
+
+
+def model_featurizer_spec(registry: Any, model_id: str) -> FeaturizerSpec:
+    """The featuriser spec of ``model:ID``: the model's input kind, licence and requirements."""
+    spec = registry.get(model_id)
+    return FeaturizerSpec(id=f"model/{spec.id.replace('/', '.')}", input_kind=spec.input_kind,
+                          factory="specialist_hub.training.features:ModelFeaturizer",
+                          summary=f"the embedding of {spec.id}", license=f"{spec.license} ({spec.id})",
+                          commercial_use=spec.commercial_use, requires=tuple(spec.requires),
+                          install_hint=registry.install_hint(spec),
+                          description=f"The embedding {spec.id} gives (Model.embed): {spec.summary}")
+
 
 def import_factory(factory: str, owner: str, requires: tuple[str, ...] = (), install_hint: str = "") -> Callable:
     module_name, _, attribute = factory.partition(":")
@@ -111,8 +204,9 @@ def import_factory(factory: str, owner: str, requires: tuple[str, ...] = (), ins
         raise InvalidSpecError(f"{owner}: factory {factory!r} not found in {module_name}.") from None
 
 
-def make_featurizer(spec: FeaturizerSpec, options: dict[str, Any] | None = None) -> Featurizer:
-    featurizer = import_factory(spec.factory, spec.id, spec.requires, spec.install_hint)(spec, dict(options or {}))
+def make_featurizer(spec: FeaturizerSpec, options: dict[str, Any] | None = None, registry: Any = None) -> Featurizer:
+    featurizer = import_factory(spec.factory, spec.id, spec.requires, spec.install_hint)(spec, dict(options or {}),
+                                                                                          registry)
     if not isinstance(featurizer, Featurizer):
         raise InvalidSpecError(f"{spec.id}: factory {spec.factory} did not return a Featurizer.")
     if featurizer.domain_metric not in DOMAIN_METRICS:

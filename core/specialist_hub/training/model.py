@@ -54,7 +54,7 @@ class TrainedModel(Model):
         self.manifest = read_manifest(folder)
         verify_folder(folder, self.manifest, self.spec.id)
         entry = self.manifest["featurizer"]
-        self.featurizer = make_featurizer(featurizer_spec(entry), entry.get("options", {}))
+        self.featurizer = make_featurizer(featurizer_spec(entry), entry.get("options", {}), self.loader)
         threads = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
         self.targets = self.manifest["targets"]
         self.heads = [SavedHead(folder / t["head"]["file"], t["task"], threads) for t in self.targets]

@@ -22,7 +22,7 @@ from ..registry import Registry, get_registry
 from .artifact import SCHEMA_VERSION, ArtifactWriter, check_name, models_dir
 from .card import write_card
 from .data import Labelled, check_target, deduplicate, load_labelled
-from .features import FeaturizerSpec, SplitterSpec, import_factory, make_featurizer
+from .features import MODEL_PREFIX, FeaturizerSpec, SplitterSpec, import_factory, make_featurizer, model_featurizer_spec
 from .heads import CITATIONS, HEAD_CLASSES, HEADS, Head, make_head
 from .metrics import better, classification, regression
 from .model import TRUST_FILE
@@ -68,10 +68,13 @@ class TrainingReport:
 
 def choose_featurizer(registry: Registry, domain: str | None, featurizer: str | None) -> FeaturizerSpec:
     known = registry.featurizers
+    if featurizer and featurizer.startswith(MODEL_PREFIX):
+        return model_featurizer_spec(registry, featurizer[len(MODEL_PREFIX):])
     if featurizer:
         matches = [s for s in known.values() if featurizer in (s.id, s.id.split("/", 1)[1])]
         if len(matches) != 1:
-            raise UsageError(f"Unknown featuriser {featurizer!r}; featurisers: {', '.join(known) or 'none installed'}.")
+            raise UsageError(f"Unknown featuriser {featurizer!r}; featurisers: {', '.join(known) or 'none installed'}, "
+                             f"or {MODEL_PREFIX}MODEL_ID for an installed model's embedding.")
         return matches[0]
     if domain is None:
         raise UsageError("Say which field the data is from with --domain (chem, bio, vision, audio, video).")
@@ -90,7 +93,8 @@ def default_splitter(registry: Registry, input_kind: str) -> SplitterSpec | None
 
 
 def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str = "", *, domain: str | None = None,
-          featurizer: str | None = None, column: str | None = None, id_column: str | None = None,
+          featurizer: str | None = None, featurizer_options: dict[str, Any] | None = None,
+          column: str | None = None, id_column: str | None = None,
           group_column: str | None = None, split_column: str | None = None, task: str | None = None,
           heads: Sequence[str] | None = None, time_budget: float = 600.0, force: bool = False,
           license: str = "", commercial_use: bool = True, unit: str = "", summary: str = "", seed: int = 0,
@@ -99,6 +103,8 @@ def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str 
 
     :param input: a CSV/TSV/Parquet/SDF table, or (images, audio, video) a folder of class folders.
     :param target: the column(s) to learn; several give one model with a field per target.
+    :param featurizer: a featuriser id, or ``model:ID`` for an installed model's embedding.
+    :param featurizer_options: the featuriser's options (e.g. a ``checkpoint``); stored in the manifest.
     :param heads: candidate heads (default: linear, knn, lightgbm), chosen by held-out error.
     :param time_budget: seconds for choosing heads; heads that would not fit are left out, said so.
     """
@@ -126,7 +132,9 @@ def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str 
     data = load_labelled(Path(input), kind, targets, column=column, id_column=id_column, group_column=group_column,
                          split_column=split_column, task=task)
     say(f"featurising {len(data.values)} records with {featurizer_spec.id}")
-    featurizer_obj = make_featurizer(featurizer_spec)
+    if featurizer and featurizer.startswith(MODEL_PREFIX):
+        featurizer_options = {"model": featurizer[len(MODEL_PREFIX):], "model_options": dict(featurizer_options or {})}
+    featurizer_obj = make_featurizer(featurizer_spec, featurizer_options, registry)
     items, kept = _parse(featurizer_obj, data)
     order = deduplicate_parsed(data, featurizer_obj, items, kept)
     items = [items[i] for i in order]

@@ -7,6 +7,7 @@ from pathlib import Path
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.pipeline import Pipeline, Step
+from specialist_hub.training.features import FeaturizerSpec, SplitterSpec
 from specialist_hub.writers import OutputFormat
 
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_AMBIGUOUS, PROTEIN_EXTENDED
@@ -864,3 +865,32 @@ def register_output_formats(register):
     register(OutputFormat("gff3", (".gff3", ".gff"), "specialist_hub_biology.gff3:Gff3Writer",
                           "GFF3 gene and CDS features of biology/genes and biology/annotate-genome, BGC "
                           "features of biology/bgc"))
+
+
+@hookimpl
+def register_featurizers(register):
+    register(FeaturizerSpec(
+        id="biology/composition", input_kind="sequence", factory="specialist_hub_biology.featurize:CompositionFeaturizer",
+        summary="Protein composition (20), physicochemical descriptors (7) and reduced dipeptide frequencies (49)",
+        license="Apache-2.0 (Specialist Hub; Eisenberg hydrophobicity scale)", default=True,
+        description="The 76 features biology/antimicrobial learns from: amino-acid fractions; log length, net charge "
+                    "(K+R-D-E), charge density, mean Eisenberg hydrophobicity and hydrophobic moments (Eisenberg et "
+                    "al., Nature 299, 371 (1982)); and the frequencies of dipeptides over seven residue classes "
+                    "(conjoint triad grouping, Shen et al., PNAS 104, 4337 (2007)). Residues other than the 20 "
+                    "standard ones are left out. The applicability domain is the Jaccard similarity of dipeptide "
+                    "sets to the nearest training sequence."))
+    register(FeaturizerSpec(
+        id="biology/esm2", input_kind="sequence", factory="specialist_hub_biology.featurize:Esm2Featurizer",
+        summary="ESM-2 mean residue embedding (biology/esm2; featurizer option checkpoint=DIR or hub id)",
+        license=ESM2.license, requires=ESM2.requires, install_hint=ESM2.install_hint,
+        description="The mean of ESM-2's last hidden layer over residues (Lin et al., Science 379, 1123 (2023)), "
+                    "from the checkpoint named by the checkpoint option (default facebook/esm2_t6_8M_UR50D, "
+                    "loaded through from_pretrained without remote code)."))
+
+
+@hookimpl
+def register_splitters(register):
+    register(SplitterSpec(
+        id="biology/identity-clusters", input_kind="sequence",
+        factory="specialist_hub_biology.featurize:identity_clusters", default=True, requires=("scipy",),
+        summary="sequence-identity clusters: 3-mer Jaccard >= 0.3 (about 77 % identity), single linkage"))

@@ -5,30 +5,15 @@ import json
 import pytest
 import torch
 from click.testing import CliRunner
-from transformers import EsmConfig, EsmForMaskedLM, EsmTokenizer
+from transformers import EsmForMaskedLM, EsmTokenizer
 
 import specialist_hub
 from specialist_hub import CheckpointNotFoundError
 from specialist_hub.cli import main
 
-# The ESM-2 alphabet, in the order of facebook/esm2_* vocab.txt (Lin et al. 2023).
-ESM2_VOCAB = ["<cls>", "<pad>", "<eos>", "<unk>", "L", "A", "G", "V", "S", "E", "R", "T", "I", "D", "P", "K", "Q",
-              "N", "F", "Y", "M", "H", "W", "C", "X", "B", "U", "Z", "O", ".", "-", "<null_1>", "<mask>"]
+#: The hidden size of the tiny random ESM-2 of conftest's ``tiny_esm`` fixture.
 HIDDEN = 16
 SEQUENCES = ["MKTAYIAKQRQISFVKSHFSRQ", "GIGKFLHSAKKFGKAFVGEIMNS", "MQIFVK"]
-
-
-@pytest.fixture(scope="session")
-def tiny_esm(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("tiny_esm2")
-    (folder / "vocab.txt").write_text("\n".join(ESM2_VOCAB) + "\n")
-    EsmTokenizer(str(folder / "vocab.txt")).save_pretrained(folder)
-    torch.manual_seed(0)
-    config = EsmConfig(vocab_size=len(ESM2_VOCAB), hidden_size=HIDDEN, num_hidden_layers=2, num_attention_heads=2,
-                       intermediate_size=32, max_position_embeddings=42, position_embedding_type="rotary",
-                       pad_token_id=1, mask_token_id=32, token_dropout=True, emb_layer_norm_before=False)
-    EsmForMaskedLM(config).eval().save_pretrained(folder)
-    return str(folder)
 
 
 def test_shapes_and_pseudo_perplexity(tiny_esm):
