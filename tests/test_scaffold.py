@@ -96,7 +96,7 @@ def test_an_installed_plugin_ships_its_weights_and_a_tampered_file_fails_the_che
 
 def test_domain_aliases_give_the_domain_itself(tmp_path):
     plugin = new_plugin(tmp_path, "alias", "chem")
-    assert 'id="chemistry/ghose-filter"' in (plugin / "hub_plugin_alias" / "plugin.py").read_text()
+    assert 'SpecFamily("chemistry", input_kind="molecule"' in (plugin / "hub_plugin_alias" / "plugin.py").read_text()
 
 
 def test_the_template_ships_a_gitignore_and_a_ci_workflow(tmp_path):

@@ -82,7 +82,7 @@ def create_plugin(name: str, domain: str = "text", directory: str | Path | None 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(write())
     values = {"entry_point": name, "distribution": f"hub-plugin-{name}", "package": package, "domain": domain,
-              "model_id": f"{domain}/{starter.model}", "predict": starter.predict.format(package=package),
+              "model": starter.model, "model_id": f"{domain}/{starter.model}", "predict": starter.predict.format(package=package),
               "bad_input": starter.bad_input,
               "dependencies": ", ".join(f'"{d}"' for d in ("specialist-hub", *starter.dependencies))}
     if starter.weights:

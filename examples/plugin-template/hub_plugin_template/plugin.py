@@ -1,12 +1,15 @@
 """Entry-point module: registers specs only, so ``hub list`` stays fast (the tests check it)."""
 
-from specialist_hub import Example, ModelSpec, OutputField, Weights, hookimpl
+from specialist_hub import Example, OutputField, SpecFamily, Weights, hookimpl
 
-FLESCH = ModelSpec(
-    id="text/flesch-reading-ease",
+#: What every model of this plugin shares: the id's domain, the input kind, and the command that
+#: installs what a model ``requires`` (its models are then ``domain/NAME``).
+family = SpecFamily("text", input_kind="text", install_hint="pip install hub-plugin-template")
+
+FLESCH = family(
+    "flesch-reading-ease",
     task="readability",
     summary="Flesch reading ease of English text (higher is easier, 0-100 for most prose)",
-    input_kind="text",
     factory="hub_plugin_template.model:FleschReadingEase",
     license="MIT (code); the coefficients are Flesch's published formula",
     citation="Flesch, R. A new readability yardstick. J. Appl. Psychol. 32, 221-233 (1948).",
@@ -39,4 +42,4 @@ FLESCH = ModelSpec(
 
 @hookimpl
 def register_models(register):
-    register(FLESCH)
+    family.register_all(register)
