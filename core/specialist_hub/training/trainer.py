@@ -26,7 +26,7 @@ from .features import MODEL_PREFIX, FeaturizerSpec, SplitterSpec, import_factory
 from .heads import CITATIONS, HEAD_CLASSES, HEADS, Head, make_head
 from .metrics import better, classification, regression
 from .model import TRUST_FILE
-from .splits import Folds, grouped_folds, predefined_folds, random_folds
+from .splits import N_FOLDS, Folds, grouped_folds, predefined_folds, random_folds
 from .trust import DOMAIN_KEEP, calibrated, fit_domain, isotonic_calibrators
 
 #: Coverage the card reports for intervals and sets (the model's default ``coverage`` option).
@@ -216,6 +216,9 @@ def _folds(registry: Registry, spec: FeaturizerSpec, data: Labelled, rows: list[
     if splitter is None:
         return random_folds(len(rows), seed=seed), "random (no splitter for this input kind is installed)"
     groups = import_factory(splitter.factory, splitter.id, splitter.requires)([data.values[i] for i in rows])
+    if len(set(groups)) < N_FOLDS:  # e.g. acyclic molecules only: one scaffold
+        return random_folds(len(rows), seed=seed), (f"random: {splitter.id} found only {len(set(groups))} group(s), "
+                                                    f"too few for {N_FOLDS} folds")
     return grouped_folds(groups, seed=seed), f"{splitter.id}: {splitter.summary} ({len(set(groups))} groups)"
 
 
