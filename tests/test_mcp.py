@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -146,3 +147,18 @@ def test_license_commercial_hides_non_commercial_models(registry):
     assert "chemistry/similar-drugs" in non_commercial
     assert non_commercial & listed()
     assert not non_commercial & listed("--license", "commercial")
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/mcp.md"])
+def test_the_documented_client_configuration_starts_hub_mcp(document, tmp_path):
+    """The config blocks a user pastes into a client: `hub` with arguments `hub mcp` accepts."""
+    text = (Path(__file__).resolve().parents[1] / document).read_text()
+    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, flags=re.S) if "mcpServers" in block]
+    assert blocks
+    for block in blocks:
+        for server in block["mcpServers"].values():
+            assert Path(server["command"]).name == "hub" and server["args"][0] == "mcp"
+            args = [str(tmp_path) if arg.startswith("/") else arg for arg in server["args"][1:]]  # the example folders
+            result = CliRunner().invoke(main, ["mcp", *args, "--list"])
+            assert result.exit_code == 0, result.output
+            assert "chemistry_qed" in result.stdout

@@ -466,7 +466,8 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
         width = max([len("search_models"), *(len(t.name) for t in tools)]) + 2
         click.echo(f"{'search_models':<{width}}find models by what they do\n{'model_card':<{width}}a model's full card")
         for tool in tools:
-            click.echo(f"{tool.name:<{width}}{tool.spec.id}: {tool.spec.summary}")
+            flag = "" if tool.spec.commercial_use else "[non-commercial] "
+            click.echo(f"{tool.name:<{width}}{flag}{tool.spec.id}: {tool.spec.summary}")
         return
     keys = (api_key_from(api_key_file) or ()) if transport == "http" else ()
     settings = MCPSettings(ServeSettings(port=port, api_keys=keys, rate_limit=rate_limit, max_batch=max_inputs,

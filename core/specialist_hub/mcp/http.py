@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from mcp.server.transport_security import TransportSecuritySettings
 from starlette.responses import Response
 
 from ..errors import HubError
@@ -40,7 +41,12 @@ class _Transport(Response):
 
 def create_http_app(tools: HubTools, settings: ServeSettings) -> FastAPI:
     server = create_server(tools)
-    server.streamable_http_app(host=HOST)  # builds the session manager, with the SDK's own loopback Host check
+    # Builds the session manager, with the SDK's own Host/Origin check held to the loopback names this
+    # server binds (with or without a port) and hub serve's body cap instead of the SDK's smaller one.
+    loopback = [name for host in ("127.0.0.1", "localhost", "[::1]") for name in (host, f"{host}:*")]
+    security = TransportSecuritySettings(
+        allowed_hosts=loopback, allowed_origins=[f"http://{name}" for name in loopback] + list(settings.cors_origins))
+    server.streamable_http_app(host=HOST, transport_security=security, max_request_body_size=settings.max_body_bytes)
     transport = StreamableHTTPASGIApp(server.session_manager)
 
     @contextlib.asynccontextmanager

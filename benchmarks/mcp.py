@@ -1,0 +1,86 @@
+"""What an MCP call costs over calling the Python API: `hub mcp` over stdio, driven by the official
+SDK's client, next to `specialist_hub.predict` in this process, in the same run.
+
+For chemistry/qed (RDKit, about a millisecond per molecule) and chemistry/admet (Chemprop ensembles)
+on 1 and on 100 molecules per call (Delaney's first 100 compounds), after an untimed call that loads
+each model on both sides, the two are timed in turns (so load on the machine falls on both alike) and
+the medians compared. The MCP figure is the whole round trip an agent waits for: JSON-RPC over the
+pipe, the argument check, the hand-off to the model's worker process, the result's structured content
+and text, and the client's own check of the result against the tool's output schema. The target: at
+100 molecules the MCP call costs at most 1.2x the direct one.
+Run: python benchmarks/mcp.py [--repeats 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# This script is benchmarks/mcp.py: keep its folder off the path, so that `import mcp` finds the SDK.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+from mcp import Client, StdioServerParameters  # noqa: E402
+
+import specialist_hub  # noqa: E402
+
+MODELS = ("chemistry/qed", "chemistry/admet")
+SIZES = (1, 100)
+TARGET = 1.2
+DELANEY = Path(__file__).resolve().parents[1] / "plugins/chemistry/tests/data/delaney.csv"
+
+
+def molecules(count: int) -> list[str]:
+    with open(DELANEY, newline="") as handle:
+        return [row["smiles"] for row, _ in zip(csv.DictReader(handle), range(count))]
+
+
+async def main(repeats: int) -> None:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "specialist_hub", "mcp", "--model", ",".join(MODELS)],
+                                   env=dict(os.environ))  # the SDK passes only a few variables by default
+    rows = []
+    async with Client(params, read_timeout_seconds=600) as client:
+        for model in MODELS:
+            tool = model.replace("/", "_")
+            for size in SIZES:
+                batch = molecules(size)
+
+                def direct(model=model, batch=batch):
+                    predictions = specialist_hub.predict(model, batch, quiet=True)
+                    assert all(p.ok for p in predictions)
+
+                async def through_mcp(tool=tool, batch=batch):
+                    result = await client.call_tool(tool, {"inputs": batch})
+                    failed = result.is_error or result.structured_content["failed"]
+                    assert not failed, result.content[0].text[:500]
+
+                direct()
+                await through_mcp()
+                times: dict[str, list[float]] = {"direct": [], "mcp": []}
+                for _ in range(repeats if model == "chemistry/qed" or size == 1 else max(3, repeats // 3)):
+                    start = time.perf_counter()
+                    direct()
+                    times["direct"].append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    await through_mcp()
+                    times["mcp"].append(time.perf_counter() - start)
+                medians = {side: statistics.median(values) * 1000 for side, values in times.items()}
+                rows.append((model, size, medians["direct"], medians["mcp"], medians["mcp"] / medians["direct"],
+                             len(times["mcp"])))
+    print(f"{'model':<18}{'molecules':>10}{'direct ms':>12}{'MCP ms':>10}{'MCP/direct':>12}{'calls':>7}")
+    for model, size, direct_ms, mcp_ms, ratio, calls in rows:
+        print(f"{model:<18}{size:>10}{direct_ms:>12.1f}{mcp_ms:>10.1f}{ratio:>12.2f}{calls:>7}")
+    worst = max(ratio for _, size, _, _, ratio, _ in rows if size == max(SIZES))
+    print(f"\nAt {max(SIZES)} molecules per call the MCP call costs at most {worst:.2f}x the direct one "
+          f"(target: {TARGET}x).")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=15, help="timed calls per model and size")
+    asyncio.run(main(parser.parse_args().repeats))
