@@ -4,8 +4,8 @@ import pytest
 from click.testing import CliRunner
 from hub_test_plugins import LengthPlugin
 
-from specialist_hub import runner
 from specialist_hub.cli import main
+from specialist_hub.loaded import LoadedPlan
 from specialist_hub.registry import Registry, set_registry
 
 
@@ -113,20 +113,20 @@ def test_an_interrupted_run_leaves_the_target_alone_and_resumes(tmp_path, monkey
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n")
     words = ["ab", "cde", "fghi", "jk", "lmnop"]
-    real_run_chunk = runner.run_chunk
+    real_predict = LoadedPlan.predict
     calls = []
 
-    def crash_on_third_chunk(models, chunk):
+    def crash_on_third_chunk(plan, chunk):
         calls.append([r.value for r in chunk])
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real_run_chunk(models, chunk)
+        return real_predict(plan, chunk)
 
-    monkeypatch.setattr(runner, "run_chunk", crash_on_third_chunk)
+    monkeypatch.setattr(LoadedPlan, "predict", crash_on_third_chunk)
     hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2", "--no-isolate")
     assert out.read_text() == "previous results\n"
     calls.clear()
-    monkeypatch.setattr(runner, "run_chunk", real_run_chunk)
+    monkeypatch.setattr(LoadedPlan, "predict", real_predict)
     resumed = hub("predict", "-d", "test", *words, "-o", str(out), "--batch-size", "2", "--resume", "--no-isolate")
     assert resumed.exit_code == 0, resumed.output
     assert "Resumed after 4 records" in resumed.stderr  # two chunks of two were complete
@@ -136,11 +136,11 @@ def test_an_interrupted_run_leaves_the_target_alone_and_resumes(tmp_path, monkey
 
 def test_resume_refuses_a_different_run(tmp_path, monkeypatch):
     out = tmp_path / "out.csv"
-    monkeypatch.setattr(runner, "run_chunk", lambda models, chunk: (_ for _ in ()).throw(KeyboardInterrupt))
+    monkeypatch.setattr(LoadedPlan, "predict", lambda plan, chunk: (_ for _ in ()).throw(KeyboardInterrupt))
     hub("predict", "-d", "test", "ab", "-o", str(out), "--no-isolate")
     monkeypatch.undo()
     result = hub("predict", "-d", "test", "other", "-o", str(out), "--resume")
-    assert result.exit_code == 2 and "used other models, options or inputs" in result.stderr
+    assert result.exit_code == 2 and "is another run" in result.stderr
     assert hub("predict", "-d", "test", "ab", "-o", str(tmp_path / "fresh.csv"), "--resume").exit_code == 2
 
 

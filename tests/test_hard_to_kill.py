@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 from hub_test_plugins import CrashPlugin, LengthPlugin
 
-from specialist_hub import runner
 from specialist_hub.cli import main
 from specialist_hub.errors import InputStreamError, UnknownModelError
+from specialist_hub.loaded import LoadedPlan
 from specialist_hub.registry import Registry, set_registry
 
 TESTS = Path(__file__).parent
@@ -75,19 +75,19 @@ def test_the_server_answers_a_crash_with_a_record_error_and_keeps_serving(regist
 
 def test_exit_codes_count_the_whole_output_after_resume(tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
-    real_run_chunk = runner.run_chunk
+    real_predict = LoadedPlan.predict
     calls = []
 
-    def interrupt_second_chunk(models, chunk):
+    def interrupt_second_chunk(plan, chunk):
         calls.append(chunk)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_run_chunk(models, chunk)
+        return real_predict(plan, chunk)
 
-    monkeypatch.setattr(runner, "run_chunk", interrupt_second_chunk)
+    monkeypatch.setattr(LoadedPlan, "predict", interrupt_second_chunk)
     words = ["ab", "1", "cd", "ef"]  # "1" is not a word: its record fails in the first chunk
     hub("predict", "-m", "test/length", *words, "-o", out, "--batch-size", "2", "--no-isolate")
-    monkeypatch.setattr(runner, "run_chunk", real_run_chunk)
+    monkeypatch.setattr(LoadedPlan, "predict", real_predict)
     resumed = hub("predict", "-m", "test/length", *words, "-o", out, "--batch-size", "2", "--no-isolate", "--resume")
     assert "Resumed after 2 records" in resumed.stderr
     assert resumed.exit_code == 1 and "1 prediction(s) failed" in resumed.stderr

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import UsageError
-from .inputs import InputKind, ReadOptions, Record, chunked, find_column, iter_records, python_records
+from .inputs import InputKind, ReadOptions, Record, find_column, iter_records, python_records
+from .loaded import LoadedPlan
 from .model import Model
-from .plan import plan_run, run_chunk
+from .plan import RunSettings, plan_run
 from .registry import Registry, get_registry
 from .results import Prediction, Predictions
 from .runner import RunSummary, execute
@@ -61,13 +62,13 @@ def predict(model_ids: str | Sequence[str], inputs: Any, device: str = "auto", b
     ``prefix=True`` (the default for several models). ``quiet=True`` hides the progress bar.
     """
     plan = plan_run(registry or get_registry(), [model_ids] if isinstance(model_ids, str) else list(model_ids),
-                    options=options, device=device, batch_size=batch_size)
+                    RunSettings(device=device, batch_size=batch_size, isolate=False), options=options)
     table = _Table.of(inputs, column, plan.kind)
     if table is not None:
         records = table.records()
     else:
         records = list(python_records(plan.kind, inputs))
-    models = plan.load_models()
+    models = LoadedPlan.load(plan.registry, plan.requests).models
     stream = _progress(predict_stream(models, records, plan.batch_size), len(records) * len(models),
                        ", ".join(spec.id for spec in plan.specs), quiet)
     # The table draws inputs from their values; kept only where the record's text is not the value itself
@@ -177,48 +178,73 @@ def predict_stream(models: Sequence[Model], records: Iterable[Record],
                    batch_size: int | None = None) -> Iterator[Prediction]:
     """Run several loaded models over one record stream; yields per input, then per model, in order."""
     size = batch_size or min(model.spec.batch_size for model in models)
-    for chunk in chunked(records, size):
-        yield from run_chunk(models, chunk)
+    for predictions, _ in LoadedPlan(models).chunks(records, size):
+        yield from predictions
 
 
-def predict_file(model_ids: str | Sequence[str], sources: str | Sequence[Any], output: str | None = None, *,
-                 fmt: str | None = None, options: Mapping[str, Any] | None = None, device: str = "auto",
-                 batch_size: int | None = None, workers: int | str = 1, engine: str = "local",
-                 read_options: ReadOptions = ReadOptions(), resume: bool = False, progress: bool = False,
-                 stdout: IO[str] | None = None, registry: Registry | None = None, isolate: bool = False,
-                 where: str | None = None, in_domain_only: bool = False) -> RunSummary:
+def predict_file(model_ids: str | ModelSpec | Sequence[str | ModelSpec], sources: str | Sequence[Any],
+                 output: str | None = None, *, options: Mapping[str, Any] | None = None,
+                 settings: RunSettings | None = None, stdout: IO[str] | None = None, registry: Registry | None = None,
+                 **changes: Any) -> RunSummary:
     """What ``hub predict`` does, as one call: stream ``sources`` through the models into ``output``
     (a file, written atomically and resumable; or ``stdout`` when None).
 
-    ``fmt`` defaults to the output's extension, else jsonl. ``isolate`` runs the models in a
-    supervised worker process (as ``hub predict`` does), so a native crash fails one record only;
-    ``where`` keeps only predictions whose output passes a condition (``"qed > 0.5"``), and
-    ``in_domain_only`` those inside the model's applicability domain.
-    Returns counts over the whole output; failed records are in it with their errors, and an input
-    that could not be read to its end is in ``stream_error``.
+    How the run goes is a :class:`~specialist_hub.plan.RunSettings` (``settings``), or its fields as
+    keywords (``workers=2``, ``where="qed > 0.5"``, ``format="csv"``), with the defaults of ``hub
+    predict``: the models run in a supervised worker process (``isolate=True``), so a native crash
+    fails one record only. The format defaults to the output's extension, else ``table`` when the
+    output is a terminal and ``jsonl`` otherwise. Returns counts over the whole output; failed
+    records are in it with their errors, and an input that could not be read to its end is in
+    ``stream_error``.
     """
-    model_ids = [model_ids] if isinstance(model_ids, str) else list(model_ids)
+    settings = RunSettings.of(settings, **changes)
+    models = [model_ids] if isinstance(model_ids, (str, ModelSpec)) else list(model_ids)
     sources = [sources] if isinstance(sources, str) else list(sources)
     to_file = bool(output) and output != "-"
     registry = registry or get_registry()
-    fmt = fmt or format_for(output, None, False, registry.formats.values())
+    stream = stdout or sys.stdout
+    fmt = format_for(output if to_file else None, settings.format, not to_file and _is_terminal(stream),
+                     registry.formats.values())
     writer = writer_for(fmt, registry.formats.values())
-    plan = plan_run(registry or get_registry(), model_ids, options=options, device=device, batch_size=batch_size,
-                    workers=workers, engine=engine, isolate=isolate, where=where, in_domain_only=in_domain_only,
+    plan = plan_run(registry, models, settings, options=options,
                     output_dir=str(Path(output).resolve().parent) if to_file and output else None)
     if plan.engine == "ray":
-        if resume:
+        if settings.resume:
             raise UsageError("--resume works with the local engine; Ray retries failed tasks itself.")
         from .ray_engine import import_ray
 
         import_ray()  # before any output file is touched
     sink: Sink
     if to_file and output:
-        if resume and "-" in sources:
+        if settings.resume and "-" in sources:
             raise UsageError("--resume cannot continue a run that read standard input; give the input as a file.")
-        sink = OutputFile(output, fmt, plan.specs, plan.fingerprint(sources, fmt, read_options), resume, writer)
-    elif resume:
+        sink = OutputFile(output, fmt, plan.specs, plan.fingerprint(sources, fmt, settings.read), settings.resume,
+                          writer)
+    elif settings.resume:
         raise UsageError("--resume needs --output FILE.")
     else:
-        sink = StreamSink(fmt, stdout or sys.stdout, plan.specs, writer)
-    return execute(plan, sources, sink, read_options, progress)
+        sink = StreamSink(fmt, stream, plan.specs, writer)
+    summary = execute(plan, sources, sink, settings.read, settings.progress)
+    summary.failures_written = writer is None or writer.holds_failures
+    return summary
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def train(input: Any, target: str | Sequence[str] = (), name: str = "", registry: Registry | None = None,
+          **settings: Any) -> Any:
+    """Train your own specialist on a labelled file, as ``hub train`` does; it becomes ``user/NAME``.
+
+    Returns a :class:`~specialist_hub.training.trainer.TrainingReport`: its ``metrics`` (held-out
+    figures on the field's split and on a random one, coverage, domain), ``card`` (Markdown) and
+    ``load()`` (the trained model). ``settings`` are ``hub train``'s options as keywords (``domain``,
+    ``column``, ``group_column``, ``task``, ``heads``, ``time_budget``, ``force``...).
+    """
+    from .training.trainer import train as run_training
+
+    return run_training(input, target, name, registry=registry, **settings)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 every record succeeded; 1 some records failed (the others are still written);
 2 usage error (unknown domain or model, bad option, missing dependency); 3 an input could not be
-read to its end (damaged or over the size limit; the records before it are written).
+read to its end (damaged or over the size limit; the records before it are written); 4 the output
+could not be written during the run (a full disk; the records written so far are kept for --resume).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def main() -> None:
     """Specialist Hub: small, specialised models for chemistry, biology, vision and audio.
 
     \b
-    Exit codes: 0 all records ok; 1 some records failed; 2 usage error; 3 input unreadable.
+    Exit codes: 0 all records ok; 1 some records failed; 2 usage error; 3 input unreadable;
+    4 output unwritable.
     """
 
 
@@ -226,7 +228,7 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
     """
     from .api import predict_file
     from .pipeline import Pipeline, wide_pipeline
-    from .writers import format_for
+    from .plan import RunSettings, check_writable_folder
 
     registry = _licensed(get_registry(), license_filter)
     pipeline = None
@@ -247,24 +249,25 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         sources = ["-"]
     options = _parse_options(option_pairs)
     if annotate_dir:
+        check_writable_folder(annotate_dir, "--annotate")
         options["annotate_dir"] = annotate_dir
     progress = not quiet and sys.stderr.isatty()
     if not progress:  # model libraries' own bars (downloads, weight loading) too
         os.environ.setdefault("TQDM_DISABLE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    summary = predict_file(
-        [spec.id for spec in specs], sources, output,
-        fmt=format_for(output, fmt, sys.stdout.isatty(), registry.formats.values()),
-        batch_size=batch_size, device=device, options=options, read_options=ReadOptions(column, id_column),
-        workers=workers, resume=resume, progress=progress, registry=registry, engine=engine, isolate=isolate,
-        where=where, in_domain_only=in_domain_only,
-    )
+    settings = RunSettings(device=device, batch_size=batch_size, workers=workers, engine=engine, isolate=isolate,
+                           where=where, in_domain_only=in_domain_only, format=fmt, resume=resume, progress=progress,
+                           read=ReadOptions(column, id_column))
+    summary = predict_file(specs, sources, output, options=options, settings=settings, registry=registry)
     if summary.filtered:
         click.echo(f"{summary.filtered} prediction(s) left out by --where/--in-domain-only.", err=True)
     if summary.resumed_from:
         click.echo(f"Resumed after {summary.resumed_from} records.", err=True)
-    if summary.failed:
+    if summary.failed and summary.failures_written:
         click.echo(f"{summary.failed} prediction(s) failed; see their error fields.", err=True)
+    elif summary.failed:
+        click.echo(f"{summary.failed} prediction(s) failed; this output format has no place for errors, so they "
+                   f"are not in it: run again with --format jsonl to see them.", err=True)
     if summary.stream_error is not None:
         click.echo(f"Error: {summary.stream_error}", err=True)
         sys.exit(EXIT_INPUT_UNREADABLE)
@@ -466,8 +469,7 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
         width = max([len("search_models"), *(len(t.name) for t in tools)]) + 2
         click.echo(f"{'search_models':<{width}}find models by what they do\n{'model_card':<{width}}a model's full card")
         for tool in tools:
-            flag = "" if tool.spec.commercial_use else "[non-commercial] "
-            click.echo(f"{tool.name:<{width}}{flag}{tool.spec.id}: {tool.spec.summary}")
+            click.echo(f"{tool.name:<{width}}{tool.spec.id}: {tool.spec.summary}")
         return
     keys = (api_key_from(api_key_file) or ()) if transport == "http" else ()
     settings = MCPSettings(ServeSettings(port=port, api_keys=keys, rate_limit=rate_limit, max_batch=max_inputs,

@@ -4,7 +4,10 @@ A native crash (a segfault in a C++ library, the kernel's OOM killer) kills only
 parent replaces it and retries the chunk it was on in halves, so the one record that crashes gets
 a ``WorkerCrashed`` error and every other record its result; the run, or the server, goes on.
 Workers die with their parent (Linux parent-death signal, and a watchdog elsewhere), so killing
-the parent leaves no process behind.
+the parent leaves no process behind. A worker is forked where that is safe (Linux, a parent with
+one thread and no thread-pool library loaded: the ``hub predict`` process), so it starts in
+milliseconds with the parent's registry; otherwise it is spawned and rebuilds the registry from
+its recipe. Either way it loads each plan once and keeps it for the chunks that follow.
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
 
 from .errors import HubError
-from .plan import ModelRequest, run_chunk
+from .loaded import LoadedPlans
+from .plan import ModelRequest
 from .registry import Registry
 from .results import Prediction
 
 #: The error type of a record whose model process died on it.
 CRASH_ERROR = "WorkerCrashed"
+#: Libraries that start thread pools when imported: a process holding one is never forked.
+THREADED_LIBRARIES = frozenset({"torch", "numpy", "tensorflow", "jax", "onnxruntime", "cv2", "ray"})
 
 
 class WorkerDied(Exception):
@@ -42,12 +49,21 @@ class WorkerDied(Exception):
 class Worker:
     """One supervised process holding a registry of its own; runs chunks sent to it, one at a time."""
 
-    def __init__(self, registry: Registry, threads: int):
-        context = multiprocessing.get_context("spawn")  # fork is unsafe once torch threads exist
+    def __init__(self, registry: Registry, threads: int, preload: Sequence[ModelRequest] = ()):
+        method = start_method()
+        context = multiprocessing.get_context("fork") if method == "fork" else multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, registry, threads, os.getpid()),
-                                       daemon=True, name="specialist-hub-worker")
-        self.process.start()
+        # A forked child closes its copy of this process's end; a spawned one never has it.
+        inherited = self.connection if method == "fork" else None
+        self.process = context.Process(target=_worker_main, daemon=True, name="specialist-hub-worker",
+                                       args=(child, registry, threads, os.getpid(), tuple(preload), inherited))
+        if method == "fork":  # the child must not write out this process's buffered output again
+            sys.stdout.flush()
+            sys.stderr.flush()
+        if threading.current_thread() is threading.main_thread():
+            self.process.start()
+        else:  # the parent-death signal follows the thread that starts the child: use one that lives on
+            _launcher().submit(self.process.start).result()
         child.close()  # only the child holds its end, so its death reads as EOF here
 
     def run(self, requests: Sequence[ModelRequest], chunk: list) -> list[Prediction]:
@@ -122,6 +138,18 @@ class IsolatedRunner:
         with self._available:
             return [worker.process.pid for worker in self._workers if worker.process.pid is not None]
 
+    def start(self, preload: Sequence[ModelRequest] = ()) -> None:
+        """Start every worker now, each loading ``preload``'s models while this process reads the
+        input (call it before this process starts threads, so the workers can be forked)."""
+        with self._available:
+            missing, self._started = self.size - self._started, self.size
+        for _ in range(missing):
+            worker = Worker(self.registry, self.threads, preload)
+            with self._available:
+                self._workers.add(worker)
+                self._free.append(worker)
+                self._available.notify()
+
     def _take(self) -> Worker:
         with self._available:
             while not self._free and self._started >= self.size:
@@ -167,11 +195,46 @@ class IsolatedRunner:
         return predictions
 
 
-def _worker_main(connection: Connection, registry: Registry, threads: int, parent: int) -> None:
+_launcher_pool: ThreadPoolExecutor | None = None
+_launcher_guard = threading.Lock()
+
+
+def _launcher() -> ThreadPoolExecutor:
+    """One thread that starts worker processes for the other threads and lives as long as this
+    process, so a worker made from a short-lived thread (a pool's, an idle server batcher's) is not
+    killed when that thread ends."""
+    global _launcher_pool
+    with _launcher_guard:
+        if _launcher_pool is None:
+            _launcher_pool = ThreadPoolExecutor(1, thread_name_prefix="hub-worker-launcher")
+        return _launcher_pool
+
+
+def start_method() -> str:
+    """``fork`` where it is safe (Linux; this process has one thread and has loaded no thread-pool
+    library, as in ``hub predict``), so a worker starts without importing and discovering again;
+    else ``spawn``."""
+    if (sys.platform.startswith("linux") and threading.active_count() == 1
+            and not THREADED_LIBRARIES.intersection(sys.modules)):
+        return "fork"
+    return "spawn"
+
+
+def _worker_main(connection: Connection, registry: Registry, threads: int, parent: int,
+                 preload: tuple[ModelRequest, ...], inherited: Connection | None) -> None:
     _die_with_parent(parent)
+    if inherited is not None:
+        inherited.close()
+    # Whatever a model library prints goes to stderr: stdout carries the parent's results.
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     # Set before torch/BLAS start their pools, so N workers do not oversubscribe the cores.
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
+    plans = LoadedPlans(registry)
+    if preload:
+        with contextlib.suppress(Exception):  # an error to load is raised again, and sent, on the first chunk
+            plans.get(preload)
     while True:
         try:
             message = connection.recv()
@@ -183,8 +246,7 @@ def _worker_main(connection: Connection, registry: Registry, threads: int, paren
         try:
             if "torch" in sys.modules:
                 sys.modules["torch"].set_num_threads(threads)
-            models = [request.load(registry) for request in requests]
-            reply: tuple[str, Any] = ("ok", run_chunk(models, chunk))
+            reply: tuple[str, Any] = ("ok", plans.get(requests).predict(chunk))
         except HubError as exc:
             reply = ("error", exc)
         except Exception as exc:  # noqa: BLE001 - a plugin bug past loading (the registry wraps load errors)

@@ -14,7 +14,8 @@ from typing import Any
 
 from .errors import UsageError
 from .inputs import ID_COLUMNS, ReadOptions, Record, file_suffix, find_column
-from .plan import ModelRequest, RunPlan, plan_run, run_chunk, usable_cores
+from .loaded import LoadedPlan
+from .plan import ModelRequest, RunPlan, RunSettings, plan_run, usable_cores
 from .registry import Registry, get_registry
 from .results import Prediction
 
@@ -50,7 +51,7 @@ class HubPredictor:
 
     def __init__(self, registry: Registry, requests: Sequence[ModelRequest], value_column: str,
                  id_column: str | None):
-        self.models = [request.load(registry) for request in requests]
+        self.plan = LoadedPlan.load(registry, requests)
         self.value_column, self.id_column = value_column, id_column
 
     def __call__(self, batch):
@@ -59,7 +60,7 @@ class HubPredictor:
         values = batch[self.value_column].tolist()
         ids = batch[self.id_column].tolist() if self.id_column else [None] * len(values)
         records = [Record(i, _text(v), None if _missing(k) else str(k)) for i, (v, k) in enumerate(zip(values, ids))]
-        return pd.DataFrame([p.to_row() for p in run_chunk(self.models, records)])
+        return pd.DataFrame([p.to_row() for p in self.plan.predict(records)])
 
 
 def _missing(value: Any) -> bool:
@@ -96,9 +97,9 @@ def predict_dataset(dataset, model_ids: str | Sequence[str], *, column: str | No
     ``error_message``) and ``output`` (the output fields as JSON), in input order when the Ray
     DataContext preserves order.
     """
+    settings = RunSettings(device=device, batch_size=batch_size, workers=workers or usable_cores(), engine="ray")
     plan = plan_run(registry or get_registry(), [model_ids] if isinstance(model_ids, str) else list(model_ids),
-                    options=options, device=device, batch_size=batch_size, workers=workers or usable_cores(),
-                    engine="ray")
+                    settings, options=options)
     return map_dataset(plan, dataset, ReadOptions(column, id_column))
 
 

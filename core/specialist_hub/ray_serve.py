@@ -20,8 +20,9 @@ from typing import Any
 from ray import serve
 
 from .batching import Job, split
-from .inputs import Record, chunked
-from .plan import ModelRequest, run_chunk
+from .inputs import Record
+from .loaded import LoadedPlans, requests_key
+from .plan import ModelRequest
 from .ray_engine import init_ray
 from .registry import Registry
 from .results import Prediction
@@ -61,7 +62,7 @@ class ModelReplica:
     """One Ray Serve replica of a model: loads it once per option set, runs gathered requests as one batch."""
 
     def __init__(self, registry: Registry, max_records: int, wait_s: float):
-        self.registry = registry
+        self.plans = LoadedPlans(registry)
         self.predict_batch.set_max_batch_size(max_records)  # type: ignore[attr-defined]
         self.predict_batch.set_batch_wait_timeout_s(wait_s)  # type: ignore[attr-defined]
 
@@ -77,9 +78,9 @@ class ModelReplica:
         """Requests with the same options run as one forward batch (in a thread, so the replica's
         loop keeps gathering); each gets its own slice back."""
         shares: list[list[Prediction]] = [[] for _ in jobs]
-        groups: dict[str, list[int]] = {}
+        groups: dict[Any, list[int]] = {}
         for index, (requests, _, _) in enumerate(jobs):
-            groups.setdefault(repr(requests), []).append(index)
+            groups.setdefault(requests_key(requests), []).append(index)
         for indexes in groups.values():
             requests, batch_size, _ = jobs[indexes[0]]
             records = [record for i in indexes for record in jobs[i][2]]
@@ -89,8 +90,8 @@ class ModelReplica:
         return shares
 
     def _run(self, requests: Sequence[ModelRequest], batch_size: int, records: list[Record]) -> list[Prediction]:
-        models = [request.load(self.registry) for request in requests]
-        return [prediction for chunk in chunked(records, batch_size) for prediction in run_chunk(models, chunk)]
+        chunks = self.plans.get(requests).chunks(records, batch_size)
+        return [prediction for predictions, _ in chunks for prediction in predictions]
 
 
 class RayServeBatcher:

@@ -2,7 +2,8 @@
 
 Memory stays bounded (records are read, predicted and written chunk by chunk), ``workers > 1``
 spreads chunks over processes that each load the models once (output order is kept), and file
-sinks checkpoint after every chunk so a resumed run continues a killed one exactly.
+sinks checkpoint after every chunk, with the failures counted so far, so a resumed run continues
+a killed one exactly and ends with the same summary.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from . import ray_engine
 from .errors import InputStreamError
 from .inputs import ReadOptions, Record, chunked, iter_records
 from .isolation import IsolatedRunner
-from .plan import RunPlan, run_chunk, usable_cores
+from .loaded import LoadedPlan
+from .plan import RunPlan, usable_cores
 from .results import Prediction
 from .writers import Sink
 
@@ -35,6 +37,9 @@ class RunSummary:
     stream_error: InputStreamError | None = None
     #: Predictions left out by the plan's ``where`` condition (failed ones included).
     filtered: int = 0
+    #: False when the output format has no place for a failed record's error (SRT), so failures
+    #: are only counted, not written.
+    failures_written: bool = True
 
 
 def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: ReadOptions = ReadOptions(),
@@ -47,23 +52,39 @@ def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: Rea
     exception propagates. ``isolated`` lends long-lived workers (the server's) to an isolated plan.
     """
     skip = sink.records_done
-    summary = RunSummary(records=skip, predictions=sink.predictions_done, failed=sink.failed_done, resumed_from=skip)
-    if plan.engine == "ray":
-        chunks = ray_engine.ray_chunks(plan, list(sources), read_options)
-    else:
-        records = _until_damaged(iter_records(plan.kind, sources, read_options), summary)
-        chunks = predict_chunks(plan, (r for r in records if r.position >= skip), isolated)
-    bar = _progress_bar(progress, skip)
+    summary = RunSummary(records=skip, predictions=sink.predictions_done, failed=sink.failed_done, resumed_from=skip,
+                         filtered=sink.filtered_done)
+    own = plan.isolate and plan.engine == "local" and isolated is None
+    if own:  # started before any thread (the progress bar's), so they fork; they load while the input is read
+        isolated = IsolatedRunner(plan.registry, plan.workers, max(1, usable_cores() // plan.workers))
+        isolated.start(plan.requests)
+    try:
+        if plan.engine == "ray":
+            chunks = ray_engine.ray_chunks(plan, list(sources), read_options)
+        else:
+            records = _until_damaged(iter_records(plan.kind, sources, read_options), summary)
+            chunks = predict_chunks(plan, (r for r in records if r.position >= skip), isolated)
+        _drain(plan, chunks, sink, summary, _progress_bar(progress, skip))
+    finally:
+        if own and isolated is not None:
+            isolated.close()
+    return summary
+
+
+def _drain(plan: RunPlan, chunks: Iterator[tuple[list[Prediction], int]], sink: Sink, summary: RunSummary,
+           bar: Any) -> None:
+    """Filter and write each chunk, counting as it goes; the sink is finished, or left resumable."""
     try:
         for predictions, count in chunks:
-            summary.failed += sum(not p.ok for p in predictions)
+            failed = sum(not p.ok for p in predictions)
+            written = predictions
             if plan.where is not None:
-                kept = [p for p in predictions if p.ok and plan.where(p.output or {})]
-                summary.filtered += len(predictions) - len(kept)
-                predictions = kept
-            sink.write_chunk(predictions, count)
+                written = [p for p in predictions if p.ok and plan.where(p.output or {})]
+            sink.write_chunk(written, count, failed=failed, filtered=len(predictions) - len(written))
+            summary.failed += failed
+            summary.filtered += len(predictions) - len(written)
             summary.records += count
-            summary.predictions += len(predictions)
+            summary.predictions += len(written)
             if bar is not None:
                 bar.update(count)
     except BaseException:
@@ -73,41 +94,32 @@ def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: Rea
         if bar is not None:
             bar.close()
     sink.finish()
-    return summary
 
 
 def predict_chunks(plan: RunPlan, records: Iterable[Record],
-                   lent: IsolatedRunner | None = None) -> Iterator[tuple[list[Prediction], int]]:
+                   isolated: IsolatedRunner | None = None) -> Iterator[tuple[list[Prediction], int]]:
     """The local engine: (predictions, number of records) per chunk, in input order.
 
-    Isolated plans run in supervised worker processes (``plan.workers`` of them, or the ``lent``
-    ones, with a bounded read-ahead so memory stays flat); others run in this process.
+    Isolated plans run in the ``isolated`` workers, two chunks in flight per worker (a bounded
+    read-ahead, so memory stays flat): while a worker predicts one chunk, this process writes the
+    one before and reads the one after. Other plans load the models here, once.
     """
-    chunks = chunked(records, plan.batch_size)
     if not plan.isolate:
-        models = plan.load_models()
-        for chunk in chunks:
-            yield run_chunk(models, chunk), len(chunk)
+        yield from LoadedPlan.load(plan.registry, plan.requests).chunks(records, plan.batch_size)
         return
-    isolated = lent or IsolatedRunner(plan.registry, plan.workers, max(1, usable_cores() // plan.workers))
-    try:
-        if plan.workers == 1:
-            for chunk in chunks:
-                yield isolated.run(plan.requests, chunk), len(chunk)
-            return
-        with ThreadPoolExecutor(plan.workers) as threads:
-            in_flight: deque[tuple[Future, int]] = deque()
-            for chunk in chunks:
-                in_flight.append((threads.submit(isolated.run, plan.requests, chunk), len(chunk)))
-                if len(in_flight) >= 2 * plan.workers:
-                    future, count = in_flight.popleft()
-                    yield future.result(), count
-            while in_flight:
+    if isolated is None:
+        raise ValueError("an isolated plan runs in the IsolatedRunner it is given")
+    chunks = chunked(records, plan.batch_size)
+    with ThreadPoolExecutor(plan.workers) as threads:
+        in_flight: deque[tuple[Future, int]] = deque()
+        for chunk in chunks:
+            in_flight.append((threads.submit(isolated.run, plan.requests, chunk), len(chunk)))
+            if len(in_flight) >= 2 * plan.workers:
                 future, count = in_flight.popleft()
                 yield future.result(), count
-    finally:
-        if lent is None:
-            isolated.close()
+        while in_flight:
+            future, count = in_flight.popleft()
+            yield future.result(), count
 
 
 def _until_damaged(records: Iterator[Record], summary: RunSummary) -> Iterator[Record]:

@@ -45,8 +45,9 @@ from .cards import render_markdown
 from .errors import HubError, OptionError, RateLimited, UnknownModelError, UsageError
 from .inputs import Record, iter_records
 from .isolation import IsolatedRunner
+from .loaded import requests_key
 from .metrics import ServerMetrics
-from .plan import RunPlan, plan_run, usable_cores
+from .plan import RunPlan, RunSettings, plan_run, usable_cores
 from .registry import Registry, get_registry
 from .results import Prediction, strict_json
 from .runner import predict_chunks
@@ -331,11 +332,12 @@ class HubService:
                 self._plans.move_to_end(cache_key)
                 return known
         spec = self.spec(model_id)
-        plan = plan_run(self.registry, [spec.id], options=options, device=self.device, client=True,
-                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None,
-                        isolate=self.isolate, batch_size=self.max_batch_records if spec.batch_size > 1 else None)
+        settings = RunSettings(device=self.device, isolate=self.isolate,
+                               batch_size=self.max_batch_records if spec.batch_size > 1 else None)
+        plan = plan_run(self.registry, [spec], settings, options=options, client=True,
+                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None)
         with self._locks_guard:
-            self._plans[cache_key] = plan, _batch_key(plan)
+            self._plans[cache_key] = plan, requests_key(plan.requests)
             while len(self._plans) > PLAN_CACHE_SIZE:
                 self._plans.popitem(last=False)
             return self._plans[cache_key]
@@ -404,15 +406,6 @@ class HubService:
         if count > self.max_batch:
             raise TooLarge(f"Too many inputs: a request may carry at most {self.max_batch} "
                            f"(got {count if exact else 'more'}). Split the batch into smaller requests.")
-
-
-def _batch_key(plan: RunPlan) -> Any:
-    """Requests batch together when their models, devices and resolved options are equal."""
-    try:
-        hash(plan.requests)
-    except TypeError:  # an option value that is a list or dict
-        return repr(plan.requests)
-    return plan.requests
 
 
 def _resident_memory(pids: list[int]) -> int | None:
@@ -596,7 +589,7 @@ def create_app(registry: Registry | None = None, api_key: str | Sequence[str] | 
     api_keys = [api_key] if isinstance(api_key, str) else list(api_key or ())
     limit = RateLimit(rate_limit) if rate_limit else None
     if max_loaded_models is not None:
-        registry = registry.replace(max_loaded=max_loaded_models)
+        registry.max_loaded = max_loaded_models
     service = HubService(registry, models, device, max_batch, isolate, batch_wait_ms, max_batch_records,
                          request_timeout_s, ray_replicas, output_dir)
     if access_log and not ACCESS_LOG.handlers:

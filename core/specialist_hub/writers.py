@@ -7,6 +7,7 @@ renamed into place only when the run completes; ``--resume`` continues from the 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib
 import io
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from .errors import UsageError
+from .errors import OutputWriteError, UsageError
 from .results import BASE_COLUMNS, RECORD_COLUMNS, Prediction, strict_json
 from .spec import ModelSpec
 from .trust import out_of_domain_note
@@ -91,6 +92,9 @@ def _cell(value: Any) -> Any:
 
 class Writer:
     """Writes predictions to a text stream; ``resumed`` continues a document begun earlier."""
+
+    #: Whether a failed prediction appears in this format with its error (SRT has no place for one).
+    holds_failures = True
 
     def __init__(self, stream: IO[str], specs: Sequence[ModelSpec], resumed: bool = False):
         self.stream = stream
@@ -189,14 +193,18 @@ def _arrow_schema(specs):
 class Sink(Protocol):
     """Where a run's predictions go, chunk by chunk (a file, a stream, a list)."""
 
-    #: Input records already complete in the sink (non-zero only for a resumed file), and the
-    #: predictions and failed predictions among them, so a resumed run reports the whole output.
+    #: Input records already complete in the sink (non-zero only for a resumed file), the
+    #: predictions written for them, and the failed and filtered-out predictions among theirs, so a
+    #: resumed run reports (and exits with) what the uninterrupted one would.
     records_done: int
     predictions_done: int
     failed_done: int
+    filtered_done: int
 
-    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
-        """Take the predictions of ``records`` complete input records."""
+    def write_chunk(self, predictions: Sequence[Prediction], records: int, failed: int = 0,
+                    filtered: int = 0) -> None:
+        """Take the predictions of ``records`` complete input records, of which ``failed`` failed
+        and ``filtered`` were left out (``--where``) before they came here."""
 
     def finish(self) -> None:
         """The run completed: close the document."""
@@ -208,41 +216,36 @@ class Sink(Protocol):
 class StreamSink:
     """Predictions written to a text stream (stdout) as they come."""
 
-    records_done = predictions_done = failed_done = 0
+    records_done = predictions_done = failed_done = filtered_done = 0
 
     def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec], writer: type[Writer] | None = None):
         if fmt == "parquet":
             raise UsageError("Parquet output needs a file: add --output results.parquet.")
         self.writer = (writer or writer_for(fmt) or JsonLinesWriter)(stream, specs)
 
-    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
-        for prediction in predictions:
-            self.writer.write(prediction)
-        self.writer.stream.flush()
+    def write_chunk(self, predictions: Sequence[Prediction], records: int, failed: int = 0,
+                    filtered: int = 0) -> None:
+        try:
+            for prediction in predictions:
+                self.writer.write(prediction)
+            self.writer.stream.flush()
+        except OSError as exc:
+            raise OutputWriteError(f"Cannot write the results to standard output ({_reason(exc)}).") from None
 
     def finish(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+            self.writer.stream.flush()
+        except OSError as exc:
+            raise OutputWriteError(f"Cannot write the results to standard output ({_reason(exc)}).") from None
 
     def abort(self) -> None:
-        self.writer.stream.flush()
+        with contextlib.suppress(OSError):
+            self.writer.stream.flush()
 
 
-class CollectSink:
-    """Predictions kept in a list (the server and the Python API)."""
-
-    records_done = predictions_done = failed_done = 0
-
-    def __init__(self) -> None:
-        self.predictions: list[Prediction] = []
-
-    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
-        self.predictions.extend(predictions)
-
-    def finish(self) -> None:
-        pass
-
-    def abort(self) -> None:
-        pass
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 class OutputFile:
@@ -264,7 +267,8 @@ class OutputFile:
             except ImportError:
                 raise UsageError('Parquet output needs pyarrow: pip install "specialist-hub[tables]"') from None
         self.target = Path(target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
+        if self.target.is_dir():
+            raise UsageError(f"--output {self.target} is a folder; name a file to write, e.g. {self.target / 'results.csv'}.")
         self.fmt, self.specs, self.fingerprint = fmt, specs, fingerprint
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.parts = self.target.with_name(f".{self.target.name}.parts")
@@ -273,13 +277,22 @@ class OutputFile:
         if resume and state is None:
             raise UsageError(f"Nothing to resume for {self.target}: no unfinished run was found.")
         if state is not None and state["fingerprint"] != fingerprint:
-            raise UsageError(f"The unfinished run for {self.target} used other models, options or inputs; "
-                             f"run again without --resume to start over.")
+            raise UsageError(f"The unfinished run for {self.target} is another run (other models, pipeline steps, "
+                             f"options, column order, --where or inputs); run again without --resume to start over.")
         self.records_done = state["records"] if state else 0
         self.predictions_done = state.get("predictions", 0) if state else 0
         self.failed_done = state.get("failed", 0) if state else 0
+        self.filtered_done = state.get("filtered", 0) if state else 0
         self.chunks = state["chunks"] if state else 0
-        if fmt == "parquet":
+        try:  # before the run: a destination that cannot be written is a usage error, not lost work
+            self._open(state, writer)
+        except OSError as exc:
+            raise UsageError(f"Cannot write --output {self.target} ({_reason(exc)}); choose a folder you can "
+                             f"write into.") from None
+
+    def _open(self, state: dict | None, writer: type[Writer] | None) -> None:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        if self.fmt == "parquet":
             if state is None:
                 shutil.rmtree(self.parts, ignore_errors=True)
             self.parts.mkdir(exist_ok=True)
@@ -293,7 +306,8 @@ class OutputFile:
             self._raw.truncate(state["offset"] if state else 0)
             self._raw.seek(0, os.SEEK_END)
             self._text = io.TextIOWrapper(self._raw, encoding="utf-8", newline="", write_through=True)
-            self.writer = (writer or writer_for(fmt) or JsonLinesWriter)(self._text, specs, resumed=state is not None)
+            self.writer = (writer or writer_for(self.fmt) or JsonLinesWriter)(self._text, self.specs,
+                                                                                resumed=state is not None)
         if state is None:
             self._write_progress()
 
@@ -306,13 +320,26 @@ class OutputFile:
     def _write_progress(self) -> None:
         offset = self._raw.tell() if self.fmt != "parquet" else 0
         state = {"fingerprint": self.fingerprint, "records": self.records_done, "predictions": self.predictions_done,
-                 "failed": self.failed_done, "chunks": self.chunks, "offset": offset}
+                 "failed": self.failed_done, "filtered": self.filtered_done, "chunks": self.chunks, "offset": offset}
         temp = self.progress.with_suffix(".tmp")
         temp.write_text(json.dumps(state))
         os.replace(temp, self.progress)
 
-    def write_chunk(self, predictions: Sequence[Prediction], records: int) -> None:
+    def write_chunk(self, predictions: Sequence[Prediction], records: int, failed: int = 0,
+                    filtered: int = 0) -> None:
         """Write the predictions of ``records`` complete input records, then record progress."""
+        try:
+            self._write(predictions)
+            self.chunks += 1
+            self.records_done += records
+            self.predictions_done += len(predictions)
+            self.failed_done += failed
+            self.filtered_done += filtered
+            self._write_progress()
+        except OSError as exc:
+            raise self._lost(exc) from None
+
+    def _write(self, predictions: Sequence[Prediction]) -> None:
         if self.fmt == "parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -325,29 +352,35 @@ class OutputFile:
             for prediction in predictions:
                 self.writer.write(prediction)
             self._text.flush()
-        self.chunks += 1
-        self.records_done += records
-        self.predictions_done += len(predictions)
-        self.failed_done += sum(not p.ok for p in predictions)
-        self._write_progress()
 
     def finish(self) -> None:
         """Complete the document and move it over the target atomically."""
-        if self.fmt == "parquet":
-            self._merge_parts()
-        else:
-            self.writer.close()
-            self._text.flush()
-            os.fsync(self._raw.fileno())
-            self._text.close()
-        os.replace(self.partial, self.target)
+        try:
+            if self.fmt == "parquet":
+                self._merge_parts()
+            else:
+                self.writer.close()
+                self._text.flush()
+                os.fsync(self._raw.fileno())
+                self._text.close()
+            os.replace(self.partial, self.target)
+        except OSError as exc:
+            raise self._lost(exc) from None
         self.progress.unlink(missing_ok=True)
         shutil.rmtree(self.parts, ignore_errors=True)
 
     def abort(self) -> None:
         """Stop without finishing: the partial output and its progress stay for --resume."""
         if self.fmt != "parquet":
-            self._text.close()
+            with contextlib.suppress(OSError):  # a full disk fails the last flush too
+                self._text.close()
+
+    def _lost(self, exc: OSError) -> OutputWriteError:
+        """A write that failed during the run (a full disk, a vanished folder): what is kept, and where."""
+        kept = self.parts if self.fmt == "parquet" else self.partial
+        return OutputWriteError(
+            f"Cannot write {self.target} ({_reason(exc)}). The {self.records_done} input record(s) finished before "
+            f"are kept in {kept}; make room (or fix the folder), then run the same command with --resume to go on.")
 
     def _merge_parts(self, rows_per_group: int = 10_000) -> None:
         import pyarrow as pa
