@@ -589,7 +589,7 @@ def create_app(registry: Registry | None = None, api_key: str | Sequence[str] | 
     api_keys = [api_key] if isinstance(api_key, str) else list(api_key or ())
     limit = RateLimit(rate_limit) if rate_limit else None
     if max_loaded_models is not None:
-        registry.max_loaded = max_loaded_models
+        registry = registry.replace(max_loaded=max_loaded_models)
     service = HubService(registry, models, device, max_batch, isolate, batch_wait_ms, max_batch_records,
                          request_timeout_s, ray_replicas, output_dir)
     if access_log and not ACCESS_LOG.handlers:
