@@ -444,12 +444,8 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
       hub mcp --domain chemistry --license commercial
       HUB_API_KEY=secret hub mcp --transport http --port 8001
     """
-    try:
-        from .mcp import MCPSettings, exposed_specs, open_tools
-        from .mcp.tools import discovery_tools, model_tools
-        from .server import ServeSettings, api_key_from
-    except ImportError as exc:
-        raise UsageError(f'hub mcp needs {exc.name}: pip install "specialist-hub[mcp]"') from None
+    from .mcp import MCPSettings, exposed_specs, open_tools
+    from .mcp.tools import discovery_tools, model_tools
     from .pipeline import Pipeline
 
     if transport == "stdio" and (api_key_file or rate_limit):
@@ -469,8 +465,15 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
         width = max([len("search_models"), *(len(t.name) for t in tools)]) + 2
         click.echo(f"{'search_models':<{width}}find models by what they do\n{'model_card':<{width}}a model's full card")
         for tool in tools:
-            click.echo(f"{tool.name:<{width}}{tool.spec.id}: {tool.spec.summary}")
+            flag = "" if tool.spec.commercial_use else "[non-commercial] "
+            click.echo(f"{tool.name:<{width}}{flag}{tool.spec.id}: {tool.spec.summary}")
         return
+    try:  # not needed to list the tools, so --list works without the extra
+        import mcp  # noqa: F401 - the SDK, checked before anything starts
+
+        from .server import ServeSettings, api_key_from
+    except ImportError as exc:
+        raise UsageError(f'hub mcp needs {exc.name}: pip install "specialist-hub[mcp]"') from None
     keys = (api_key_from(api_key_file) or ()) if transport == "http" else ()
     settings = MCPSettings(ServeSettings(port=port, api_keys=keys, rate_limit=rate_limit, max_batch=max_inputs,
                                          device=device, isolate=isolate, request_timeout_s=request_timeout_s,

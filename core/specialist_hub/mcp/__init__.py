@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..registry import Registry
-from ..server.settings import ServeSettings
 from ..spec import ModelSpec
 
 if TYPE_CHECKING:
+    from ..server.settings import ServeSettings
     from .server import HubTools
 
 
