@@ -8,6 +8,7 @@ from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, ho
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
 from specialist_hub.pipeline import Pipeline, Step
+from specialist_hub.training.features import FeaturizerSpec
 from specialist_hub.writers import OutputFormat
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -680,3 +681,27 @@ def register_output_formats(register):
     for name, extension, title in (("srt", ".srt", "SubRip"), ("vtt", ".vtt", "WebVTT")):
         register(OutputFormat(name, (extension,), f"specialist_hub_audio.subtitles:{name.capitalize()}Writer",
                               f"{title} subtitles of audio/speech-to-text and audio/transcribe (timestamps=true)"))
+
+
+@hookimpl
+def register_featurizers(register):
+    register(FeaturizerSpec(
+        id="audio/mel", input_kind="audio", factory="specialist_hub_audio.featurize:MelFeaturizer",
+        summary="Log-mel (64 bands) and MFCC (20) statistics of 1 s windows, pooled per clip (208 values)",
+        license="ISC (librosa)", default=True, requires=("librosa", "soundfile", "torchaudio"),
+        install_hint=audio_spec.install_hint,
+        description="Each clip is mixed to mono at 16 kHz (its first 600 s), cut into 1 s windows every 0.5 s, "
+                    "and each window described by its mean log-mel energies (64 bands, 25 ms frames every 10 ms) "
+                    "and the mean and standard deviation of 20 MFCCs (librosa; McFee et al., SciPy 2015); the "
+                    "clip's vector is the mean and standard deviation over its windows."))
+    register(FeaturizerSpec(
+        id="audio/resemblyzer", input_kind="audio", factory="specialist_hub_audio.featurize:ResemblyzerFeaturizer",
+        summary="Resemblyzer speaker embedding (256-d GE2E encoder) for who-is-speaking tasks",
+        license="Apache-2.0 (Resemblyzer code and pretrained.pt weights, Resemble AI); ISC (librosa)",
+        requires=("resemblyzer", "librosa", "safetensors", "torch", "soundfile"),
+        install_hint="pip install --no-deps resemblyzer  (its wheel carries the weights; its webrtcvad and typing "
+                     "dependencies are not needed)",
+        description="Resemblyzer's voice encoder (a 3-layer LSTM trained with the generalised end-to-end loss, "
+                    "Wan et al., ICASSP 2018) on 1.6 s partial utterances, averaged and L2-normed as its "
+                    "embed_utterance does, from the weights its wheel ships (sha256-checked, read once without "
+                    "code, kept as safetensors). Voice-activity trimming is not applied."))
