@@ -80,7 +80,7 @@ class Model:
         """Turn one raw result into the output record (the spec's fields, less the echoed ones)."""
         return raw
 
-    def calibration_residuals(self, field: str) -> Sequence[float]:
+    def calibration_residuals(self, field: str) -> Iterable[float]:
         """For each of the spec's ``intervals``: the absolute errors ``|y - ŷ|`` of ``field`` on
         calibration data the model never learned from (shipped with the plugin); the core turns
         them into conformal prediction intervals."""

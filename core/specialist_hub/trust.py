@@ -9,7 +9,7 @@ it learned from (or how far from it), and says whether that clears the model's t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from .errors import HubError
@@ -29,7 +29,7 @@ class TrustedModel(Protocol):
     @property
     def domain_threshold(self) -> float: ...
 
-    def calibration_residuals(self, field: str) -> Sequence[float]: ...
+    def calibration_residuals(self, field: str) -> Iterable[float]: ...
 
     def domain_similarities(self, items: list[Any]) -> Sequence[float]: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from specialist_hub import Model, OptionError, Prediction
+from specialist_hub.model import Loader
 from specialist_hub.spec import parse_option_pairs
 
 from .video import VideoModel
@@ -21,13 +22,18 @@ class DelegatingModel(VideoModel):
     The core checks that model (licence, input kind) and its ``model_options`` (values, server-only
     roles) before the run, as for any option declared with ``runs``/``options_for``."""
 
-    def inner_model(self) -> Model:
-        """The model of option ``model``, loaded (once, through the registry) with ``model_options``."""
+    @property
+    def models(self) -> Loader:
+        """The loader of the registry that loaded this model, through which it runs the others."""
         if self.loader is None:
             raise OptionError(f"{self.spec.id} runs other models, so it must be loaded through a Registry.")
-        spec = self.loader.get(self.options["model"])
+        return self.loader
+
+    def inner_model(self) -> Model:
+        """The model of option ``model``, loaded (once, through the registry) with ``model_options``."""
+        spec = self.models.get(self.options["model"])
         device = self.device if spec.uses_torch else "cpu"
-        return self.loader.load(spec.id, device=device, **parse_option_pairs(self.options["model_options"]))
+        return self.models.load(spec.id, device=device, **parse_option_pairs(self.options["model_options"]))
 
 
 def outcome(prediction: Prediction) -> dict[str, Any]:

@@ -41,7 +41,7 @@ class FramesModel(DelegatingModel):
             yield {"frame": index, "time_s": time, "shot": middles[index]}, frame.to_image()
 
     def shots(self, source: VideoSource) -> list[list]:
-        (shots,) = self.loader.load("video/shots", device=self.device).predict(source.path)
+        (shots,) = self.models.load("video/shots", device=self.device).predict(source.path)
         if not shots.ok:
             raise InputError(f"video/shots found no shots: {shots.error['message']}")
         return shots.output["shots"]
