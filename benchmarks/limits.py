@@ -44,7 +44,7 @@ from specialist_hub.server import create_app
 model, path, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
 registry = Registry()
 statuses = []
-with TestClient(create_app(registry), base_url="http://127.0.0.1") as client:
+with TestClient(create_app(registry=registry), base_url="http://127.0.0.1") as client:
     for option in options:
         response = client.post(f"/models/{model}/predict", files={"files": (path.name, path.read_bytes())},
                                data={"options": json.dumps(option)})

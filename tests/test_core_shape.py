@@ -77,7 +77,7 @@ def test_server_answers_strict_json_for_non_finite_numbers(non_finite):
 
     from specialist_hub.server import create_app
 
-    client = TestClient(create_app(non_finite), base_url="http://127.0.0.1")
+    client = TestClient(create_app(registry=non_finite), base_url="http://127.0.0.1")
     response = client.post("/models/test/non-finite/predict", json={"inputs": ["x"]})
     assert response.status_code == 200
     assert strict_loads(response.text)[0]["output"]["nested"] == {"x": None}

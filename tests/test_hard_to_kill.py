@@ -62,9 +62,9 @@ def test_a_crashed_record_is_written_so_resume_moves_past_it(tmp_path):
 def test_the_server_answers_a_crash_with_a_record_error_and_keeps_serving(registry):
     from fastapi.testclient import TestClient
 
-    from specialist_hub.server import create_app
+    from specialist_hub.server import ServeSettings, create_app
 
-    with TestClient(create_app(registry, isolate=True), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(ServeSettings(isolate=True), registry), base_url="http://127.0.0.1") as client:
         response = client.post("/models/test/crashes/predict", json={"inputs": ["ab", "crash", "cde"]})
         assert response.status_code == 200
         assert [r["ok"] for r in response.json()] == [True, False, True]
@@ -176,9 +176,9 @@ def _alive(pid: int) -> bool:
 def server(registry, **config):
     from fastapi.testclient import TestClient
 
-    from specialist_hub.server import create_app
+    from specialist_hub.server import ServeSettings, create_app
 
-    return TestClient(create_app(registry, **config), base_url="http://127.0.0.1")
+    return TestClient(create_app(ServeSettings(**config), registry), base_url="http://127.0.0.1")
 
 
 def test_json_bodies_need_a_json_content_type(registry):
@@ -200,7 +200,7 @@ def test_a_keyless_server_answers_only_loopback_names_and_pages(registry):
     assert client.get("/models", headers={"origin": "http://localhost:8000"}).status_code == 200
     assert server(registry, allowed_hosts=["lab-server"]).get(
         "/models", headers={"host": "lab-server:8000"}).status_code == 200
-    keyed = server(registry, api_key="k").get("/models", headers={"host": "lab-server", "x-api-key": "k"})
+    keyed = server(registry, api_keys=["k"]).get("/models", headers={"host": "lab-server", "x-api-key": "k"})
     assert keyed.status_code == 200
 
 

@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from specialist_hub.registry import Registry
-from specialist_hub.server import create_app
+from specialist_hub.server import ServeSettings, create_app
 
 pytestmark = pytest.mark.browser
 KEY = "playground-key"
@@ -52,7 +52,7 @@ def registry():
 
 @pytest.fixture(scope="module")
 def hub(registry):
-    with Server(create_app(registry)) as server:
+    with Server(create_app(registry=registry)) as server:
         yield server.url
 
 
@@ -244,7 +244,7 @@ def test_values_outside_the_applicability_domain_are_marked(page, hub, registry)
 
 
 def test_the_page_asks_for_the_api_key(browser, registry):
-    with Server(create_app(registry, api_key=KEY)) as server:
+    with Server(create_app(ServeSettings(api_keys=[KEY]), registry)) as server:
         page = browser.new_page()
         try:
             page.goto(server.url)

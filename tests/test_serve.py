@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from specialist_hub.cli import main
 from specialist_hub.conformance import compare
 from specialist_hub.errors import UsageError
 from specialist_hub.registry import Registry, set_registry
-from specialist_hub.server import create_app
+from specialist_hub.server import ServeSettings, create_app, launch, uploads
 
 KEY = "s3cret-key"
 
@@ -30,13 +31,13 @@ def registry():
 
 @pytest.fixture
 def client(registry):
-    return TestClient(create_app(registry, max_batch=5, max_body_bytes=4000), base_url="http://127.0.0.1")
+    return TestClient(create_app(ServeSettings(max_batch=5, max_body_bytes=4000), registry), base_url="http://127.0.0.1")
 
 
 @pytest.fixture(scope="module")
 def real():
     """The installed plugins through the real registry, as `hub serve` runs them."""
-    return TestClient(create_app(Registry()), base_url="http://127.0.0.1")
+    return TestClient(create_app(registry=Registry()), base_url="http://127.0.0.1")
 
 
 def cli_json(registry, *args):
@@ -122,14 +123,14 @@ def test_oversized_body_and_batch_are_413(client):
 
 def test_uploaded_files_are_read_like_cli_inputs_then_deleted(client, monkeypatch):
     folders = []
-    real_temporary_directory = server.tempfile.TemporaryDirectory
+    real_temporary_directory = uploads.tempfile.TemporaryDirectory
 
     def recording(**kwargs):
         folder = real_temporary_directory(**kwargs)
         folders.append(folder.name)
         return folder
 
-    monkeypatch.setattr(server.tempfile, "TemporaryDirectory", recording)
+    monkeypatch.setattr(uploads.tempfile, "TemporaryDirectory", recording)
     response = client.post("/models/test/length/predict", data={"options": '{"scale": 2}'},
                            files=[("files", ("words.txt", b"one\n# comment\nthree\n"))])
     assert [r["output"]["letters"] for r in response.json()] == [6, 10]
@@ -139,7 +140,7 @@ def test_uploaded_files_are_read_like_cli_inputs_then_deleted(client, monkeypatc
 
 
 def test_api_key_guards_everything_but_health(registry):
-    client = TestClient(create_app(registry, api_key=KEY), base_url="http://127.0.0.1")
+    client = TestClient(create_app(ServeSettings(api_keys=[KEY]), registry), base_url="http://127.0.0.1")
     assert client.get("/health").status_code == 200
     for method, path in [("get", "/models"), ("get", "/models/test/length"),
                          ("post", "/models/test/length/predict")]:
@@ -154,9 +155,10 @@ def test_api_key_guards_everything_but_health(registry):
 
 def test_cors_is_off_unless_configured(registry):
     preflight = {"Origin": "https://lab.example", "Access-Control-Request-Method": "POST"}
-    closed = TestClient(create_app(registry), base_url="http://127.0.0.1").options("/models", headers=preflight)
+    closed = TestClient(create_app(registry=registry), base_url="http://127.0.0.1").options("/models", headers=preflight)
     assert "access-control-allow-origin" not in closed.headers
-    opened = TestClient(create_app(registry, cors_origins=["https://lab.example"]), base_url="http://127.0.0.1")
+    opened = TestClient(create_app(ServeSettings(cors_origins=["https://lab.example"]), registry),
+                        base_url="http://127.0.0.1")
     assert opened.options("/models", headers=preflight).headers["access-control-allow-origin"] == "https://lab.example"
 
 
@@ -239,7 +241,7 @@ def test_no_500s_on_generated_requests():
     from hypothesis import strategies as st
 
     registry = Registry([LengthPlugin()], entry_points=True)
-    app = create_app(registry, max_batch=20, max_body_bytes=20_000, allowed_hosts=["testserver"])
+    app = create_app(ServeSettings(max_batch=20, max_body_bytes=20_000, allowed_hosts=["testserver"]), registry)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     targets = st.sampled_from([("test", "length"), ("chemistry", "descriptors"), (None, None)])
@@ -272,7 +274,8 @@ def test_a_key_file_holds_one_key_per_client(tmp_path, registry, monkeypatch):
     keys.write_text(f"{KEY}\n\n  second-key \n")
     monkeypatch.setenv("HUB_API_KEY", "ignored-when-a-file-is-given")
     assert server.api_key_from(str(keys)) == [KEY, "second-key"]
-    client = TestClient(create_app(registry, api_key=server.api_key_from(str(keys))), base_url="http://127.0.0.1")
+    settings = ServeSettings(api_keys=server.api_key_from(str(keys)))
+    client = TestClient(create_app(settings, registry), base_url="http://127.0.0.1")
     assert [client.get("/models", headers={"X-API-Key": k}).status_code for k in (KEY, "second-key", "third")] == [
         200, 200, 401]
     keys.write_text("\n \n")
@@ -314,19 +317,23 @@ def test_hub_serve_runs_workers_on_loopback_with_a_key_file(tmp_path):
         process.wait(20)
 
 
-def test_worker_processes_share_one_output_folder_removed_at_the_end(monkeypatch):
+def test_worker_processes_share_one_output_folder_and_settings_removed_at_the_end(monkeypatch):
     import uvicorn
 
     seen = {}
 
-    def run(app, **settings):  # what each --workers process builds from the environment, twice
-        apps = [TestClient(server.create_app_from_env(), base_url="http://127.0.0.1") for _ in range(2)]
-        folder = Path(json.loads(server.os.environ[server.CONFIG_ENV])["output_dir"])
+    def run(app, **options):  # what each --workers process builds from the settings file, twice
+        apps = [TestClient(launch.worker_app(), base_url="http://127.0.0.1") for _ in range(2)]
+        settings_file = Path(os.environ[launch.SETTINGS_ENV])
+        folder = Path(json.loads(settings_file.read_text())["output_dir"])
         (folder / "mask.png").write_bytes(b"\x89PNG")
-        seen.update(folder=folder, bodies=[client.get("/outputs/mask.png").content for client in apps])
+        seen.update(folder=folder, settings_file=settings_file, mode=settings_file.stat().st_mode & 0o777,
+                    bodies=[client.get("/outputs/mask.png", headers={"X-API-Key": KEY}).content for client in apps],
+                    workers=options["workers"])
 
     monkeypatch.setattr(uvicorn, "run", run)
-    monkeypatch.delenv(server.CONFIG_ENV, raising=False)
-    server.serve(Registry(), "127.0.0.1", 0, workers=2)
-    assert seen["bodies"] == [b"\x89PNG", b"\x89PNG"]  # either process serves the file
-    assert not seen["folder"].exists()
+    monkeypatch.delenv(launch.SETTINGS_ENV, raising=False)
+    server.serve(ServeSettings(port=0, workers=2, api_keys=[KEY]), Registry())
+    assert seen["bodies"] == [b"\x89PNG", b"\x89PNG"]  # either process serves the file, with the parent's key
+    assert seen["workers"] == 2 and seen["mode"] == 0o600  # the settings file may hold the keys: the user's alone
+    assert not seen["folder"].exists() and not seen["settings_file"].exists()

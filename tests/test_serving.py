@@ -24,7 +24,7 @@ from specialist_hub import Option, hookimpl
 from specialist_hub.batching import Job, ModelQueue
 from specialist_hub.inputs import Record
 from specialist_hub.registry import Registry
-from specialist_hub.server import create_app
+from specialist_hub.server import ServeSettings, create_app
 
 PREDICT = "/models/test/counted/predict"
 
@@ -54,7 +54,7 @@ def registry():
 
 
 def client_for(registry, **config) -> TestClient:
-    return TestClient(create_app(registry, **config), base_url="http://127.0.0.1")
+    return TestClient(create_app(ServeSettings(**config), registry), base_url="http://127.0.0.1")
 
 
 def metric(client, name: str, **labels) -> float:
@@ -77,8 +77,8 @@ def request_body(index: int) -> tuple[dict, list[tuple[str, str | None]]]:
     return {"inputs": words, "ids": [f"r{index}-{j}" for j in range(len(words))], "options": {"scale": scale}}, expected
 
 
-def check_own_records(index: int, response, expected) -> None:
-    records = response.json()
+def check_own_records(index: int, response, expected, records=None) -> None:
+    records = response.json() if records is None else records
     assert response.status_code == 200, records
     assert [r["id"] for r in records] == [f"r{index}-{j}" for j in range(len(expected))]
     assert [r["position"] for r in records] == list(range(len(expected)))
@@ -162,7 +162,7 @@ def test_a_batch_never_exceeds_the_most_records_per_batch(registry):
 
 
 def test_metrics_count_requests_records_and_loaded_models(registry):
-    client = client_for(registry, api_key="k", batch_wait_ms=0)
+    client = client_for(registry, api_keys=["k"], batch_wait_ms=0)
     headers = {"X-API-Key": "k"}
     assert client.get("/metrics").status_code == 401  # metrics name the models: the key guards them
     client.post("/models/test/length/predict", json={"inputs": ["ab", "no word"]}, headers=headers)
@@ -179,7 +179,7 @@ def test_metrics_count_requests_records_and_loaded_models(registry):
 
 
 def test_a_key_over_its_rate_limit_gets_429_with_retry_after_and_other_keys_go_on(registry):
-    client = client_for(registry, api_key=["key-a", "key-b"], rate_limit="2/minute", batch_wait_ms=0)
+    client = client_for(registry, api_keys=["key-a", "key-b"], rate_limit="2/minute", batch_wait_ms=0)
     a, b = {"X-API-Key": "key-a"}, {"Authorization": "Bearer key-b"}
     body = {"inputs": ["ab"]}
     assert [client.post("/models/test/length/predict", json=body, headers=a).status_code for _ in range(2)] == [200, 200]
@@ -202,7 +202,7 @@ def test_a_key_over_its_rate_limit_gets_429_with_retry_after_and_other_keys_go_o
 
 
 def test_without_keys_the_rate_limit_is_per_client_address_and_resets(registry):
-    app = create_app(registry, rate_limit="2/second")
+    app = create_app(ServeSettings(rate_limit="2/second"), registry)
     one, other = (TestClient(app, base_url="http://127.0.0.1", client=(address, 5000))
                   for address in ("10.0.0.1", "10.0.0.2"))
     answers = [one.get("/models") for _ in range(3)]  # three at once: the third is over
@@ -258,12 +258,15 @@ def live_server(app):
 
 
 def test_shutdown_finishes_the_requests_in_flight(registry):
-    app = create_app(registry)
+    app = create_app(registry=registry)
     with live_server(app) as (url, server):
         with ThreadPoolExecutor(1) as pool:
             pending = pool.submit(httpx.post, f"{url}/models/test/slow/predict", timeout=10,
                                   json={"inputs": ["abcd"], "options": {"sleep_s": 0.6}})
-            time.sleep(0.2)
+            deadline = time.monotonic() + 20
+            while "test/slow" not in app.state.service.loaded_models():  # the request is in the model
+                assert time.monotonic() < deadline and not pending.done()
+                time.sleep(0.01)
             server.should_exit = True  # what uvicorn's SIGTERM handler does
             response = pending.result()
         assert response.status_code == 200 and response.json()[0]["output"]["letters"] == 4
@@ -271,11 +274,19 @@ def test_shutdown_finishes_the_requests_in_flight(registry):
         httpx.get(f"{url}/health", timeout=2)
 
 
+def until(condition, seconds: float = 120) -> None:
+    """Wait for ``condition`` (a bound on a hang, not a speed target)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
 def test_soak_with_a_killed_worker_loses_and_mixes_up_nothing(registry):
-    """Eight clients for a few seconds against isolated workers; the model's worker is killed once."""
+    """Eight clients against isolated workers, 200 requests; the model's worker is killed after 60."""
     import psutil
 
-    app = create_app(registry, isolate=True)
+    app = create_app(ServeSettings(isolate=True), registry)
     service = app.state.service
     counter = iter(range(1_000_000))
     failures: list[str] = []
@@ -291,12 +302,13 @@ def test_soak_with_a_killed_worker_loses_and_mixes_up_nothing(registry):
                 if response.status_code != 200:
                     failures.append(f"{response.status_code}: {response.text[:200]}")
                     continue
-                for record in response.json():
+                records = response.json()
+                for record in records:
                     if not record["ok"] and record["error"]["type"] == "WorkerCrashed":
                         crashed_records[0] += 1  # documented: the one record a chunk of one was on
                         record.update(ok=False, error={"type": "RuntimeError"})
                 try:
-                    check_own_records(index, response, expected)
+                    check_own_records(index, response, expected, records)
                 except AssertionError as exc:
                     failures.append(str(exc)[:300])
                 answered[0] += 1
@@ -305,11 +317,11 @@ def test_soak_with_a_killed_worker_loses_and_mixes_up_nothing(registry):
         httpx.post(f"{url}{PREDICT}", json={"inputs": ["warm"]}).raise_for_status()
         with ThreadPoolExecutor(8) as pool:
             clients = [pool.submit(client_loop, url) for _ in range(8)]
-            time.sleep(1.0)
+            until(lambda: answered[0] >= 60)
             memory_after_warm_up = psutil.Process().memory_info().rss
             (worker,) = service._isolated["test/counted"].pids()
             os.kill(worker, signal.SIGKILL)
-            time.sleep(2.5)
+            until(lambda: answered[0] >= 200)  # as many requests again after the kill as before, and more
             stop.set()
             for client in clients:
                 client.result()
@@ -317,7 +329,7 @@ def test_soak_with_a_killed_worker_loses_and_mixes_up_nothing(registry):
         assert service._isolated["test/counted"].crashes == 1
         assert service._isolated["test/counted"].pids() != [worker]
     assert failures == []
-    assert answered[0] > 100 and crashed_records[0] <= 1
+    assert crashed_records[0] <= 1
     assert memory_at_end < 1.1 * memory_after_warm_up, (memory_after_warm_up, memory_at_end)
 
 

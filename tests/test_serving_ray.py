@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from specialist_hub.registry import Registry
-from specialist_hub.server import create_app
+from specialist_hub.server import ServeSettings, create_app
 
 MOLECULES = ["CC(=O)Oc1ccccc1C(=O)O", "C1CC", "CCO", "c1ccccc1O", "not a molecule", "CN1C=NC2=C1C(=O)N(C(=O)N2C)C"]
 REQUESTS = [("chemistry/qed", {"inputs": MOLECULES[i:i + 3], "ids": [f"r{i}-{j}" for j in range(3)]})
@@ -23,7 +23,7 @@ def on_ray():
     from specialist_hub.ray_engine import init_ray
 
     init_ray(num_cpus=2)
-    app = create_app(Registry(), ray_replicas={"replicas": 1, "cpus": 0.5}, batch_wait_ms=20)
+    app = create_app(ServeSettings(engine="ray", replicas=1, cpus_per_replica=0.5, batch_wait_ms=20), Registry())
     with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
     import ray
@@ -32,7 +32,7 @@ def on_ray():
 
 
 def test_ray_serve_answers_concurrent_requests_as_the_local_server(on_ray):
-    local = TestClient(create_app(Registry()), base_url="http://127.0.0.1")
+    local = TestClient(create_app(registry=Registry()), base_url="http://127.0.0.1")
     with ThreadPoolExecutor(len(REQUESTS)) as pool:
         answers = list(pool.map(lambda r: on_ray.post(f"/models/{r[0]}/predict", json=r[1]), REQUESTS))
     for (model_id, body), answer in zip(REQUESTS, answers):
@@ -51,6 +51,6 @@ def test_ray_serve_keeps_the_api_errors_and_metrics(on_ray):
 
 def test_ray_serve_keeps_the_rate_limit(on_ray):
     """The HTTP front is the hub's own, so --rate-limit holds with --engine ray too."""
-    app = create_app(Registry(), ray_replicas={"replicas": 1, "cpus": 0.5}, rate_limit="2/minute")
+    app = create_app(ServeSettings(engine="ray", replicas=1, cpus_per_replica=0.5, rate_limit="2/minute"), Registry())
     with TestClient(app, base_url="http://127.0.0.1") as client:
         assert [client.get("/models").status_code for _ in range(3)] == [200, 200, 429]

@@ -386,22 +386,21 @@ def serve(host, port, model_ids, domain, workers, api_key_file, rate_limit, max_
     registry = get_registry()
     if model_ids and domain:
         raise UsageError("Give --models or --domain, not both.")
-    if engine == "ray" and workers > 1:
-        raise UsageError("--engine ray scales with --replicas, not --workers.")
-    ray_replicas = None if engine == "local" else {"replicas": replicas, "max_replicas": max_replicas,
-                                                    "cpus": cpus_per_replica, "gpus": gpus_per_replica}
     models: list[str] | None = None
     if model_ids:
         models = [registry.get(i.strip()).id for i in model_ids.split(",") if i.strip()]
     elif domain:
         models = [spec.id for spec in registry.list_models(domain)]
     limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
-    server.serve(registry, host, port, workers=workers, api_key_file=api_key_file, models=models,
-                 cors_origins=list(cors_origins), device=device, isolate=isolate, max_loaded_models=max_loaded_models,
-                 allowed_hosts=list(allowed_hosts), batch_wait_ms=batch_wait_ms, max_batch_records=max_batch_records,
-                 request_timeout_s=request_timeout_s, access_log=access_log, graceful_timeout_s=graceful_timeout_s,
-                 ray_replicas=ray_replicas, rate_limit=rate_limit,
-                 **{k: v for k, v in limits.items() if v})
+    settings = server.ServeSettings(
+        host=host, port=port, workers=workers, models=models, api_keys=server.api_key_from(api_key_file) or (),
+        rate_limit=rate_limit, cors_origins=cors_origins, device=device, isolate=isolate,
+        max_loaded_models=max_loaded_models, allowed_hosts=allowed_hosts, batch_wait_ms=batch_wait_ms,
+        max_batch_records=max_batch_records, request_timeout_s=request_timeout_s, access_log=access_log,
+        graceful_timeout_s=graceful_timeout_s, engine=engine, replicas=replicas, max_replicas=max_replicas,
+        cpus_per_replica=cpus_per_replica, gpus_per_replica=gpus_per_replica,
+        **{k: v for k, v in limits.items() if v})
+    server.serve(settings, registry)
 
 
 @main.command("mcp")

@@ -160,7 +160,7 @@ def test_served_and_in_a_pipeline():
     registry = Registry(pipelines=[Pipeline("test/map-twice", "Map, then map the mapped reaction", steps=(
         Step("map", "chemistry/atom-map"),
         Step("again", "chemistry/atom-map", input="map.mapped_reaction", when="map.confidence > 0.5")))])
-    client = TestClient(create_app(registry), base_url="http://127.0.0.1")
+    client = TestClient(create_app(registry=registry), base_url="http://127.0.0.1")
     served = client.post("/models/chemistry/atom-map/predict", json={"inputs": [SNAR, "CC>>C(C"]})
     assert served.status_code == 200
     first, bad = served.json()

@@ -34,7 +34,7 @@ def test_the_server_answers_in_a_plugin_format_on_request():
     from specialist_hub.registry import Registry
     from specialist_hub.server import create_app
 
-    client = TestClient(create_app(Registry()), base_url="http://127.0.0.1")
+    client = TestClient(create_app(registry=Registry()), base_url="http://127.0.0.1")
     body = {"inputs": [ASPIRIN]}
     sdf = client.post("/models/chemistry/qed/predict", params={"format": "sdf"}, json=body)
     assert sdf.status_code == 200 and sdf.text.rstrip().endswith("$$$$")

@@ -1,0 +1,202 @@
+"""The served models, without HTTP: which ones, their checked plans, batching, timeouts, and the
+records as the client sees them. No FastAPI here, so the service runs and is tested alone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from ..batching import Batcher, Job
+from ..errors import HubError, UnknownModelError, UsageError
+from ..inputs import Record
+from ..isolation import IsolatedRunner
+from ..loaded import requests_key
+from ..metrics import ServerMetrics
+from ..plan import RunPlan, RunSettings, plan_run, usable_cores
+from ..registry import Registry
+from ..results import Prediction
+from ..runner import predict_chunks
+from .settings import ServeSettings
+
+if TYPE_CHECKING:
+    from ..ray_serve import RayServeBatcher
+
+#: Option sets whose checked plan each server keeps (most recently used).
+PLAN_CACHE_SIZE = 256
+
+
+class TooLarge(HubError):
+    """A request beyond the server's caps."""
+
+    http_status = 413
+
+
+class RequestTimedOut(HubError):
+    """A prediction that took longer than ``--request-timeout-s``."""
+
+    http_status = 504
+
+    def __init__(self, seconds: float):
+        super().__init__(f"The prediction took longer than this server's limit of {seconds:g} s. Send fewer "
+                         f"inputs per request, or start the server with a larger --request-timeout-s.")
+
+
+class HubService:
+    """The served models: which ones, loading them once, and running them in batches."""
+
+    def __init__(self, settings: ServeSettings, registry: Registry):
+        self.settings = settings
+        self.registry = registry
+        #: With isolation, each model runs in a supervised worker process of its own (kept between
+        #: requests), so a native crash answers its record with WorkerCrashed and the server goes on.
+        self.isolate = settings.isolate and settings.engine == "local"
+        self._isolated: OrderedDict[str, IsolatedRunner] = OrderedDict()
+        self.served = settings.models
+        self._output_dir = settings.output_dir
+        self._guard = threading.Lock()
+        #: (model id, options as JSON) -> its checked plan and batch key: options are checked once
+        #: per option set, not on every request.
+        self._plans: OrderedDict[tuple[str, str], tuple[RunPlan, Any]] = OrderedDict()
+        if settings.max_loaded_models is not None:  # the registry's cache and the worker processes alike
+            self.registry = registry = registry.replace(max_loaded=settings.max_loaded_models)
+        self.metrics = ServerMetrics(self.loaded_models)
+        self.batcher: Batcher | RayServeBatcher
+        wait_s = settings.batch_wait_ms / 1000
+        if settings.engine == "local":
+            self.batcher = Batcher(self._run_batch, wait_s, self.metrics.batch)
+        else:  # the batches run on Ray Serve replicas, which isolate the models themselves
+            try:
+                from ..ray_serve import RayServeBatcher, ReplicaSettings
+            except ImportError:
+                raise UsageError('--engine ray needs Ray Serve: pip install "specialist-hub[ray]"') from None
+            replicas = ReplicaSettings(settings.replicas, settings.max_replicas, settings.cpus_per_replica,
+                                       settings.gpus_per_replica)
+            self.batcher = RayServeBatcher(registry, wait_s, replicas, settings.max_batch)
+
+    def specs(self, domain: str | None = None):
+        return [spec for spec in self.registry.list_models(domain) if self.served is None or spec.id in self.served]
+
+    def spec(self, model_id: str):
+        if self.served is not None and model_id not in self.served:
+            raise UnknownModelError(model_id, self.served)
+        return self.registry.get(model_id)
+
+    def row(self, spec) -> dict[str, Any]:
+        return self.registry.describe(spec)
+
+    @property
+    def output_dir(self) -> str:
+        """Where models with an ``output_dir`` option write their files (made on first use, unless the
+        ``--workers`` processes share one)."""
+        if self._output_dir is None:
+            self._output_dir = tempfile.mkdtemp(prefix="hub-serve-outputs-")
+        return self._output_dir
+
+    def check_batch(self, count: int, exact: bool = True) -> None:
+        if count > self.settings.max_batch:
+            raise TooLarge(f"Too many inputs: a request may carry at most {self.settings.max_batch} "
+                           f"(got {count if exact else 'more'}). Split the batch into smaller requests.")
+
+    def submit(self, model_id: str, records: list[Record], options: dict[str, Any]) -> Future[list[Prediction]]:
+        """Check the options, then queue the records for the model's next batch."""
+        plan, key = self._plan(model_id, options)
+        batches = self.settings.batch_wait_ms > 0 and plan.specs[0].batch_size > 1
+        return self.batcher.submit(plan.specs[0].id, Job(key, plan, records, plan.batch_size if batches else 0))
+
+    def _plan(self, model_id: str, options: dict[str, Any]) -> tuple[RunPlan, Any]:
+        """The model's plan for these (JSON) options and its batch key, from the cache when known."""
+        cache_key = (model_id, json.dumps(options, sort_keys=True))
+        with self._guard:
+            known = self._plans.get(cache_key)
+            if known is not None:
+                self._plans.move_to_end(cache_key)
+                return known
+        spec = self.spec(model_id)
+        settings = RunSettings(device=self.settings.device, isolate=self.isolate,
+                               batch_size=self.settings.max_batch_records if spec.batch_size > 1 else None)
+        plan = plan_run(self.registry, [spec], settings, options=options, client=True,
+                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None)
+        with self._guard:
+            self._plans[cache_key] = plan, requests_key(plan.requests)
+            while len(self._plans) > PLAN_CACHE_SIZE:
+                self._plans.popitem(last=False)
+            return self._plans[cache_key]
+
+    async def results(self, model_id: str, future: Future[list[Prediction]]) -> list[dict[str, Any]]:
+        """The submitted request's records, awaited without holding a thread; 504 past the timeout
+        (a request whose batch has not started is then taken out of the queue)."""
+        timeout = self.settings.request_timeout_s
+        try:
+            with self.metrics.predict_latency.labels(model_id).time():
+                predictions = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        except TimeoutError:
+            self.metrics.timeouts.labels(model_id).inc()
+            raise RequestTimedOut(timeout or 0) from None
+        failed = sum(not prediction.ok for prediction in predictions)
+        self.metrics.outcomes(model_id, len(predictions) - failed, failed)
+        return [prediction.to_dict() for prediction in predictions]
+
+    def _run_batch(self, plan: RunPlan, records: list[Record]) -> list[Prediction]:
+        """One forward batch (in the model's dispatcher thread)."""
+        model_id = plan.specs[0].id
+        try:
+            predictions = [prediction for chunk, _ in predict_chunks(plan, records, self._isolated_runner(model_id))
+                           for prediction in chunk]
+        except HubError:
+            raise
+        except Exception as exc:  # a plugin bug past loading: say which model failed, keep serving the others
+            raise HubError(f"Model {model_id!r} raised {type(exc).__name__}: {exc}") from exc
+        return predictions
+
+    def loaded_models(self) -> dict[str, int | None]:
+        """Model id -> resident memory of its worker process (None without isolation)."""
+        if not isinstance(self.batcher, Batcher):
+            return dict.fromkeys(self.batcher.deployed())
+        if not self.isolate:
+            return {model.spec.id: None for model in self.registry.loaded()}
+        with self._guard:
+            runners = dict(self._isolated)
+        return {model_id: _resident_memory(runner.pids()) for model_id, runner in runners.items()}
+
+    def _isolated_runner(self, model_id: str) -> IsolatedRunner | None:
+        if not self.isolate:
+            return None
+        evicted = []
+        most = self.registry.max_loaded
+        with self._guard:
+            if model_id not in self._isolated:
+                # one worker per model, its batches one at a time: it may use every core, as `hub predict` does
+                self._isolated[model_id] = IsolatedRunner(self.registry, threads=usable_cores())
+            self._isolated.move_to_end(model_id)
+            while most is not None and len(self._isolated) > most:
+                evicted.append(self._isolated.popitem(last=False)[1])
+            runner = self._isolated[model_id]
+        for old in evicted:  # a model's worker process, least recently used first
+            old.close()
+        return runner
+
+    def close(self) -> None:
+        """Finish the queued batches, then stop the worker processes (at server shutdown)."""
+        self.batcher.close()
+        with self._guard:
+            runners = list(self._isolated.values())
+            self._isolated.clear()
+        for runner in runners:
+            runner.close()
+
+
+def _resident_memory(pids: Iterable[int]) -> int | None:
+    import psutil  # type: ignore[import-untyped]
+
+    total = None
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            total = (total or 0) + psutil.Process(pid).memory_info().rss
+    return total
