@@ -3,7 +3,7 @@
 Importing this package is cheap: no plugin and no heavy library is imported until a model is used.
 """
 
-from .api import get_spec, list_models, load, predict, predict_file, predict_stream, read_inputs
+from .api import get_spec, list_models, load, predict, predict_file, predict_stream, read_inputs, train
 from .errors import (
                      CheckpointNotFoundError,
                      HubError,
@@ -29,5 +29,5 @@ __all__ = [
     "MissingDependencyError", "Model", "ModelSpec", "Option", "OptionError", "OutputField", "Pipeline",
     "Prediction", "Predictions", "Record", "Registry", "SpecFamily", "Step", "UnknownModelError", "UsageError",
     "Waveform", "Weights", "WeightsError", "get_spec", "hookimpl", "list_models", "load", "predict",
-    "predict_file", "predict_stream", "read_inputs",
+    "predict_file", "predict_stream", "read_inputs", "train",
 ]

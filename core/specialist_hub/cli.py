@@ -18,6 +18,7 @@ from .version import __version__
 from .errors import HubError, UsageError
 from .inputs import ReadOptions
 from .registry import get_registry
+from .training.cli import package_command, train_command
 
 EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE, EXIT_INPUT_UNREADABLE = 0, 1, 2, 3
 
@@ -488,3 +489,7 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
             from .mcp.server import serve_stdio
 
             anyio.run(serve_stdio, tools)
+
+
+main.add_command(train_command)
+main.add_command(package_command)
