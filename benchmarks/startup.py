@@ -1,7 +1,8 @@
 """Cold-start cost of the hub, measured against `import torch` in the same run.
 
 Prints the median wall time of fresh interpreters for: `hub list`, a one-molecule chemistry
-prediction, and `python -c "import torch"`, then the ratios. Run: python benchmarks/startup.py
+prediction (isolated, the default, and in-process), and `python -c "import torch"`, then the
+ratios. Run: python benchmarks/startup.py
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ COMMANDS = {
     "hub list": [sys.executable, "-m", "specialist_hub", "list"],
     "hub predict (1 molecule)": [sys.executable, "-m", "specialist_hub", "predict", "--domain", "chem",
                                  "CC(=O)Oc1ccccc1C(=O)O", "--format", "jsonl"],
+    "hub predict --no-isolate": [sys.executable, "-m", "specialist_hub", "predict", "--domain", "chem",
+                                 "CC(=O)Oc1ccccc1C(=O)O", "--format", "jsonl", "--no-isolate"],
     "import torch": [sys.executable, "-c", "import torch"],
 }
 

@@ -34,11 +34,13 @@ class Record:
     id: str | None = None
     #: Set when the record could not even be read (e.g. a CSV row without the column).
     read_error: str | None = None
+    #: The ``input`` column's text when the reader knows it better than the value's look (a file path).
+    label: str | None = None
 
     @property
     def display(self) -> str:
         """A short text for the ``input`` column: long sequences and objects are summarised."""
-        return describe_value(self.value)
+        return self.label if self.label is not None else describe_value(self.value)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class BoundedLines:
             if not line:
                 return
             number += 1
+            if number == 1 and line.startswith("\ufeff"):  # a byte-order mark is no part of the first record
+                line = line[1:]
             if len(line) > self.limit:
                 raise RecordTooLarge(
                     f"{self.name}: line {number} is longer than {self.limit:,} characters, the limit of one "
@@ -126,12 +130,12 @@ class BoundedLines:
 
 
 def open_text(path: Path, limit: int = MAX_RECORD_CHARS) -> BoundedLines:
-    """Open a text file as bounded lines, transparently un-gzipping ``*.gz``."""
+    """Open a UTF-8 text file as bounded lines, transparently un-gzipping ``*.gz``; bytes that are not
+    UTF-8 end the reading (InputStreamError, exit 3) instead of becoming U+FFFD in the records."""
     if path.suffix.lower() == ".gz":
-        handle: TextIO = io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace",  # noqa: SIM115
-                                          newline="")
+        handle: TextIO = io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")  # noqa: SIM115
     else:
-        handle = open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115 - BoundedLines closes it
+        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - BoundedLines closes it
     return BoundedLines(handle, limit, path.name)
 
 
@@ -159,6 +163,9 @@ class InputKind:
     literal_arguments: bool = True
     #: True when a directory argument means "every readable file below it".
     reads_directories: bool = False
+    #: False when a value never spans lines, so a table cell with a line break is refused as such
+    #: instead of being read as another format (a molfile).
+    multiline_values: bool = True
 
     def is_single(self, value: Any) -> bool:
         """Whether a Python API value is one record (a list/iterator means many)."""
@@ -190,7 +197,8 @@ class InputKind:
     def read_table(self, path: Path, options: ReadOptions) -> Iterator[Record | tuple[Any, str | None]]:
         delimiter = "\t" if file_suffix(path) == ".tsv" else ","
         with open_text(path, options.max_record_chars) as handle:
-            yield from read_table_rows(handle, delimiter, options, self.column_names, path)
+            yield from read_table_rows(handle, delimiter, options, self.column_names, path,
+                                       one_line=not self.multiline_values)
 
     #: Column names looked for (case-insensitively, in order) in CSV/TSV inputs.
     column_names: tuple[str, ...] = ()
@@ -212,7 +220,7 @@ def find_column(header: list[str], wanted: str | None, candidates: Iterable[str]
 
 
 def read_table_rows(handle: Iterable[str], delimiter: str, options: ReadOptions, value_columns,
-                    path) -> Iterator[Record | tuple]:
+                    path, one_line: bool = False) -> Iterator[Record | tuple]:
     csv.field_size_limit(max(csv.field_size_limit(), options.max_record_chars))
     reader = csv.reader(handle, delimiter=delimiter)
     header = next(reader, None)
@@ -233,12 +241,17 @@ def read_table_rows(handle: Iterable[str], delimiter: str, options: ReadOptions,
         record_id = row[id_index] if id_index is not None and id_index < len(row) else None
         if value_index >= len(row):
             yield Record(-1, "", record_id, read_error=f"line {line_no} has no {value_col!r} value")
+        elif one_line and ("\n" in row[value_index].strip() or "\r" in row[value_index].strip()):
+            yield Record(-1, "", record_id, read_error=f"line {line_no}: the {value_col!r} value has a line break "
+                                                       f"inside its quotes; a table holds one value per cell (molfiles "
+                                                       f"go in .sdf or .mol files)")
         else:
             yield row[value_index].strip(), record_id
 
 
 class MoleculeKind(InputKind):
     name = "molecule"
+    multiline_values = False
     description = "Molecules: SMILES strings, .smi/.csv/.tsv tables, or .sdf/.mol records"
     readers = {".smi": "read_lines", ".smiles": "read_lines", ".txt": "read_lines", ".csv": "read_table",
                ".tsv": "read_table", ".sdf": "read_sdf", ".mol": "read_sdf"}
@@ -411,6 +424,8 @@ def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions =
                 break
             record = item if isinstance(item, Record) else Record(position, item[0], item[1])
             record.position = position
+            if not kind.literal_arguments and isinstance(record.value, str) and record.label is None:
+                record.label = record.value  # a path, shown as it is (a line break in it included)
             position += 1
             yield record
 

@@ -371,20 +371,49 @@ class Condition:
     Nothing else is evaluated (no calls, no attribute access beyond field names). A comparison with
     a missing or null value is false."""
 
+    #: The deepest nesting of and/or/not and comparisons a condition may have (evaluation recurses).
+    MAX_DEPTH = 50
+
     def __init__(self, text: str):
         self.text = text
         try:
             self.tree = ast.parse(text.strip(), mode="eval").body
         except SyntaxError as exc:
             raise PipelineError(f"Condition {text!r} is not an expression: {exc.msg}.") from None
+        except (RecursionError, MemoryError):
+            self.tree = None
+        if self.tree is None or _depth(self.tree) > self.MAX_DEPTH:
+            raise PipelineError(f"Condition {_short(text)} is nested too deeply (at most {self.MAX_DEPTH} levels of "
+                                f"and/or/not); write it more simply.")
         self.names = sorted(self._names(self.tree))
 
     def check(self, fields: Mapping[str, Any] | Sequence[str]) -> None:
-        """Refuse a condition that names a field not in ``fields``, listing those that are."""
+        """Refuse a condition that names a field not in ``fields``, listing those that are; given field
+        types (name -> ``float``, ``str``...), also one that compares a field with a value of another
+        kind (``qed > 'abc'``, ``qed > None``), which no prediction would ever pass."""
         unknown = [name for name in self.names if name not in fields]
         if unknown:
             raise PipelineError(f"Condition {self.text!r} names unknown field(s) {', '.join(unknown)}; "
                                 f"fields: {', '.join(fields) or 'none'}.")
+        if isinstance(fields, Mapping):
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Compare):
+                    operands = [node.left, *node.comparators]
+                    for op, left, right in zip(node.ops, operands, operands[1:]):
+                        self._check_pair(op, left, right, fields)
+
+    def _check_pair(self, op: ast.cmpop, left: ast.AST, right: ast.AST, types: Mapping[str, Any]) -> None:
+        for field_node, other in ((left, right), (right, left)):
+            name = _dotted(field_node)
+            if name not in types or not isinstance(other, ast.Constant):
+                continue
+            value, kind = other.value, types[name]
+            ordering = not isinstance(op, (ast.Eq, ast.NotEq))
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if (value is None and ordering) or (kind in ("float", "int") and isinstance(value, str)) or (
+                    kind == "str" and numeric):
+                raise PipelineError(f"Condition {self.text!r} compares {name} (a {kind}) with {value!r}, which no "
+                                    f"prediction passes; compare it with a {'number' if kind != 'str' else 'string'}.")
 
     def __call__(self, values: Mapping[str, Any]) -> bool:
         try:
@@ -428,6 +457,20 @@ class Condition:
             raise PipelineError(f"Condition {self.text!r}: only comparisons, and/or/not, numbers, strings and "
                                 f"field names are allowed, not {type(node).__name__}.")
         return {name for child in ast.iter_child_nodes(node) for name in self._names(child)}
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deeply ``tree`` nests, counted without recursion (a hostile condition may nest thousands deep)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _dotted(node: ast.AST) -> str | None:

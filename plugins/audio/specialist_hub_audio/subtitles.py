@@ -46,6 +46,8 @@ def timestamp(seconds: float, separator: str) -> str:
 
 class SubtitleWriter(Writer):
     separator = ","
+    #: SRT has no comments: a failed recording is only counted (the CLI says so).
+    holds_failures = False
 
     def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs, resumed)
@@ -53,9 +55,10 @@ class SubtitleWriter(Writer):
         self.number = 0
 
     def write(self, prediction: Prediction) -> None:
-        if not prediction.ok or not prediction.output:
-            return
         name = prediction.id or prediction.input or f"input {prediction.position + 1}"
+        if not prediction.ok or not prediction.output:
+            self.failed(name, prediction.error or {})
+            return
         if self.recording is not None:
             raise UsageError(f"A subtitle file holds one recording's cues; {self.recording} and {name} were "
                              f"given: write one file per input.")
@@ -68,6 +71,9 @@ class SubtitleWriter(Writer):
     def text(self, text: str) -> str:
         return re.sub(r"\s+", " ", text).strip()  # a blank line would end the cue
 
+    def failed(self, name: str, error: dict[str, Any]) -> None:
+        """A recording that failed has no cues; where the format has comments, say why."""
+
 
 class SrtWriter(SubtitleWriter):
     """SubRip: numbered cues, ``HH:MM:SS,mmm --> HH:MM:SS,mmm``, a blank line after each."""
@@ -77,11 +83,16 @@ class VttWriter(SubtitleWriter):
     """WebVTT (W3C): a ``WEBVTT`` header, then cues timed ``HH:MM:SS.mmm``; ``&``, ``<``, ``>`` escaped."""
 
     separator = "."
+    holds_failures = True
 
     def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs, resumed)
         if not resumed:
             stream.write("WEBVTT\n\n")
+
+    def failed(self, name: str, error: dict[str, Any]) -> None:
+        note = self.text(f"{name} failed, no cues: {error.get('type')}: {error.get('message')}").replace("-->", "->")
+        self.stream.write(f"NOTE {note}\n\n")
 
     def text(self, text: str) -> str:
         return super().text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

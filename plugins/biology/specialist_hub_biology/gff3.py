@@ -29,6 +29,11 @@ def escape(value: Any) -> str:
     return quote(str(value), safe=" /:|()[]{}.-_+*'\"!?<>@#$^~")
 
 
+def escape_seqid(value: Any) -> str:
+    """The seqid column: every character outside ``[a-zA-Z0-9.:^*$@!+_?-|]`` escaped, as GFF3 asks."""
+    return quote(str(value), safe=".:^*$@!+_?-|")
+
+
 class Gff3Writer(Writer):
     def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs, resumed)
@@ -36,10 +41,13 @@ class Gff3Writer(Writer):
             stream.write("##gff-version 3\n")
 
     def write(self, prediction: Prediction) -> None:
+        seqid = prediction.id or f"record_{prediction.position + 1}"  # escaped where it is written
         if not prediction.ok or not prediction.output:
+            error = prediction.error or {"type": "NoOutput", "message": "no output"}
+            text = " ".join(f"{error.get('type')}: {error.get('message')}".split())
+            self.stream.write(f"# {escape_seqid(seqid)} failed, no features: {text}\n")
             return
         output = prediction.output
-        seqid = escape(prediction.id or f"record_{prediction.position + 1}")
         genes = next((output[name] for name in GENE_FIELDS if isinstance(output.get(name), list)), None)
         if genes is not None:
             self._genes(seqid, output, genes)
@@ -84,7 +92,7 @@ class Gff3Writer(Writer):
         self._feature(columns, "BGC", average, ".", attributes)
 
     def _feature(self, columns: list[str], kind: str, score: str, phase: str, attributes: dict[str, Any]) -> None:
-        fields = [*columns[:2], kind, *columns[3:5], score, columns[6], phase]
+        fields = [escape_seqid(columns[0]), escape(columns[1]), kind, *columns[3:5], score, columns[6], phase]
         text = ";".join(f"{escape(key)}={escape(value)}" for key, value in attributes.items()
                         if value is not None and value != "")
         self.stream.write("\t".join(fields) + "\t" + text + "\n")

@@ -34,7 +34,9 @@ class SdfWriter(Writer):
             mol = Chem.Mol()
         else:
             AllChem.Compute2DCoords(mol)
-        mol.SetProp("_Name", prediction.id or f"record_{prediction.position + 1}")
+        # The title is one line of the molfile: a line break in an id would end it and break the record.
+        title = prediction.id or f"record_{prediction.position + 1}"
+        mol.SetProp("_Name", " ".join(title.splitlines()))
         properties = {"input": prediction.input, "model": prediction.model, "ok": prediction.ok}
         if prediction.error:
             properties.update(error_type=prediction.error.get("type"), error_message=prediction.error.get("message"))
