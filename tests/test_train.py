@@ -94,16 +94,10 @@ def jsonl(text: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def solubility(models, split):
-    result = hub("train", "-d", "chem", "--input", str(split["train"]), "--target", "logS", "--name", "sol",
-                 "--head", "lightgbm", "--head", "linear", "--unit", "log10(mol/L)", "--quiet")
-    assert result.exit_code == 0, result.output
-    return result
-
-
-@pytest.fixture(scope="module")
-def solubility_class(models, split):
-    result = hub("train", "-d", "chem", "--input", str(split["train"]), "--target", "solubility_class",
-                 "--name", "sol-class", "--head", "lightgbm", "--quiet")
+    """One model with two targets: log S (regression) and its solubility class."""
+    result = hub("train", "-d", "chem", "--input", str(split["train"]), "--target", "logS", "--target",
+                 "solubility_class", "--name", "sol", "--head", "lightgbm", "--head", "linear", "--unit", "log10(mol/L)",
+                 "--quiet")
     assert result.exit_code == 0, result.output
     return result
 
@@ -140,9 +134,9 @@ def test_held_out_90_percent_intervals_cover_85_to_95_percent(solubility, split)
     assert {"in_domain", "domain_similarity", "domain_threshold"} <= set(records[0]["output"])
 
 
-def test_classifier_gives_label_probabilities_and_a_set_and_beats_the_equation(solubility_class, split):
-    assert "solubility_class: classification (2 classes" in solubility_class.output
-    rows, records = held_out(split), predictions("user/sol-class", split)
+def test_classifier_gives_label_probabilities_and_a_set_and_beats_the_equation(solubility, split):
+    assert "solubility_class: classification (2 classes" in solubility.output
+    rows, records = held_out(split), predictions("user/sol", split)
     truth = [row["solubility_class"] for row in rows]
     output = records[0]["output"]
     assert set(output["solubility_class_probabilities"]) == {"insoluble", "soluble"}
@@ -159,6 +153,8 @@ def test_listed_like_a_built_in_model_and_workers_give_the_same_rows(solubility,
     listed = hub("list", "--domain", "user", "--json")
     assert "user/sol" in [m["id"] for m in json.loads(listed.stdout)]
     assert "log10(mol/L)" in hub("info", "user/sol").output
+    checked = hub("check", "user/sol", "--json")  # its examples: this environment reproduces the model
+    assert checked.exit_code == 0, checked.output
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
     assert hub("predict", "-m", "user/sol", "--input", str(split["test"]), "-o", str(one)).exit_code == 0
     assert hub("predict", "-m", "user/sol", "--input", str(split["test"]), "-o", str(two), "--workers", "2").exit_code == 0
@@ -275,3 +271,21 @@ def test_unparseable_and_conflicting_records_are_counted_not_lost(models, tmp_pa
     assert report["metrics"]["_training"]["records"] == len(chains)
     again = hub("train", "-d", "chem", "-i", str(path), "-t", "active", "--name", "messy", "--quiet")
     assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_docs_train_md_path_runs_as_written(models, tmp_path, monkeypatch):
+    """docs/train.md's commands, verbatim, from a folder that has the repository's plugins/ data."""
+    import re
+    import shlex
+
+    root = Path(__file__).resolve().parents[1]
+    block = re.findall(r"```bash\n(.*?)```", (root / "docs" / "train.md").read_text(), flags=re.S)[0]
+    (tmp_path / "plugins").symlink_to(root / "plugins")
+    monkeypatch.chdir(tmp_path)
+    for line in block.strip().splitlines():
+        words = shlex.split(line)
+        assert words[0] == "hub"
+        result = hub(*words[1:])
+        assert result.exit_code == 0, (line, result.output)
+    wheel = re.search(r"pip install (dist/\S+\.whl)", (root / "docs" / "train.md").read_text()).group(1)
+    assert (tmp_path / wheel).is_file()

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import HubError
 from ..hookspecs import hookimpl
-from ..spec import ModelSpec, Option, OutputField, Weights
+from ..spec import Example, ModelSpec, Option, OutputField, Weights
 from .artifact import MANIFEST, models_dir, read_manifest
 
 FACTORY = "specialist_hub.training.model:TrainedModel"
@@ -58,6 +58,9 @@ def artifact_spec(manifest: dict[str, Any], model_id: str, package: str = "", fo
                         "values they hold on data the model never saw", stage="call", minimum=0.5, maximum=0.99),),
         weights=weights, intervals=regression, applicability_domain=True,
         commercial_use=bool(manifest["license"]["commercial_use"]), card=manifest.get("card", {}),
+        examples=tuple(Example(input=example["input"], expected=example["expected"], tolerance=1e-6,
+                               reference="the model's own prediction when it was trained: this environment must "
+                                         "reproduce it") for example in manifest.get("examples", ())),
         batch_size=64)
 
 

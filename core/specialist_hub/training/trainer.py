@@ -19,7 +19,7 @@ import numpy as np
 from .. import __version__
 from ..errors import InputError, TrainedModelExistsError, TrainingDataError, UsageError
 from ..registry import Registry, get_registry
-from .artifact import SCHEMA_VERSION, ArtifactWriter, check_name, models_dir
+from .artifact import MANIFEST, SCHEMA_VERSION, ArtifactWriter, check_name, models_dir
 from .card import write_card
 from .data import Labelled, check_target, deduplicate, load_labelled
 from .features import MODEL_PREFIX, FeaturizerSpec, SplitterSpec, import_factory, make_featurizer, model_featurizer_spec
@@ -170,7 +170,28 @@ def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str 
     except BaseException:
         writer.discard()
         raise
-    return TrainingReport(f"user/{name}", folder, metrics, card, data.notes, data.dropped)
+    report = TrainingReport(f"user/{name}", folder, metrics, card, data.notes, data.dropped)
+    _add_examples(report, manifest, [data.values[i] for i in rows[:EXAMPLES]])
+    return report
+
+
+#: Training inputs whose predictions become the model's examples, which ``hub check`` reruns.
+EXAMPLES = 3
+
+
+def _add_examples(report: TrainingReport, manifest: dict[str, Any], values: list[Any]) -> None:
+    """The trained model's own predictions on a few training inputs, as its examples: ``hub check``
+    then tells whether another environment (other library versions) reproduces the model."""
+    model = report.load()
+    if not model.input_kind.literal_arguments:  # media paths need not exist where the model is installed
+        return
+    predictions = model.predict(values)
+    fields = [t["name"] for t in manifest["targets"]]
+    manifest["examples"] = [{"input": str(value), "expected": {f: p.output[f] for f in fields}}
+                            for value, p in zip(values, predictions) if p.ok]
+    temporary = report.folder / f".{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(manifest, indent=2, allow_nan=False, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, report.folder / MANIFEST)
 
 
 def _parse(featurizer, data: Labelled) -> tuple[list[Any], list[int]]:
