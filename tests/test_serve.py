@@ -100,6 +100,17 @@ def test_unknown_model_is_404_with_close_matches(client):
     assert client.get("/models", params={"domain": "astronomy"}).status_code == 404
 
 
+def test_a_model_this_server_does_not_serve_says_how_to_serve_it(registry):
+    client = TestClient(create_app(ServeSettings(models=["test/length"]), registry), base_url="http://127.0.0.1")
+    response = client.post("/models/test/wrong/predict", json={"inputs": ["ab"]})
+    assert response.status_code == 404 and response.json()["error"] == "ModelNotServed"
+    assert "does not serve it" in response.json()["detail"] and "hub serve --models test/wrong" in response.json()["detail"]
+    assert "Unknown model" not in response.json()["detail"]
+    assert client.get("/models/test/wrong").json()["error"] == "ModelNotServed"
+    unknown = client.post("/models/test/lenght/predict", json={"inputs": ["ab"]}).json()  # not installed at all
+    assert unknown["error"] == "UnknownModelError" and unknown["close_matches"] == ["test/length"]
+
+
 def test_missing_dependency_is_503_with_the_install_hint(client):
     response = client.post("/models/test/needs-missing/predict", json={"inputs": ["ab"]})
     assert response.status_code == 503

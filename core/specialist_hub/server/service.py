@@ -48,6 +48,18 @@ class RequestTimedOut(HubError):
                          f"inputs per request, or start the server with a larger --request-timeout-s.")
 
 
+class ModelNotServed(UsageError):
+    """A registered model that this server was not started with (``--models``, ``--domain``)."""
+
+    http_status = 404
+
+    def __init__(self, model_id: str, domain: str):
+        super().__init__(f"{model_id} is installed but this server does not serve it (it was started with --models "
+                         f"or --domain; GET /models lists what it serves). Serve it with: hub serve --models "
+                         f"{model_id} (or --domain {domain}).")
+        self.model_id = model_id
+
+
 class HubService:
     """The served models: which ones, loading them once, and running them in batches."""
 
@@ -85,6 +97,8 @@ class HubService:
 
     def spec(self, model_id: str):
         if self.served is not None and model_id not in self.served:
+            if model_id in self.registry.specs:
+                raise ModelNotServed(model_id, self.registry.specs[model_id].domain)
             raise UnknownModelError(model_id, self.served)
         return self.registry.get(model_id)
 
