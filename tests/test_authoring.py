@@ -17,7 +17,7 @@ from specialist_hub import Model, OutputField, SpecFamily, Weights, WeightsError
 from specialist_hub.cli import main
 from specialist_hub.defaults import choose_defaults, configured_defaults
 from specialist_hub.errors import InvalidSpecError
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 from specialist_hub.testing import assert_registration_is_light
 from specialist_hub.weights import describe_file, weights_file
 
@@ -45,12 +45,9 @@ def test_a_broken_plugin_fails_the_check_and_is_named_where_its_model_is_asked_f
     assert 'Error importing plugin "broken"' in predict.stderr and "broken on purpose" in predict.stderr
 
 
-def test_a_plugin_whose_registration_fails_fails_a_domain_check():
-    previous = set_registry(Registry([BrokenPlugin(), LengthPlugin()], entry_points=False))
-    try:
-        result = CliRunner().invoke(main, ["check", "--domain", "test"])
-    finally:
-        set_registry(previous)
+def test_a_plugin_whose_registration_fails_fails_a_domain_check(use_registry):
+    use_registry(Registry([BrokenPlugin(), LengthPlugin()], entry_points=False))
+    result = CliRunner().invoke(main, ["check", "--domain", "test"])
     assert result.exit_code == 1
     assert "plugin BrokenPlugin" in result.stdout and "registration failed on purpose" in result.stdout
 
@@ -177,15 +174,12 @@ class WeightedPlugin:
         register(self.spec)
 
 
-def test_hub_check_fails_on_a_tampered_weights_file_with_both_hashes(weights_package):
+def test_hub_check_fails_on_a_tampered_weights_file_with_both_hashes(weights_package, use_registry):
     file = weights_package / "weights" / "coefficients.json"
     spec = text_spec("weighted", weights=(describe_file(file),))
     file.write_text('{"slope": 3.0}')
-    previous = set_registry(Registry([WeightedPlugin(spec)], entry_points=False))
-    try:
-        result = CliRunner().invoke(main, ["check", "test/weighted"])
-    finally:
-        set_registry(previous)
+    use_registry(Registry([WeightedPlugin(spec)], entry_points=False))
+    result = CliRunner().invoke(main, ["check", "test/weighted"])
     actual = hashlib.sha256(file.read_bytes()).hexdigest()
     assert result.exit_code == 1 and result.stdout.startswith("FAIL")
     assert f"expected {spec.weights[0].sha256}, got {actual}" in result.stdout

@@ -6,14 +6,12 @@ from hub_test_plugins import LengthPlugin
 
 from specialist_hub.cli import main
 from specialist_hub.loaded import LoadedPlan
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 
 @pytest.fixture(autouse=True)
-def test_registry():
-    previous = set_registry(Registry([LengthPlugin()], entry_points=False))
-    yield
-    set_registry(previous)
+def test_registry(use_registry):
+    use_registry(Registry([LengthPlugin()], entry_points=False))
 
 
 def hub(*args, input=None):

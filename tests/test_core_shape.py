@@ -17,7 +17,7 @@ import specialist_hub
 from specialist_hub import Weights, WeightsError, hookimpl
 from specialist_hub.cli import main
 from specialist_hub.errors import HubError, UnknownInputKindError
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 CORE = Path(specialist_hub.__file__).parent
 
@@ -31,11 +31,8 @@ def strict_loads(text):
 
 
 @pytest.fixture
-def non_finite():
-    registry = Registry([NonFinitePlugin()], entry_points=False)
-    previous = set_registry(registry)
-    yield registry
-    set_registry(previous)
+def non_finite(use_registry):
+    return use_registry(Registry([NonFinitePlugin()], entry_points=False))
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
@@ -234,15 +231,11 @@ def test_listing_carries_no_large_example():
     assert rows["biology/genes"]["examples"][0]["input"].endswith("KK037166.fna")
 
 
-def test_plugins_table_aligns_long_distribution_names():
-    registry = Registry([LengthPlugin()], entry_points=False)
+def test_plugins_table_aligns_long_distribution_names(use_registry):
+    registry = use_registry(Registry([LengthPlugin()], entry_points=False))
     registry.plugins["LengthPlugin"].distribution = "a-very-long-distribution-name-for-a-plugin"
     registry.plugins["LengthPlugin"].version = "10.20.30"
-    previous = set_registry(registry)
-    try:
-        lines = CliRunner().invoke(main, ["plugins"]).stdout.splitlines()
-    finally:
-        set_registry(previous)
+    lines = CliRunner().invoke(main, ["plugins"]).stdout.splitlines()
     assert lines[0].startswith("LengthPlugin  a-very-long-distribution-name-for-a-plugin 10.20.30  ")
     assert lines[0].endswith("models")
 
@@ -254,20 +247,16 @@ class NonCommercialPlugin:
         register(text_spec("free"))
 
 
-def test_non_commercial_models_are_marked_hidden_and_refused_when_only_commercial_use_is_allowed(monkeypatch):
+def test_non_commercial_models_are_marked_hidden_and_refused_when_only_commercial_use_is_allowed(monkeypatch, use_registry):
     from specialist_hub.errors import LicenseError
 
-    registry = Registry([NonCommercialPlugin()], entry_points=False)
-    previous = set_registry(registry)
-    try:
-        listing = CliRunner().invoke(main, ["list"]).stdout
-        assert "[non-commercial]" in listing.split("test/research-only", 1)[1].splitlines()[0]
-        commercial = CliRunner().invoke(main, ["list", "--license", "commercial"]).stdout
-        assert "test/research-only" not in commercial and "test/free" in commercial
-        refused = CliRunner().invoke(main, ["predict", "-m", "test/research-only", "abc", "--license", "commercial"])
-        assert refused.exit_code == 2 and "CC-BY-NC-SA-4.0" in refused.stderr
-    finally:
-        set_registry(previous)
+    use_registry(Registry([NonCommercialPlugin()], entry_points=False))
+    listing = CliRunner().invoke(main, ["list"]).stdout
+    assert "[non-commercial]" in listing.split("test/research-only", 1)[1].splitlines()[0]
+    commercial = CliRunner().invoke(main, ["list", "--license", "commercial"]).stdout
+    assert "test/research-only" not in commercial and "test/free" in commercial
+    refused = CliRunner().invoke(main, ["predict", "-m", "test/research-only", "abc", "--license", "commercial"])
+    assert refused.exit_code == 2 and "CC-BY-NC-SA-4.0" in refused.stderr
     monkeypatch.setenv("HUB_LICENSE", "commercial")
     served = Registry([NonCommercialPlugin()], entry_points=False)
     with pytest.raises(LicenseError) as error:

@@ -12,7 +12,7 @@ from hub_test_plugins import LengthPlugin, text_spec
 import specialist_hub
 from specialist_hub import InputError, Model, OutputField, Prediction, Predictions, api, display, hookimpl
 from specialist_hub.display import DisplayContext
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 pd = pytest.importorskip("pandas")
 
@@ -63,11 +63,8 @@ class RenderPlugin:
 
 
 @pytest.fixture(autouse=True)
-def registry():
-    registry = Registry([LengthPlugin(), RenderPlugin()], entry_points=False)
-    previous = set_registry(registry)
-    yield registry
-    set_registry(previous)
+def registry(use_registry):
+    return use_registry(Registry([LengthPlugin(), RenderPlugin()], entry_points=False))
 
 
 def prediction(position, ok=True, model="test/length", **output):
@@ -221,14 +218,14 @@ def test_progress_shows_unless_quiet(capsys, monkeypatch):
     assert capsys.readouterr().err == ""
 
 
-def test_out_of_domain_predictions_are_marked_in_html_text_and_tables():
+def test_out_of_domain_predictions_are_marked_in_html_text_and_tables(use_registry):
     import io
 
     from hub_test_plugins import TrustPlugin
 
     from specialist_hub.writers import TableWriter
 
-    set_registry(Registry([TrustPlugin()], entry_points=False))
+    use_registry(Registry([TrustPlugin()], entry_points=False))
     results = specialist_hub.predict("test/trusted", ["hello", "cat"])
     spec = specialist_hub.get_spec("test/trusted")
     rows = re.findall(r"<tr( [^>]*)?>", results._repr_html_())[1:]

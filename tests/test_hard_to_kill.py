@@ -21,7 +21,7 @@ from hub_test_plugins import CrashPlugin, LengthPlugin
 from specialist_hub.cli import main
 from specialist_hub.errors import InputStreamError, UnknownModelError
 from specialist_hub.loaded import LoadedPlan
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 TESTS = Path(__file__).parent
 #: The installed plugins, for the regression tests of built-in models.
@@ -29,11 +29,8 @@ FULL = Registry()
 
 
 @pytest.fixture(autouse=True)
-def registry():
-    registry = Registry([CrashPlugin(), LengthPlugin()], entry_points=False)
-    previous = set_registry(registry)
-    yield registry
-    set_registry(previous)
+def registry(use_registry):
+    return use_registry(Registry([CrashPlugin(), LengthPlugin()], entry_points=False))
 
 
 def hub(*args):
@@ -237,8 +234,8 @@ def test_melting_temperature_is_null_outside_the_models_range():
     ("biology/nucleotide-properties", "na_mm", "nan"), ("biology/nucleotide-properties", "na_mm", "inf"),
     ("vision/faces", "scale_factor", "1.0"), ("audio/pitch", "fmin", "0"),
 ])
-def test_options_outside_their_bounds_are_usage_errors(model_id, option, value):
-    set_registry(FULL)
+def test_options_outside_their_bounds_are_usage_errors(model_id, option, value, use_registry):
+    use_registry(FULL)
     result = CliRunner().invoke(main, ["predict", "-m", model_id, "-O", f"{option}={value}", "x"])
     assert result.exit_code == 2 and option in result.stderr, result.output
 
@@ -251,10 +248,10 @@ def test_server_clients_cannot_raise_resource_limits():
 
 
 @pytest.mark.parametrize("isolate", ["--isolate", "--no-isolate"])
-def test_a_model_whose_load_raises_is_a_usage_error_not_a_traceback(isolate):
+def test_a_model_whose_load_raises_is_a_usage_error_not_a_traceback(isolate, use_registry):
     from hub_test_plugins import FailingLoadPlugin
 
-    set_registry(Registry([FailingLoadPlugin()], entry_points=False))
+    use_registry(Registry([FailingLoadPlugin()], entry_points=False))
     result = CliRunner().invoke(main, ["predict", "-m", "test/broken-load", "abc", isolate])
     assert result.exit_code == 2 and "failed to load: RuntimeError: weights file is corrupt" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)

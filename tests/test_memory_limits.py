@@ -18,7 +18,7 @@ from hub_test_plugins import LengthPlugin
 
 from specialist_hub.cli import main
 from specialist_hub.inputs import MAX_RECORD_CHARS
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 AUDIO_EXAMPLES = Path(__file__).parents[1] / "plugins/audio/specialist_hub_audio/examples"
 SIDE = 7000
@@ -60,7 +60,7 @@ def test_a_batch_of_large_images_holds_one_decoded_image_at_a_time(tmp_path):
     assert report["rise"] < 0.6 * EIGHT_DECODED, f"the batch raised the peak by {report['rise'] / 2**20:.0f} MB"
 
 
-def test_a_gzip_bomb_stops_at_the_record_limit_with_exit_3(tmp_path):
+def test_a_gzip_bomb_stops_at_the_record_limit_with_exit_3(tmp_path, use_registry):
     member = gzip.compress(b"a" * (1 << 20), 9)
     bomb = tmp_path / "words.txt.gz"  # 0.6 MB holding one 600 MB line after two words
     with open(bomb, "wb") as handle:
@@ -68,13 +68,10 @@ def test_a_gzip_bomb_stops_at_the_record_limit_with_exit_3(tmp_path):
         handle.write(member * 600)
         handle.write(gzip.compress(b"\nfg\n"))
     assert bomb.stat().st_size < 1_000_000
-    previous = set_registry(Registry([LengthPlugin()], entry_points=False))
+    use_registry(Registry([LengthPlugin()], entry_points=False))
     out = tmp_path / "out.jsonl"
-    try:
-        result = CliRunner().invoke(main, ["predict", "-m", "test/length", "--input", str(bomb), "-o", str(out),
-                                           "--no-isolate"])
-    finally:
-        set_registry(previous)
+    result = CliRunner().invoke(main, ["predict", "-m", "test/length", "--input", str(bomb), "-o", str(out),
+                                       "--no-isolate"])
     assert result.exit_code == 3, result.output
     assert f"words.txt.gz: line 3 is longer than {MAX_RECORD_CHARS:,} characters" in result.stderr
     assert str(tmp_path) not in result.stderr

@@ -4,14 +4,12 @@ from hub_test_plugins import LengthPlugin, text_spec
 import specialist_hub
 from specialist_hub.conformance import compare
 from specialist_hub.errors import InvalidSpecError
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 
 @pytest.fixture(autouse=True)
-def test_registry():
-    previous = set_registry(Registry([LengthPlugin()], entry_points=False))
-    yield
-    set_registry(previous)
+def test_registry(use_registry):
+    use_registry(Registry([LengthPlugin()], entry_points=False))
 
 
 def test_predict_keeps_order_across_batches_and_isolates_failures():
@@ -50,10 +48,10 @@ def test_compare_reports_where_and_by_how_much():
                         "output.c: expected 2 items, got 1"]
 
 
-def test_trust_fields_are_added_per_batch_and_a_failing_record_fails_alone():
+def test_trust_fields_are_added_per_batch_and_a_failing_record_fails_alone(use_registry):
     from hub_test_plugins import TrustPlugin
 
-    set_registry(Registry([TrustPlugin()], entry_points=False))
+    use_registry(Registry([TrustPlugin()], entry_points=False))
     results = specialist_hub.predict("test/trusted", ["hello", "help", "xyzzy", "cat"], coverage=0.75)
     assert [p.ok for p in results] == [True, True, False, True]
     assert results[2].error["message"] == "similarity search exploded"
@@ -66,12 +64,12 @@ def test_trust_fields_are_added_per_batch_and_a_failing_record_fails_alone():
     assert (cat["in_domain"], cat["domain_similarity"], cat["domain_threshold"]) == (False, 0.0, 0.5)
 
 
-def test_a_domain_measured_as_a_distance_is_in_at_or_below_its_threshold():
+def test_a_domain_measured_as_a_distance_is_in_at_or_below_its_threshold(use_registry):
     from hub_test_plugins import TrustPlugin
 
     from specialist_hub.trust import out_of_domain_note
 
-    set_registry(Registry([TrustPlugin()], entry_points=False))
+    use_registry(Registry([TrustPlugin()], entry_points=False))
     spec = specialist_hub.get_spec("test/distant")
     assert "domain_distance" in spec.output_names and "domain_similarity" not in spec.output_names
     results = specialist_hub.predict("test/distant", ["hello", "cat", "to", "elephant"])

@@ -13,7 +13,7 @@ import specialist_hub
 from specialist_hub.cli import main
 from specialist_hub.errors import PipelineError
 from specialist_hub.pipeline import Condition, Pipeline, Step
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 
 WORDS = Pipeline("test/word-lengths", "Every word's length", steps=(
     Step("split", "test/split"),
@@ -23,11 +23,8 @@ WORDS = Pipeline("test/word-lengths", "Every word's length", steps=(
 
 
 @pytest.fixture
-def registry():
-    registry = Registry([LengthPlugin(), SentencePlugin()], entry_points=False)
-    previous = set_registry(registry)
-    yield registry
-    set_registry(previous)
+def registry(use_registry):
+    return use_registry(Registry([LengthPlugin(), SentencePlugin()], entry_points=False))
 
 
 def test_a_fan_out_step_gets_every_item_of_the_batch_in_one_call(registry):
@@ -47,9 +44,8 @@ def test_a_fan_out_step_gets_every_item_of_the_batch_in_one_call(registry):
     assert first.output["provenance"] == ["test/split 1", "test/counted 1", "test/length 1"]
 
 
-def test_a_pipeline_is_listed_and_carded_with_its_steps(registry):
-    registry = registry.replace(pipelines=[WORDS])
-    set_registry(registry)  # the fixture puts the previous one back
+def test_a_pipeline_is_listed_and_carded_with_its_steps(registry, use_registry):
+    registry = use_registry(registry.replace(pipelines=[WORDS]))
     spec = registry.get(WORDS.id)
     assert spec.task == "pipeline" and spec.input_kind == "text"
     assert "`lengths`: test/counted on split.words[]" in spec.card["intended_use"]

@@ -18,7 +18,7 @@ from specialist_hub import server
 from specialist_hub.cli import main
 from specialist_hub.conformance import compare
 from specialist_hub.errors import UsageError
-from specialist_hub.registry import Registry, set_registry
+from specialist_hub.registry import Registry
 from specialist_hub.server import ServeSettings, create_app, launch, uploads
 
 KEY = "s3cret-key"
@@ -40,29 +40,27 @@ def real():
     return TestClient(create_app(registry=Registry()), base_url="http://127.0.0.1")
 
 
-def cli_json(registry, *args):
-    previous = set_registry(registry)
-    try:
-        return json.loads(CliRunner().invoke(main, list(args)).stdout)
-    finally:
-        set_registry(previous)
+def cli_json(*args):
+    return json.loads(CliRunner().invoke(main, list(args)).stdout)
 
 
-def test_health_models_and_card_match_the_cli(client, registry):
+def test_health_models_and_card_match_the_cli(client, registry, use_registry):
+    use_registry(registry)
     assert client.get("/health").json() == {"status": "ok", "version": "0.1.0"}
-    assert client.get("/models").json() == cli_json(registry, "list", "--json")
+    assert client.get("/models").json() == cli_json("list", "--json")
     assert next(m["id"] for m in client.get("/models", params={"domain": "test"}).json()) == "test/length"
     card = client.get("/models/test/length").json()
-    assert {k: v for k, v in card.items() if k != "markdown"} == cli_json(registry, "info", "test/length", "--json")
+    assert {k: v for k, v in card.items() if k != "markdown"} == cli_json("info", "test/length", "--json")
     assert card["markdown"].startswith("# test/length") and "| letters | int |" in card["markdown"]
 
 
-def test_predict_returns_the_records_of_hub_predict_json(client, registry):
+def test_predict_returns_the_records_of_hub_predict_json(client, registry, use_registry):
+    use_registry(registry)
     words = ["alpha", "not a word", "boom", "omega"]
     response = client.post("/models/test/length/predict", json={"inputs": words})
     assert response.status_code == 200  # failed records are records, not an error status
     records = response.json()
-    assert records == cli_json(registry, "predict", "-m", "test/length", *words, "-f", "json")
+    assert records == cli_json("predict", "-m", "test/length", *words, "-f", "json")
     assert [r["ok"] for r in records] == [True, False, False, True]
     assert records[1]["error"]["type"] == "InputError" and "not a word" in records[1]["error"]["message"]
 
