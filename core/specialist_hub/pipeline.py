@@ -377,14 +377,15 @@ class Condition:
     def __init__(self, text: str):
         self.text = text
         try:
-            self.tree = ast.parse(text.strip(), mode="eval").body
+            tree: ast.expr | None = ast.parse(text.strip(), mode="eval").body
         except SyntaxError as exc:
             raise PipelineError(f"Condition {text!r} is not an expression: {exc.msg}.") from None
         except (RecursionError, MemoryError):
-            self.tree = None
-        if self.tree is None or _depth(self.tree) > self.MAX_DEPTH:
+            tree = None
+        if tree is None or _depth(tree) > self.MAX_DEPTH:
             raise PipelineError(f"Condition {_short(text)} is nested too deeply (at most {self.MAX_DEPTH} levels of "
                                 f"and/or/not); write it more simply.")
+        self.tree = tree
         self.names = sorted(self._names(self.tree))
 
     def check(self, fields: Mapping[str, Any] | Sequence[str]) -> None:
@@ -405,7 +406,7 @@ class Condition:
     def _check_pair(self, op: ast.cmpop, left: ast.AST, right: ast.AST, types: Mapping[str, Any]) -> None:
         for field_node, other in ((left, right), (right, left)):
             name = _dotted(field_node)
-            if name not in types or not isinstance(other, ast.Constant):
+            if name is None or name not in types or not isinstance(other, ast.Constant):
                 continue
             value, kind = other.value, types[name]
             ordering = not isinstance(op, (ast.Eq, ast.NotEq))
