@@ -6,6 +6,7 @@ import textwrap
 import pytest
 from hub_test_plugins import BrokenPlugin, DuplicatePlugin, LengthPlugin, text_spec
 
+from specialist_hub import hookimpl
 from specialist_hub.errors import (
     DuplicateModelError,
     InvalidSpecError,
@@ -17,6 +18,44 @@ from specialist_hub.registry import Registry
 from specialist_hub.spec import OutputField
 
 HEAVY = ("torch", "transformers", "diffusers", "torchaudio", "rdkit", "onnxruntime", "cv2")
+
+
+def renderer_plugin(name, **marks):
+    """A plugin (of class ``name``) that registers the renderer ``name:draw`` with the hookimpl marks given."""
+
+    def register_renderers(self, register):
+        register("text", f"{name}:draw")
+
+    return type(name, (), {"register_renderers": hookimpl(**marks)(register_renderers)})()
+
+
+def test_hooks_are_called_through_pluggy_in_plugin_order_tryfirst_first_and_each_failure_is_its_own():
+    class Broken:
+        @hookimpl
+        def register_renderers(self, register):
+            raise RuntimeError("renderer registration failed")
+
+    class Wrapped:
+        """A new-style wrapper around its plugin's own implementation: it runs only if pluggy calls it."""
+
+        @hookimpl(specname="register_renderers", wrapper=True)
+        def around(self, register):
+            register("text", "wrapped:before")
+            result = yield
+            register("text", "wrapped:after")
+            return result
+
+        @hookimpl
+        def register_renderers(self, register):
+            register("text", "wrapped:draw")
+
+    plugins = [renderer_plugin("late", trylast=True), renderer_plugin("plain"), Broken(), Wrapped(),
+               renderer_plugin("early", tryfirst=True)]
+    registry = Registry(plugins, entry_points=False)
+    assert [render for _, render in registry.renderers] == [
+        "early:draw", "plain:draw", "wrapped:before", "wrapped:draw", "wrapped:after", "late:draw"]
+    assert "renderer registration failed" in registry.plugins["Broken"].error
+    assert registry.plugins["plain"].ok and registry.plugins["Wrapped"].ok
 
 
 def test_models_are_registered_and_defaults_resolved():
