@@ -44,6 +44,8 @@ def _curve_verdict(curve: list[dict[str, float]], key: str) -> str:
 
 
 def _plots(writer: ArtifactWriter, name: str, figures: dict[str, Any]) -> list[str]:
+    """A parity plot (regression) or ROC curve (two classes) of the held-out predictions, and the
+    learning curve, as PNG files of the artifact; none without matplotlib."""
     try:
         import matplotlib
 
@@ -52,41 +54,37 @@ def _plots(writer: ArtifactWriter, name: str, figures: dict[str, Any]) -> list[s
     except ImportError:
         return []
     made = []
-    oof = figures["oof"]
-    fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
+
+    def save(fig: Any, path: str) -> None:
+        fig.tight_layout()
+        fig.savefig(writer.path(path))
+        plt.close(fig)
+        made.append(path)
+
+    oof, key = figures["oof"], "rmse" if figures["task"] == "regression" else "log_loss"
     if figures["task"] == "regression":
+        fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
         y, p = np.array(oof["y"]), np.array(oof["predicted"])
         ax.scatter(y, p, s=6, alpha=0.5)
         low, high = float(min(y.min(), p.min())), float(max(y.max(), p.max()))
         ax.plot([low, high], [low, high], color="grey", lw=1)
         ax.set(xlabel=f"measured {name}", ylabel=f"predicted {name} (held out)", title="Parity, grouped folds")
+        save(fig, f"plots/{name}_parity.png")
     elif oof["score"]:
         from sklearn.metrics import roc_curve
 
+        fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
         fpr, tpr, _ = roc_curve(oof["y"], oof["score"])
         ax.plot(fpr, tpr)
         ax.plot([0, 1], [0, 1], color="grey", lw=1)
         ax.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC, grouped folds")
-    else:
-        plt.close(fig)
-        fig = None
-    if fig is not None:
-        path = f"plots/{name}_{'parity' if figures['task'] == 'regression' else 'roc'}.png"
-        fig.tight_layout()
-        fig.savefig(writer.path(path))
-        plt.close(fig)
-        made.append(path)
+        save(fig, f"plots/{name}_roc.png")
     curve = figures["learning_curve"]
     if curve:
-        key = "rmse" if figures["task"] == "regression" else "log_loss"
         fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
         ax.plot([c["records"] for c in curve], [c[key] for c in curve], marker="o")
         ax.set(xlabel="training records", ylabel=f"held-out {key}", title="Learning curve")
-        fig.tight_layout()
-        path = f"plots/{name}_learning_curve.png"
-        fig.savefig(writer.path(path))
-        plt.close(fig)
-        made.append(path)
+        save(fig, f"plots/{name}_learning_curve.png")
     return made
 
 

@@ -161,7 +161,8 @@ def load_labelled(source: Path, kind: InputKind, targets: Sequence[str], *, colu
         raise UsageError(f"Column {value_column!r} is the input; choose another --target.")
     values = [_media_path(v, table.folder) if not kind.literal_arguments else v for v in table.columns[value_column]]
     id_col = find_column(table.header, id_column, ID_COLUMNS, "record ids", source)
-    ids = [str(v) if v not in (None, "") else None for v in table.columns[id_col]] if id_col else [None] * len(values)
+    ids: list[str | None] = ([str(v) if v not in (None, "") else None for v in table.columns[id_col]] if id_col
+                             else [None] * len(values))
     data = Labelled(values=values, ids=ids, targets={}, tasks={},
                     groups=_texts(table.columns[group_column]) if group_column else None,
                     folds=_texts(table.columns[split_column]) if split_column else None)

@@ -29,8 +29,8 @@ class Head:
     name = ""
     library = ""
 
-    def __init__(self, task: str, n_classes: int = 0, seed: int = 0, threads: int = 1):
-        self.task, self.n_classes, self.seed, self.threads = task, n_classes, seed, threads
+    def __init__(self, task: str, n_classes: int = 0, seed: int = 0):
+        self.task, self.n_classes, self.seed = task, n_classes, seed
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> Head:
         raise NotImplementedError
@@ -62,10 +62,11 @@ class LightGBMHead(Head):
         # Small data: smaller leaves than LightGBM's defaults, subsampled rows and columns (fingerprints
         # are wide and sparse), 63 bins; no search, as chemprop's maintainers advise below ~1k points.
         # One thread: on a few thousand rows OpenMP's threads cost more than they give (8x slower on a
-        # busy 2-core machine), so parallelism belongs to the folds, not to one fit.
-        common = dict(n_estimators=300, learning_rate=0.06, num_leaves=31, min_child_samples=max(3, min(20, n // 60)),
-                      colsample_bytree=0.3, subsample=0.8, subsample_freq=1, reg_lambda=1.0, max_bin=63,
-                      random_state=self.seed, n_jobs=1, verbose=-1)
+        # busy 2-core machine), so the trainer runs folds in parallel instead.
+        common: dict[str, Any] = dict(
+            n_estimators=300, learning_rate=0.06, num_leaves=31, min_child_samples=max(3, min(20, n // 60)),
+            colsample_bytree=0.3, subsample=0.8, subsample_freq=1, reg_lambda=1.0, max_bin=63, random_state=self.seed,
+            n_jobs=1, verbose=-1)
         return lightgbm.LGBMRegressor(**common) if self.task == "regression" else lightgbm.LGBMClassifier(**common)
 
     def fit(self, x, y):
@@ -145,8 +146,8 @@ class KNNHead(SklearnOnnxHead):
 HEAD_CLASSES: dict[str, type[Head]] = {cls.name: cls for cls in (LinearHead, KNNHead, LightGBMHead)}
 
 
-def make_head(name: str, task: str, n_classes: int = 0, seed: int = 0, threads: int = 1) -> Head:
-    return HEAD_CLASSES[name](task, n_classes, seed, threads)
+def make_head(name: str, task: str, n_classes: int = 0, seed: int = 0) -> Head:
+    return HEAD_CLASSES[name](task, n_classes, seed)
 
 
 class SavedHead:
@@ -169,7 +170,7 @@ class SavedHead:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         if self._session is None:
-            raw = self._booster.predict(x, num_threads=self._threads)
+            raw = np.asarray(self._booster.predict(x, num_threads=self._threads))
             if self.task == "classification" and raw.ndim == 1:  # binary: P(second class)
                 raw = np.column_stack([1.0 - raw, raw])
             return np.asarray(raw, dtype=np.float64)

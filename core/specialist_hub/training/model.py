@@ -109,6 +109,6 @@ class TrainedModel(Model):
         if missing:  # an item whose batch was retried alone still has its row; this is a safety net
             for featurized, row in zip(missing, self.featurizer.features([f.item for f in missing])):
                 featurized.features = np.asarray(row, dtype=np.float64)
-        features = np.vstack([f.features for f in items])
+        features = np.vstack([np.asarray(f.features) for f in items])
         vectors = self.featurizer.domain_vectors([f.item for f in items], features)
         return self.domain.similarity(np.asarray(vectors)).tolist()

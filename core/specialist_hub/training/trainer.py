@@ -9,6 +9,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -148,7 +149,7 @@ def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str 
     threads = max(1, os.cpu_count() or 1)
     writer = ArtifactWriter(destination)
     try:
-        trust_arrays: dict[str, np.ndarray] = {}
+        trust_arrays: dict[str, Any] = {}
         target_entries, metrics = [], {}
         for name_t in targets:
             entry, figures = _train_target(name_t, data, rows, x, folds, candidates, time_budget, started, seed,
@@ -246,10 +247,16 @@ def _folds(registry: Registry, spec: FeaturizerSpec, data: Labelled, rows: list[
 
 def _cross_validate(head_name: str, task: str, x: np.ndarray, y: np.ndarray, folds: Folds, n_classes: int,
                     seed: int, threads: int) -> np.ndarray:
+    """Out-of-fold predictions; the folds are fitted in parallel threads (LightGBM and BLAS release the GIL)."""
     predicted = np.zeros((len(y), n_classes)) if task == "classification" else np.zeros(len(y))
-    for train_rows, test_rows in folds:
-        head = make_head(head_name, task, n_classes, seed, threads).fit(x[train_rows], y[train_rows])
+
+    def fit_fold(fold: tuple[np.ndarray, np.ndarray]) -> None:
+        train_rows, test_rows = fold
+        head = make_head(head_name, task, n_classes, seed).fit(x[train_rows], y[train_rows])
         predicted[test_rows] = _aligned(head, head.predict(x[test_rows]), y[train_rows], n_classes)
+
+    with ThreadPoolExecutor(max_workers=min(threads, len(folds))) as pool:
+        list(pool.map(fit_fold, folds))
     return predicted
 
 
@@ -276,7 +283,7 @@ def _target_folds(folds: Folds, rows: np.ndarray) -> Folds:
 
 def _train_target(name: str, data: Labelled, rows: list[int], x_all: np.ndarray, folds_all: Folds,
                   candidates: list[str], budget: float, started: float, seed: int, threads: int,
-                  similarity_all: np.ndarray, threshold: float, trust: dict[str, np.ndarray], writer: ArtifactWriter,
+                  similarity_all: np.ndarray, threshold: float, trust: dict[str, Any], writer: ArtifactWriter,
                   say: Progress, unit: str) -> tuple[dict[str, Any], dict[str, Any]]:
     task = data.tasks[name]
     values = [data.targets[name][i] for i in rows]
@@ -301,10 +308,10 @@ def _train_target(name: str, data: Labelled, rows: list[int], x_all: np.ndarray,
         say(f"{name}: cross-validating the {head_name} head on {len(folds)} folds")
         clock = time.perf_counter()
         oof = _cross_validate(head_name, task, x, y, folds, n_classes, seed, threads)
-        figures = regression(y, oof) if task == "regression" else classification(y, oof)
-        tried[head_name] = {**figures, "seconds": round(time.perf_counter() - clock, 2)}
-        if better(task, figures, best):
-            best, best_name, best_oof = figures, head_name, oof
+        scores = regression(y, oof) if task == "regression" else classification(y, oof)
+        tried[head_name] = {**scores, "seconds": round(time.perf_counter() - clock, 2)}
+        if better(task, scores, best):
+            best, best_name, best_oof = scores, head_name, oof
     assert best is not None and best_oof is not None
     say(f"{name}: {best_name} chosen; random-split check, calibration and learning curve")
     random_split = random_folds(len(y), seed=seed, labels=list(y) if task == "classification" else None)
@@ -336,9 +343,9 @@ def _train_target(name: str, data: Labelled, rows: list[int], x_all: np.ndarray,
                          "error": "absolute error" if task == "regression" else "error rate"}
     if figures["domain"]["error_in"] and figures["domain"]["error_out"] is not None:
         figures["domain"]["ratio"] = figures["domain"]["error_out"] / figures["domain"]["error_in"]
-    figures["learning_curve"] = _learning_curve(best_name, task, x, y, folds, n_classes, seed, threads, best_oof)
+    figures["learning_curve"] = _learning_curve(best_name, task, x, y, folds, n_classes, seed, best_oof)
     say(f"{name}: final {best_name} fit on {len(y)} records")
-    head = make_head(best_name, task, n_classes, seed, threads).fit(x, y)
+    head = make_head(best_name, task, n_classes, seed).fit(x, y)
     path = head.save(writer.path(f"heads/{_safe(name)}"))
     entry = {"name": name, "task": task, "unit": unit if task == "regression" else "", "labels": labels,
              "head": {"name": best_name, "library": head.library, "file": path.relative_to(writer.folder).as_posix(),
@@ -379,7 +386,7 @@ def _cross_fitted_sets(scores: np.ndarray, y: np.ndarray, folds: Folds) -> tuple
 
 
 def _learning_curve(head_name: str, task: str, x: np.ndarray, y: np.ndarray, folds: Folds, n_classes: int,
-                    seed: int, threads: int, held_out: np.ndarray) -> list[dict[str, float]]:
+                    seed: int, held_out: np.ndarray) -> list[dict[str, float]]:
     """Held-out error when the head learns from a share of each training fold (the first 3 folds, to
     save time; the whole share is the cross-validation already run)."""
     rng = np.random.default_rng(seed)
@@ -393,7 +400,7 @@ def _learning_curve(head_name: str, task: str, x: np.ndarray, y: np.ndarray, fol
             if fraction == 1.0:
                 predicted.append(held_out[test_rows])
             else:
-                head = make_head(head_name, task, n_classes, seed, threads).fit(x[part], y[part])
+                head = make_head(head_name, task, n_classes, seed).fit(x[part], y[part])
                 predicted.append(_aligned(head, head.predict(x[test_rows]), y[part], n_classes))
             truth.append(y[test_rows])
             sizes.append(len(part))
@@ -406,7 +413,7 @@ def _learning_curve(head_name: str, task: str, x: np.ndarray, y: np.ndarray, fol
     return curve
 
 
-def _store_domain(trust: dict[str, np.ndarray], domain) -> None:
+def _store_domain(trust: dict[str, Any], domain) -> None:
     if domain.metric == "tanimoto":
         trust["domain/reference"] = np.packbits(domain.reference.astype(np.uint8), axis=1)
         trust["domain/width"] = np.array(domain.reference.shape[1])
