@@ -7,7 +7,9 @@ NCI sets, repeated to size), all as fresh processes, file in -> file out:
 - --workers 2 vs 1 (speed-up);
 - peak RSS of the hub process at 100k vs 10k (should stay flat: the run streams);
 - --engine ray (local Ray, 2 actors) vs --workers 2.
-Usage: python benchmarks/scale.py [--sizes 10000 100000]
+With ``--rounds N`` every run is repeated N times, rounds interleaved so machine noise hits each
+alike, and the medians are shown; ``--without-ray`` leaves the Ray run out.
+Usage: python benchmarks/scale.py [--sizes 10000 100000] [--rounds 1] [--without-ray]
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +60,8 @@ def make_inputs(folder: Path, size: int) -> tuple[Path, Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--without-ray", action="store_true")
     args = parser.parse_args()
     hub = [HUB, "predict", "-m", MODELS, "-q", "--batch-size", "256"]
     results = {}
@@ -66,14 +71,22 @@ def main() -> None:
         plain_loop.write_text(BASELINE)
         for size in args.sizes:
             smi, table = make_inputs(tmp, size)
-            results[size] = {
-                "plain RDKit loop": run([sys.executable, str(plain_loop), str(smi), str(tmp / "plain.csv")]),
-                "hub --workers 1": run([*hub, "--input", str(smi), "-o", str(tmp / "w1.csv")]),
-                "hub --no-isolate": run([*hub, "--input", str(smi), "-o", str(tmp / "w0.csv"), "--no-isolate"]),
-                "hub --workers 2": run([*hub, "--input", str(smi), "-o", str(tmp / "w2.csv"), "--workers", "2"]),
-                "hub --engine ray (2 actors)": run([*hub, "--input", str(table), "-o", str(tmp / "ray.csv"),
-                                                    "--engine", "ray", "--workers", "2"]),
+            commands = {
+                "plain RDKit loop": [sys.executable, str(plain_loop), str(smi), str(tmp / "plain.csv")],
+                "hub --workers 1": [*hub, "--input", str(smi), "-o", str(tmp / "w1.csv")],
+                "hub --no-isolate": [*hub, "--input", str(smi), "-o", str(tmp / "w0.csv"), "--no-isolate"],
+                "hub --workers 2": [*hub, "--input", str(smi), "-o", str(tmp / "w2.csv"), "--workers", "2"],
+                "hub --engine ray (2 actors)": [*hub, "--input", str(table), "-o", str(tmp / "ray.csv"),
+                                                "--engine", "ray", "--workers", "2"],
             }
+            if args.without_ray:
+                commands.pop("hub --engine ray (2 actors)")
+            samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+            for _ in range(args.rounds):
+                for name, command in commands.items():
+                    samples[name].append(run(command))
+            results[size] = {name: (statistics.median(s for s, _ in runs), max(m for _, m in runs))
+                             for name, runs in samples.items()}
     print(f"{'run':<30}" + "".join(f"{f'{n:,} s':>12}{f'{n:,} MiB':>12}" for n in args.sizes))
     for name in results[args.sizes[0]]:
         print(f"{name:<30}" + "".join(f"{results[n][name][0]:>12.1f}{results[n][name][1]:>12.0f}" for n in args.sizes))
@@ -82,8 +95,9 @@ def main() -> None:
         r = {k: v[0] for k, v in results[n].items()}
         print(f"{n:>7,} molecules: hub/plain {r['hub --workers 1'] / r['plain RDKit loop']:.3f}; "
               f"isolated/in-process {r['hub --workers 1'] / r['hub --no-isolate']:.3f}; "
-              f"speed-up 2 workers vs 1 {r['hub --workers 1'] / r['hub --workers 2']:.2f}x; "
-              f"ray/workers-2 {r['hub --engine ray (2 actors)'] / r['hub --workers 2']:.2f}")
+              f"speed-up 2 workers vs 1 {r['hub --workers 1'] / r['hub --workers 2']:.2f}x"
+              + (f"; ray/workers-2 {r['hub --engine ray (2 actors)'] / r['hub --workers 2']:.2f}"
+                 if "hub --engine ray (2 actors)" in r else ""))
     if len(args.sizes) > 1:
         small, large = args.sizes[0], args.sizes[-1]
         print(f"peak RSS of hub --workers 1 at {large:,} vs {small:,}: "
