@@ -116,11 +116,16 @@ def test_a_file_a_model_writes_comes_back_as_a_resource_link(session, root, regi
     result = session.call("vision_segment_person", {"inputs": ["person.png"], "mask": True})
     output = records(result)[0]["output"]
     links = [block for block in result.content if block.type == "resource_link"]
-    assert [link.name for link in links] == [Path(output["mask_path"]).name]
+    assert [str(link.uri) for link in links] == [output["mask_path"]]  # named by its URI, not a server path
+    assert output["mask_path"].startswith("hub://outputs/") and links[0].mime_type == "image/png"
     read = session.run(lambda client: client.read_resource(links[0].uri))
     mask = Image.open(io.BytesIO(base64.b64decode(read.contents[0].blob)))
     share = sum(1 for value in mask.get_flattened_data() if value >= 128) / (mask.width * mask.height)
     assert share == pytest.approx(example.expected["foreground_fraction"], abs=0.01)
+    # one tool's file is another's input, by the same URI
+    assert records(session.call("vision_codes", {"inputs": [output["mask_path"]]}))[0]["output"]["count"] == 0
+    listed = session.run(lambda client: client.list_resources()).resources
+    assert output["mask_path"] in [str(resource.uri) for resource in listed]
 
 
 def test_a_pipeline_tool_runs_its_steps(session):

@@ -23,6 +23,7 @@ from specialist_hub.registry import Registry
 from specialist_hub.server import ServeSettings
 
 MAX_INPUTS = 8
+MAX_LOADED = 2
 
 
 def test_every_installed_spec_gives_a_valid_tool_without_host_options():
@@ -82,14 +83,19 @@ def test_file_roots_resolve_inside_and_refuse_escapes(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory):
+def tools(tmp_path_factory):
     registry = Registry([LengthPlugin(), CrashPlugin(), FailingLoadPlugin(), TrustPlugin(), NonFinitePlugin()],
-                        entry_points=False)
+                        entry_points=False, max_loaded=MAX_LOADED)
     settings = MCPSettings(ServeSettings(isolate=True, max_batch=MAX_INPUTS), roots=(str(tmp_path_factory.mktemp("r")),))
     with open_tools(registry, exposed_specs(registry), settings) as tools:
-        session = Session(lambda: Client(create_server(tools)))
-        yield session
-        session.close()
+        yield tools
+
+
+@pytest.fixture(scope="module")
+def session(tools):
+    session = Session(lambda: Client(create_server(tools)))
+    yield session
+    session.close()
 
 
 def test_tools_follow_the_registry_and_hide_host_options(session):
@@ -189,3 +195,9 @@ def test_client_roots_narrow_what_a_media_tool_may_read(tmp_path):
     assert [c["text"] for c in read.structured_content["results"][0]["output"]["codes"]] == [
         c["text"] for c in example.expected["codes"]]
     assert refused.is_error and "outside the roots this client declared" in refused.content[0].text
+
+
+def test_models_stay_loaded_in_their_workers_least_recently_used_first_out(session, tools):
+    for model in ("test_length", "test_trusted", "test_length", "test_non_finite"):
+        assert session.call(model, {"inputs": ["hello"]}).structured_content["ok"] == 1
+    assert list(tools.service.loaded_models()) == ["test/length", "test/non-finite"]  # test/trusted was evicted

@@ -55,7 +55,7 @@ def create_http_app(tools: HubTools, settings: ServeSettings) -> FastAPI:
             yield
 
     app = FastAPI(title="Specialist Hub MCP", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
     if not settings.api_keys:
         app.add_middleware(LocalOnly, hosts=LOCAL_HOSTS, origins=settings.cors_origins)
 

@@ -14,14 +14,11 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
-import os
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 import anyio
 import jsonschema  # type: ignore[import-untyped]
@@ -31,10 +28,11 @@ from mcp.shared.exceptions import MCPError
 
 from .. import __version__
 from ..cards import render_markdown
-from ..errors import HubError, UnknownModelError
+from ..errors import HubError, UnknownModelError, UsageError
 from ..inputs import Record
 from ..registry import Registry
 from ..results import finite
+from ..server.service import OUTPUTS_ROUTE
 from ..spec import ModelSpec
 from .roots import FileRoots, paths_of_uris
 from .tools import INPUTS, ModelTool, discovery_tools, model_tools, structured_result, text_result
@@ -43,6 +41,9 @@ if TYPE_CHECKING:
     from ..server.service import HubService
 
 SERVER_NAME = "specialist-hub"
+#: How results and resource links name the files models write: ``hub://outputs/NAME`` (never a path on
+#: the server), read with ``resources/read`` and accepted as the input of another tool.
+OUTPUT_URI = "hub://outputs/"
 #: Largest output file ``resources/read`` hands out.
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 #: Output files ``resources/list`` shows, newest first.
@@ -107,28 +108,44 @@ class HubTools:
         values = arguments.pop(INPUTS)
         if not tool.kind.literal_arguments:
             declared = await client_roots()
-            values = [self.roots.resolve(value, declared) for value in values]
+            values = [self._output_file(value) or self.roots.resolve(value, declared) for value in values]
         records = [Record(position, value) for position, value in enumerate(values)]
         model_id = tool.spec.id
         results = await self.service.results(model_id, self.service.submit(model_id, records, arguments))
+        written: dict[str, None] = {}
+        for record in results:
+            if record.get("output"):
+                record["output"] = self._name_outputs(record["output"], written)
         structured = finite(structured_result(tool.spec, results))
         content: list[dict[str, Any]] = [{"type": "text", "text": text_result(structured)}]
-        content += [self._link(path) for path in self._written_files(results)]
+        content += [self._link(self.output_dir / name) for name in written if (self.output_dir / name).is_file()]
         return {"content": content, "structuredContent": structured, "isError": False}
 
-    def _written_files(self, results: list[dict[str, Any]]) -> list[Path]:
-        """Files the call's outputs name inside the output folder (masks, MIDI, images), in order."""
-        found: dict[Path, None] = {}
-        for record in results:
-            for value in (record.get("output") or {}).values():
-                if isinstance(value, str) and value and os.path.isabs(value):
-                    path = Path(os.path.realpath(value))
-                    if self.output_dir in path.parents and path.is_file():
-                        found[path] = None
-        return list(found)
+    def _name_outputs(self, value: Any, written: dict[str, None]) -> Any:
+        """``value`` with each file the model wrote (the service names it ``/outputs/NAME``) named by its
+        resource URI, which ``resources/read`` serves on every transport; the names go into ``written``."""
+        if isinstance(value, str) and value.startswith(f"{OUTPUTS_ROUTE}/"):
+            name = value[len(OUTPUTS_ROUTE) + 1:]
+            written[name] = None
+            return OUTPUT_URI + name
+        if isinstance(value, list):
+            return [self._name_outputs(item, written) for item in value]
+        if isinstance(value, dict):
+            return {key: self._name_outputs(item, written) for key, item in value.items()}
+        return value
+
+    def _output_file(self, value: str) -> str | None:
+        """The path of an output file named by its resource URI (one tool's file as another's input)."""
+        if not value.startswith(OUTPUT_URI):
+            return None
+        name = value[len(OUTPUT_URI):]
+        path = self.output_dir / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            raise UsageError(f"No output file {value!r} on this server: give a URI a tool returned.")
+        return str(path)
 
     def _link(self, path: Path) -> dict[str, Any]:
-        return {"type": "resource_link", "uri": path.as_uri(), "name": path.name,
+        return {"type": "resource_link", "uri": OUTPUT_URI + path.name, "name": path.name,
                 "mimeType": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
                 "size": path.stat().st_size}
 
@@ -168,15 +185,17 @@ class HubTools:
         return [{k: v for k, v in self._link(path).items() if k != "type"} for path in files[:MAX_LISTED_RESOURCES]]
 
     def read_output(self, uri: str) -> dict[str, Any]:
-        parsed = urlparse(uri)
-        path = Path(os.path.realpath(url2pathname(parsed.path))) if parsed.scheme == "file" else None
-        if path is None or self.output_dir not in path.parents or not path.is_file():
-            raise MCPError(types.INVALID_PARAMS, f"No output file {uri!r} on this server: read a resource_link a "
-                                                 f"tool returned.")
+        try:
+            path = Path(self._output_file(uri) or "")
+        except UsageError as exc:
+            raise MCPError(types.INVALID_PARAMS, str(exc)) from None
+        if not path.name:
+            raise MCPError(types.INVALID_PARAMS, f"No resource {uri!r}: this server's resources are the files its "
+                                                 f"tools write, {OUTPUT_URI}NAME.")
         size = path.stat().st_size
         if size > MAX_RESOURCE_BYTES:
             raise MCPError(types.INVALID_PARAMS, f"{path.name} is {size:,} bytes, over the {MAX_RESOURCE_BYTES:,} "
-                                                 f"bytes this server hands out; read it from {path} directly.")
+                                                 f"bytes this server hands out.")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         data = path.read_bytes()
         if mime.startswith("text/"):

@@ -108,6 +108,12 @@ def field_schema(field: OutputField) -> dict[str, Any]:
     return {"type": [kind, "null"] if nullable else kind, "description": description}
 
 
+#: Fields of the prediction record that every record of one call shares: stated once, beside the results.
+CALL_FIELDS = ("model", "model_version", "package")
+#: Fields each result keeps (``id`` is left out: MCP inputs carry none), then ``output`` or ``error``.
+RESULT_FIELDS = tuple(name for name in SCALAR_FIELDS if name not in (*CALL_FIELDS, "id"))
+
+
 def _scalar_schema(name: str) -> dict[str, Any]:
     """The JSON type of one scalar field of the prediction record, from :class:`Prediction`'s annotations."""
     hint = typing.get_type_hints(Prediction)[name]
@@ -117,32 +123,34 @@ def _scalar_schema(name: str) -> dict[str, Any]:
 
 
 def output_schema(spec: ModelSpec) -> dict[str, Any]:
-    """The structured result: the model, each field's unit, counts, and one record per input in input
-    order, as ``hub predict --format json`` writes them (``output`` when ok, else ``error``)."""
-    record = {
+    """The structured result: the model (id, version, package), each field's unit, counts, and one result
+    per input in input order: the prediction record of ``hub predict --format json`` (``output`` when ok,
+    else ``error``) less the fields stated once for the call. Lean on purpose: a client checks every value
+    it declares (the SDK's client about 4 us each), and an agent may read all of it."""
+    result = {
         "type": "object",
         "properties": {
-            **{name: _scalar_schema(name) for name in SCALAR_FIELDS},
+            **{name: _scalar_schema(name) for name in RESULT_FIELDS},
             "output": {"type": "object", "properties": {f.name: field_schema(f) for f in spec.outputs},
                        "required": [f.name for f in spec.outputs]},
             "error": {"type": "object", "properties": {"type": {"type": "string"}, "message": {"type": "string"}},
                       "required": ["type", "message"]},
         },
-        "required": list(SCALAR_FIELDS),
+        "required": list(RESULT_FIELDS),
     }
     return {
         "type": "object",
         "properties": {
-            "model": {"type": "string", "description": "The model id"},
+            **{name: _scalar_schema(name) for name in CALL_FIELDS},
             "units": {"type": "object", "additionalProperties": {"type": "string"},
                       "description": "Unit of each output field that has one"},
             "ok": {"type": "integer", "description": "Inputs predicted"},
             "failed": {"type": "integer", "description": "Inputs that failed, each with its error"},
             "out_of_domain": {"type": "integer",
                               "description": "Predictions outside the model's applicability domain (in_domain false)"},
-            "results": {"type": "array", "items": record, "description": "One record per input, in input order"},
+            "results": {"type": "array", "items": result, "description": "One result per input, in input order"},
         },
-        "required": ["model", "units", "ok", "failed", "out_of_domain", "results"],
+        "required": [*CALL_FIELDS, "units", "ok", "failed", "out_of_domain", "results"],
     }
 
 
@@ -242,11 +250,15 @@ LINE_CHARS = 400
 
 
 def structured_result(spec: ModelSpec, records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The structured content of a call: :func:`output_schema`'s object."""
+    """The structured content of a call (:func:`output_schema`'s object) from its prediction records."""
     failed = sum(not record["ok"] for record in records)
     outside = sum(1 for record in records if record["ok"] and out_of_domain_note(record.get("output")))
-    return {"model": spec.id, "units": {f.name: f.unit for f in spec.outputs if f.unit},
-            "ok": len(records) - failed, "failed": failed, "out_of_domain": outside, "results": records}
+    first = records[0] if records else {"model_version": spec.version, "package": ""}
+    results = [{name: value for name, value in record.items() if name not in CALL_FIELDS and name != "id"}
+               for record in records]
+    return {"model": spec.id, "model_version": first["model_version"], "package": first["package"],
+            "units": {f.name: f.unit for f in spec.outputs if f.unit}, "ok": len(records) - failed, "failed": failed,
+            "out_of_domain": outside, "results": results}
 
 
 def text_result(structured: Mapping[str, Any]) -> str:
@@ -257,8 +269,9 @@ def text_result(structured: Mapping[str, Any]) -> str:
              + (f", {structured['out_of_domain']} OUT OF DOMAIN" if structured["out_of_domain"] else "") + "."]
     if structured["units"]:
         lines.append("Units: " + ", ".join(f"{name} {unit}" for name, unit in structured["units"].items()) + ".")
+    shared = {name: structured[name] for name in CALL_FIELDS}
     for record in records[:TEXT_RESULTS]:
-        line = prediction_line(Prediction(**record))
+        line = prediction_line(Prediction(id=None, **shared, **record))
         note = out_of_domain_note(record.get("output"))
         line = f"{line} ({note})" if note else line
         lines.append(line if len(line) <= LINE_CHARS else line[:LINE_CHARS - 1] + "…")
