@@ -95,6 +95,13 @@ class Writer:
 
     #: Whether a failed prediction appears in this format with its error (SRT has no place for one).
     holds_failures = True
+    #: Output fields this format shows, one of which a model must have (empty: every model fits).
+    fields: tuple[str, ...] = ()
+
+    @classmethod
+    def fits(cls, spec: ModelSpec) -> bool:
+        """Whether ``spec``'s predictions have a place in this format (subtitles need timed text)."""
+        return not cls.fields or any(name in spec.output_names for name in cls.fields)
 
     def __init__(self, stream: IO[str], specs: Sequence[ModelSpec], resumed: bool = False):
         self.stream = stream

@@ -7,6 +7,8 @@ import sys
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
@@ -16,7 +18,7 @@ from ..registry import Registry, get_registry
 from . import routes
 from .docs import add_local_docs
 from .middleware import BodyLimit, RequestLog, log_requests_to_stderr
-from .responses import HubJSONResponse, hub_error_response
+from .responses import HubJSONResponse, error_response, hub_error_response, validation_errors
 from .security import LocalOnly, guards
 from .service import HubService
 from .settings import LOCAL_HOSTS, ServeSettings
@@ -44,7 +46,7 @@ def create_app(settings: ServeSettings | None = None, registry: Registry | None 
                   description="Small, specialised models for chemistry, biology, vision, audio and video. "
                               "The same models and records as the `hub` command.")
     app.state.service = service
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
     if not settings.api_keys:
         app.add_middleware(LocalOnly, hosts=(*LOCAL_HOSTS, *settings.allowed_hosts), origins=settings.cors_origins)
     if settings.cors_origins:
@@ -55,6 +57,12 @@ def create_app(settings: ServeSettings | None = None, registry: Registry | None 
     @app.exception_handler(HubError)
     async def on_hub_error(request: Request, exc: HubError):
         return hub_error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid_request(request: Request, exc: RequestValidationError):
+        """FastAPI's own 422 (a bad query parameter), quoting at most a little of the input."""
+        return error_response(422, "The request's parameters are invalid; see 'errors'.",
+                              errors=validation_errors(jsonable_encoder(exc.errors())))
 
     app.include_router(routes.public)
     app.mount("/static", StaticFiles(directory=routes.STATIC_DIR), name="static")

@@ -3,6 +3,7 @@ request log that feeds ``/metrics`` and the JSON access log."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import logging
@@ -16,15 +17,18 @@ ACCESS_LOG = logging.getLogger("specialist_hub.access")
 
 
 class BodyLimit:
-    """ASGI middleware: refuse bodies over ``max_bytes`` (413) before the app parses them.
+    """ASGI middleware: refuse bodies over ``max_bytes`` (413) before the app parses them, and bodies
+    that take longer than ``timeout_s`` to arrive (408), so a slow sender cannot hold a connection
+    and its buffered bytes for ever.
 
     The body is read here (at most ``max_bytes``) and replayed, so chunked uploads without a
     Content-Length are capped too.
     """
 
-    def __init__(self, app, max_bytes: int):
+    def __init__(self, app, max_bytes: int, timeout_s: float):
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -33,14 +37,20 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(scope, receive, send)
         body, more = bytearray(), True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                return await self._refuse(scope, receive, send)
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            while more:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+                if message["type"] != "http.request":
+                    return  # the client went away
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(body) > self.max_bytes:
+                    return await self._refuse(scope, receive, send)
+        except asyncio.TimeoutError:
+            response = error_response(408, f"The request body did not arrive within {self.timeout_s:g} s. Send it "
+                                           f"at once (or in smaller requests).", headers={"Connection": "close"})
+            return await response(scope, receive, send)
         replayed = False
 
         async def replay():

@@ -20,7 +20,7 @@ from ..inputs import Record
 from ..registry import Registry
 from ..results import Prediction
 from ..writers import writer_for
-from .responses import HubJSONResponse, error_response
+from .responses import HubJSONResponse, error_response, validation_errors
 from .schemas import FORMAT_MEDIA_TYPES, PREDICT_BODY, PREDICT_RESPONSES, PredictRequest
 from .service import HubService
 from .uploads import form_options, predict_uploads
@@ -75,7 +75,7 @@ async def predict(domain: str, name: str, request: Request, service: Service,
     come back with `ok: false` and their error; the status stays 200."""
     model_id = f"{domain}/{name}"
     spec = service.spec(model_id)
-    writer = _writer_for_request(format, service.registry)
+    writer = _writer_for_request(format, service.registry, spec)
     results = await _predict(service, model_id, spec, request)
     if isinstance(results, Response):
         return results
@@ -110,11 +110,17 @@ async def _predict(service: HubService, model_id: str, spec, request: Request) -
     if not service.registry.input_kind(spec.input_kind).literal_arguments:
         raise UsageError(f"{model_id} takes {spec.input_kind} files: POST multipart/form-data with the files "
                          f"in fields named 'files' (and options as a JSON string in 'options').")
+    raw = await request.body()
     try:
-        body = PredictRequest.model_validate_json(await request.body() or b"null")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"The body is not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}): send JSON "
+                         f"text in UTF-8 (RFC 8259).") from None
+    try:
+        body = PredictRequest.model_validate_json(text or "null")
     except ValidationError as exc:
         return error_response(422, 'Send a JSON body like {"inputs": ["..."], "options": {}}.',
-                              errors=json.loads(exc.json(include_url=False, include_context=False)))
+                              errors=validation_errors(json.loads(exc.json(include_url=False, include_context=False))))
     service.check_batch(len(body.inputs))
     if body.ids is not None and len(body.ids) != len(body.inputs):
         raise UsageError(f"'ids' has {len(body.ids)} items but 'inputs' has {len(body.inputs)}.")
@@ -125,13 +131,19 @@ async def _predict(service: HubService, model_id: str, spec, request: Request) -
     return await service.results(model_id, service.submit(model_id, records, body.options))
 
 
-def _writer_for_request(fmt: str | None, registry: Registry) -> Any:
-    """The Writer class for ``?format=``, or None for the JSON records; Parquet is not served."""
+def _writer_for_request(fmt: str | None, registry: Registry, spec) -> Any:
+    """The Writer class for ``?format=``, or None for the JSON records; Parquet is not served, nor a
+    format that has no place for the model's outputs (subtitles of a molecule would be empty)."""
     if fmt is None:
         return None
     if fmt == "parquet":
         raise UsageError("Parquet is a file format: ask for csv, jsonl or a plugin's text format, or use hub predict.")
-    return writer_for(fmt, registry.formats.values())
+    writer = writer_for(fmt, registry.formats.values())
+    if writer is not None and not writer.fits(spec):
+        described = registry.formats[fmt].description if fmt in registry.formats else fmt
+        raise UsageError(f"{spec.id} has no output that format {fmt!r} shows ({described}): ask for json, jsonl, "
+                         f"csv or table.")
+    return writer
 
 
 @api.get("/outputs/{name}", tags=["models"], response_class=FileResponse,

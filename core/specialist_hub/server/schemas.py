@@ -35,7 +35,9 @@ PREDICT_BODY = {
 
 PREDICT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": list[Prediction], "description": "One record per input, in order"},
-    404: {"description": "Unknown model (with close_matches)"},
+    400: {"description": "A bad request: a format the model has no output for, undecodable JSON"},
+    404: {"description": "Unknown model (with close_matches), or one this server does not serve"},
+    408: {"description": "The request body did not arrive within the server's body timeout"},
     413: {"description": "Body or batch too large"},
     429: {"description": "Over the server's rate limit (with Retry-After)"},
     503: {"description": "Dependency or checkpoint missing (with install_hint)"},

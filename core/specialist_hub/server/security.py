@@ -8,6 +8,7 @@ import math
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.params import Depends as Dependency
@@ -40,10 +41,9 @@ class LocalOnly:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
-        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        host = hostname(headers.get(b"host", b"").decode("latin-1"))
         origin = headers.get(b"origin", b"").decode("latin-1")
-        if host not in self.hosts or (origin and origin not in self.origins
-                                      and _hostname(origin.split("://", 1)[-1]) not in self.hosts):
+        if host not in self.hosts or (origin and origin not in self.origins and origin_host(origin) not in self.hosts):
             response = error_response(403, "This server has no API key, so it answers only requests to "
                                            f"{', '.join(sorted(self.hosts))} from those pages. Set HUB_API_KEY to "
                                            "serve other hosts, or add the name with --allow-host.")
@@ -51,12 +51,23 @@ class LocalOnly:
         return await self.app(scope, receive, send)
 
 
-def _hostname(authority: str) -> str:
-    """``host`` of ``host:port`` or ``[v6]:port``, lower case."""
-    authority = authority.strip().lower()
-    if authority.startswith("["):
-        return authority[1:].split("]", 1)[0]
-    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+def hostname(authority: str) -> str | None:
+    """The host of a ``Host`` header (``host``, ``host:port``, ``[v6]:port``), lower case; None when
+    it is not exactly that: a port that is not a number, user-info, a path."""
+    parts = urlsplit(f"//{authority.strip()}")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return None
+    if parts.username is not None or parts.path or parts.query or parts.fragment or authority.strip().endswith(":"):
+        return None
+    return parts.hostname
+
+
+def origin_host(origin: str) -> str | None:
+    """The host of an ``Origin`` header (``scheme://host[:port]``, nothing else; RFC 6454), or None."""
+    scheme, _, authority = origin.strip().partition("://")
+    return hostname(authority) if scheme.lower() in ("http", "https") else None
 
 
 def parse_rate_limit(text: str) -> list[Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import tempfile
 import threading
 from collections import OrderedDict
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
 
 #: Option sets whose checked plan each server keeps (most recently used).
 PLAN_CACHE_SIZE = 256
+#: Option sets longer than this (as JSON) are checked on each request, not kept: a cache keyed on
+#: large values (a 4 MB primer target per request) would hold every one of them.
+PLAN_CACHE_MAX_OPTION_CHARS = 4096
+#: Where clients fetch the files models write into the server's output folder.
+OUTPUTS_ROUTE = "/outputs"
 
 
 class TooLarge(HubError):
@@ -126,10 +132,11 @@ class HubService:
 
     def _plan(self, model_id: str, options: dict[str, Any]) -> tuple[RunPlan, Any]:
         """The model's plan for these (JSON) options and its batch key, from the cache when known."""
-        cache_key = (model_id, json.dumps(options, sort_keys=True))
+        text = json.dumps(options, sort_keys=True)
+        cache_key = (model_id, text) if len(text) <= PLAN_CACHE_MAX_OPTION_CHARS else None
         with self._guard:
-            known = self._plans.get(cache_key)
-            if known is not None:
+            known = self._plans.get(cache_key) if cache_key else None
+            if cache_key and known is not None:
                 self._plans.move_to_end(cache_key)
                 return known
         spec = self.spec(model_id)
@@ -137,11 +144,13 @@ class HubService:
                                batch_size=self.settings.max_batch_records if spec.batch_size > 1 else None)
         plan = plan_run(self.registry, [spec], settings, options=options, client=True,
                         output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None)
-        with self._guard:
-            self._plans[cache_key] = plan, requests_key(plan.requests)
-            while len(self._plans) > PLAN_CACHE_SIZE:
-                self._plans.popitem(last=False)
-            return self._plans[cache_key]
+        planned = plan, requests_key(plan.requests)
+        if cache_key:
+            with self._guard:
+                self._plans[cache_key] = planned
+                while len(self._plans) > PLAN_CACHE_SIZE:
+                    self._plans.popitem(last=False)
+        return planned
 
     async def results(self, model_id: str, future: Future[list[Prediction]]) -> list[dict[str, Any]]:
         """The submitted request's records, awaited without holding a thread; 504 past the timeout
@@ -150,12 +159,30 @@ class HubService:
         try:
             with self.metrics.predict_latency.labels(model_id).time():
                 predictions = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
-        except TimeoutError:
+        except asyncio.TimeoutError:  # not yet the built-in TimeoutError on Python 3.10
             self.metrics.timeouts.labels(model_id).inc()
             raise RequestTimedOut(timeout or 0) from None
         failed = sum(not prediction.ok for prediction in predictions)
         self.metrics.outcomes(model_id, len(predictions) - failed, failed)
-        return [prediction.to_dict() for prediction in predictions]
+        return [self.public(prediction.to_dict()) for prediction in predictions]
+
+    def public(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record as a client sees it: a file that the model wrote into the server's output folder
+        is named by its URL under ``GET /outputs``, never by the server's path."""
+        if self._output_dir is None:
+            return record
+        folder = self._output_dir
+
+        def hide(value: Any) -> Any:
+            if isinstance(value, str):
+                return value.replace(os.path.join(folder, ""), f"{OUTPUTS_ROUTE}/").replace(folder, OUTPUTS_ROUTE)
+            if isinstance(value, list):
+                return [hide(item) for item in value]
+            if isinstance(value, dict):
+                return {key: hide(item) for key, item in value.items()}
+            return value
+
+        return {key: hide(value) if key in ("output", "error") else value for key, value in record.items()}
 
     def _run_batch(self, plan: RunPlan, records: list[Record]) -> list[Prediction]:
         """One forward batch (in the model's dispatcher thread)."""

@@ -46,6 +46,7 @@ def timestamp(seconds: float, separator: str) -> str:
 
 class SubtitleWriter(Writer):
     separator = ","
+    fields = (WINDOWS_FIELD, "segments")
     #: SRT has no comments: a failed recording is only counted (the CLI says so).
     holds_failures = False
 

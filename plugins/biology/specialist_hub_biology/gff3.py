@@ -35,6 +35,8 @@ def escape_seqid(value: Any) -> str:
 
 
 class Gff3Writer(Writer):
+    fields = (*GENE_FIELDS, *CLUSTER_FIELDS)
+
     def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs, resumed)
         if not resumed:
