@@ -29,7 +29,7 @@ MAX_LOADED = 2
 def test_every_installed_spec_gives_a_valid_tool_without_host_options():
     registry = Registry()
     specs = registry.list_models()
-    tools = model_tools(specs, registry.input_kinds, 50)
+    tools = model_tools(specs, registry, 50)
     names = [tool.name for tool in tools]
     assert len(set(names)) == len(names) == len(specs)
     for tool in tools:
@@ -52,6 +52,11 @@ def test_every_installed_spec_gives_a_valid_tool_without_host_options():
         for field in spec.outputs:
             assert (f"Unit: {field.unit}." in fields[field.name]["description"]) == bool(field.unit)
         assert spec.license in definition["description"] and spec.summary in definition["description"]
+    delegating = [(tool, option) for tool in tools for option in tool.spec.options if option.runs and not option.host]
+    assert delegating  # video/frames, video/audio: their model option lists the models they may run
+    for tool, option in delegating:
+        ids = tool.definition["inputSchema"]["properties"][option.name]["enum"]
+        assert option.default in ids and all(registry.get(i).input_kind == option.runs for i in ids)
 
 
 def test_tool_names_stay_unique_when_ids_collide():

@@ -458,7 +458,7 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
     specs = exposed_specs(registry, ids, domains)
     specs += [registry.get(p.id) for p in pipelines if p.id not in {spec.id for spec in specs}]
     if list_tools:
-        tools = model_tools(specs, registry.input_kinds, max_inputs)
+        tools = model_tools(specs, registry, max_inputs)
         if as_json:
             _echo_json(discovery_tools(sorted({s.domain for s in specs})) + [dict(t.definition) for t in tools])
             return

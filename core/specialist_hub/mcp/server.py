@@ -70,7 +70,7 @@ class HubTools:
         self.registry, self.roots, self.service = registry, roots, service
         self.output_dir = Path(service.output_dir)
         self.models: dict[str, ModelTool] = {}
-        for tool in model_tools(specs, registry.input_kinds, max_inputs):
+        for tool in model_tools(specs, registry, max_inputs):
             self.models[tool.name] = tool
         self.by_id = {tool.spec.id: tool for tool in self.models.values()}
         self.definitions = discovery_tools(sorted({spec.domain for spec in specs})) + [

@@ -13,13 +13,16 @@ import re
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..display import prediction_line
 from ..inputs import MAX_RECORD_CHARS, InputKind
 from ..results import SCALAR_FIELDS, Prediction
 from ..spec import ModelSpec, Option, OutputField
 from ..trust import out_of_domain_note
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 #: JSON Schema types of the spec's value types.
 JSON_TYPES = {"float": "number", "int": "integer", "str": "string", "bool": "boolean", "list": "array",
@@ -65,12 +68,17 @@ def value_format(kind: InputKind) -> str:
     return VALUE_FORMATS.get(kind.name, kind.description)
 
 
-def option_schema(option: Option) -> dict[str, Any]:
+def option_schema(option: Option, runnable: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """An option as JSON Schema; an option that names another model to run (:attr:`Option.runs`) has the
+    ids of the installed models of that input kind as its choices."""
     schema: dict[str, Any] = {"type": JSON_TYPES[option.type], "description": option.description}
     if option.default is not None:
         schema["default"] = option.default
-    if option.choices:
-        schema["enum"] = list(option.choices)
+    choices = list(option.choices)
+    if option.runs and not choices:
+        choices = sorted({*runnable.get(option.runs, ()), *([option.default] if option.default else [])})
+    if choices:
+        schema["enum"] = choices
     if option.minimum is not None:
         schema["minimum"] = option.minimum
     if option.maximum is not None:
@@ -78,12 +86,22 @@ def option_schema(option: Option) -> dict[str, Any]:
     return schema
 
 
+def runnable_models(registry: Registry) -> dict[str, list[str]]:
+    """Input kind -> the ids of the installed models that take it (the registry's licence filter applies)."""
+    runnable: dict[str, list[str]] = {}
+    for spec in registry.list_models():
+        if not registry.missing_requirements(spec):
+            runnable.setdefault(spec.input_kind, []).append(spec.id)
+    return runnable
+
+
 def client_options(spec: ModelSpec) -> list[Option]:
     """The options a client may set: all but those naming places on the host."""
     return [option for option in spec.options if not option.server_only]
 
 
-def input_schema(spec: ModelSpec, kind: InputKind, max_inputs: int) -> dict[str, Any]:
+def input_schema(spec: ModelSpec, kind: InputKind, max_inputs: int,
+                 runnable: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """``inputs`` (a batch of 1 to ``max_inputs`` values, predicted in one call, answered in order) and
     each option a client may set, with its type, bounds, choices and default."""
     item: dict[str, Any] = {"type": "string", "minLength": 1, "description": value_format(kind)}
@@ -96,7 +114,7 @@ def input_schema(spec: ModelSpec, kind: InputKind, max_inputs: int) -> dict[str,
     for option in client_options(spec):
         if option.name == INPUTS:
             raise ValueError(f"{spec.id}: an option named {INPUTS!r} would clash with the batch argument.")
-        properties[option.name] = option_schema(option)
+        properties[option.name] = option_schema(option, runnable or {})
     return {"type": "object", "properties": properties, "required": [INPUTS], "additionalProperties": False}
 
 
@@ -223,14 +241,15 @@ class ModelTool:
         return self.definition["name"]
 
 
-def model_tools(specs: Sequence[ModelSpec], kinds: Mapping[str, InputKind], max_inputs: int) -> list[ModelTool]:
+def model_tools(specs: Sequence[ModelSpec], registry: Registry, max_inputs: int) -> list[ModelTool]:
     names = tool_names(spec.id for spec in specs)
+    runnable = runnable_models(registry)
     tools = []
     for spec in specs:
-        kind = kinds[spec.input_kind]
+        kind = registry.input_kind(spec.input_kind)
         tools.append(ModelTool(spec, kind, {
             "name": names[spec.id], "title": spec.id, "description": description(spec, kind),
-            "inputSchema": input_schema(spec, kind, max_inputs), "outputSchema": output_schema(spec),
+            "inputSchema": input_schema(spec, kind, max_inputs, runnable), "outputSchema": output_schema(spec),
             "annotations": {"title": spec.id, "readOnlyHint": not _writes_files(spec),
                             "idempotentHint": spec.deterministic, "openWorldHint": False},
         }))
