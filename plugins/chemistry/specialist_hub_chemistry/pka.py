@@ -6,6 +6,13 @@ featurised graphs it writes and reads back) in a private temporary folder and it
 tables swallowed. It reports, per site, the pKa and the acid form of that step of its sequential
 (de)protonation; the dominant microspecies at the requested pH follows from those steps: sites
 whose pKa lies above the pH stay protonated, the others lose their proton.
+
+The package proposes the sites itself (``find_centers``) and misses two basic nitrogens common in
+drug-like molecules: a neutral N-H bonded to an aromatic atom is sp2 in RDKit, and it takes an sp2
+nitrogen as basic only when it has no hydrogen (so primary and secondary anilines get no site), and
+its tetrazole test also catches the ring C-H next to imidazole's pyridine-type nitrogen. Its network
+predicts both well once asked (aniline 4.15, imidazole 7.18; experimental 4.60 and 6.99), so the
+wrapper adds them to the package's basic nitrogens.
 """
 
 from __future__ import annotations
@@ -25,6 +32,28 @@ from rdkit import Chem
 from specialist_hub import InputError
 
 from .molecules import MoleculeModel, smiles_mol
+
+# Primary/secondary aniline N and imidazole's pyridine-type N (ring n:c:n(H or R):c:c, as in histidine,
+# benzimidazole); amides, sulfonamides and diarylamines stay as the package has them (acidic N-H).
+EXTRA_BASIC_NITROGENS = tuple(Chem.MolFromSmarts(smarts) for smarts in (
+    "[NX3;H1,H2;+0;!$(N=*);!$(N#*)]-a",
+    "[nX2;H0;+0;$(n1:c:[nX3;+0]:c:c1)]",
+))
+
+
+def with_missed_basic_nitrogens(find_centers):
+    """The package's site finder plus the basic nitrogens it misses (see the module docstring)."""
+
+    def centers(mol, *args, **kwargs):
+        ionizable_nitrogens, charged, acidic_nitrogens, *others = find_centers(mol, *args, **kwargs)
+        for pattern in EXTRA_BASIC_NITROGENS:
+            for atom, *_ in mol.GetSubstructMatches(pattern):
+                if atom not in ionizable_nitrogens and atom not in acidic_nitrogens:
+                    ionizable_nitrogens.append(atom)
+        return (ionizable_nitrogens, charged, acidic_nitrogens, *others)
+
+    centers.adds_missed_basic_nitrogens = True  # type: ignore[attr-defined]
+    return centers
 
 
 def _parser_args():
@@ -62,8 +91,11 @@ class PkaModel(MoleculeModel):
     def load(self):
         with warnings.catch_warnings():  # torch_geometric's import warns about torch.jit.script
             warnings.simplefilter("ignore", FutureWarning)
+            from pka_predictor.GNN import prepare_set
             from pka_predictor.GNN.train_pKa_predictor import inferring
 
+        if not getattr(prepare_set.find_centers, "adds_missed_basic_nitrogens", False):  # once per process
+            prepare_set.find_centers = with_missed_basic_nitrogens(prepare_set.find_centers)
         self.inferring = inferring
         self.defaults = _parser_args()
 

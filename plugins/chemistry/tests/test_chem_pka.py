@@ -52,9 +52,44 @@ def site_errors():
 def test_mae_against_the_textbook_table_is_the_one_in_the_card():
     errors, missing = site_errors()
     mae = sum(errors.values()) / len(errors)
-    assert missing == ["Nc1ccccc1", "c1c[nH]cn1"]  # aniline and imidazole's basic nitrogen: no site found
-    assert len(errors) == 18 and mae == pytest.approx(0.24, abs=0.01)
+    assert missing == []  # aniline and imidazole's basic nitrogen included (the package's own rules miss both)
+    assert len(errors) == 20 and mae == pytest.approx(0.24, abs=0.01)
     assert "MAE 0.24" in hub.get_spec("chemistry/pka").card["metrics"]
+
+
+# Conjugate acids of anilines and imidazoles, aqueous, 25 °C: Perrin, Dissociation Constants of Organic
+# Bases in Aqueous Solution (IUPAC, 1965) as tabulated by Albert & Serjeant, The Determination of
+# Ionization Constants (3rd ed., 1984), table 6.
+BASIC_NITROGENS = {
+    "Nc1ccccc1": 4.60,  # aniline
+    "Cc1ccc(N)cc1": 5.08,  # p-toluidine
+    "COc1ccc(N)cc1": 5.34,  # p-anisidine
+    "Clc1ccc(N)cc1": 3.98,  # p-chloroaniline
+    "Nc1cccc(c1)[N+](=O)[O-]": 2.47,  # m-nitroaniline
+    "Nc1ccc(cc1)[N+](=O)[O-]": 1.00,  # p-nitroaniline
+    "CNc1ccccc1": 4.85,  # N-methylaniline
+    "CN(C)c1ccccc1": 5.07,  # N,N-dimethylaniline
+    "Cn1ccnc1": 7.06,  # 1-methylimidazole
+    "c1ccc2[nH]cnc2c1": 5.53,  # benzimidazole
+}
+
+
+def test_anilines_and_imidazoles_are_bases_at_their_textbook_pka():
+    predictions = hub.predict("chemistry/pka", [*BASIC_NITROGENS, "CC(=O)Nc1ccccc1"])
+    found = {}
+    for smiles, p in zip(BASIC_NITROGENS, predictions):
+        bases = [s["pka"] for s in p.output["sites"] if (s["element"], s["type"]) == ("N", "base")]
+        assert len(bases) == 1, (smiles, p.output["sites"])
+        found[smiles] = bases[0]
+        assert found[smiles] == pytest.approx(BASIC_NITROGENS[smiles], abs=0.6), smiles
+    # the substituents' order is Hammett's: p-OMe > p-Me > H > p-Cl > m-NO2 > p-NO2
+    order = ["COc1ccc(N)cc1", "Cc1ccc(N)cc1", "Nc1ccccc1", "Clc1ccc(N)cc1", "Nc1cccc(c1)[N+](=O)[O-]",
+             "Nc1ccc(cc1)[N+](=O)[O-]"]
+    assert sorted(order, key=found.get, reverse=True) == order
+    (anilinium,) = hub.predict("chemistry/pka", ["Nc1ccccc1"], ph=2.0)
+    assert anilinium.output["major_microspecies"] == "[NH3+]c1ccccc1"
+    acetanilide = predictions[-1].output["sites"]  # an amide N-H is no base
+    assert [s for s in acetanilide if s["type"] == "base"] == []
 
 
 def test_dominant_microspecies_and_sites():
