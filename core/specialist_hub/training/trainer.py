@@ -58,7 +58,9 @@ class TrainingReport:
         from .plugin import artifact_spec
 
         spec = artifact_spec(read_manifest(self.folder), self.model_id)
-        model = TrainedModel(spec, spec.resolve_options(options))
+        registry = get_registry()  # the input kind (video is a plugin's) and what the featuriser builds on
+        model = TrainedModel(spec, spec.resolve_options(options), input_kind=registry.input_kind(spec.input_kind),
+                             loader=registry)
         model.load()
         return model
 

