@@ -3,6 +3,8 @@ and none in objects; their LFW detection rates are the card's, measured side by 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -111,6 +113,41 @@ def test_lfw_subset_detection_rates_side_by_side():
     filled_blazeface, filled_haar = rates(filled, "blazeface"), rates(filled, "haar")
     assert 77 <= filled_blazeface[0] <= 85 and filled_blazeface[1] <= 1
     assert 84 <= filled_haar[0] <= 90 and filled_haar[1] <= 1
+
+
+THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7)
+
+
+def test_default_min_score_is_the_one_with_fewest_errors_on_lfw_subset():
+    """The default threshold is chosen on lfw_subset's labels (faces first, then non-faces): the one of
+    THRESHOLDS with the fewest missed faces plus flagged non-faces over three framings, and the card
+    gives the trade-off it was chosen on. An image is flagged at a threshold when its best merged
+    detection reaches it (min_score applies after merging), so one run at min_score=0 gives every row."""
+    def best_scores(images):
+        return np.array([max((f["score"] for f in p.output["faces"]), default=0.0)
+                         for p in hub.predict("vision/faces", images, min_score=0.0)])
+
+    scores = {frame: best_scores(lfw(frame)) for frame in (192, 256, 400)}
+    found = {(frame, t): (int((s[:100] >= t).sum()), int((s[100:] >= t).sum())) for frame, s in scores.items()
+             for t in THRESHOLDS}
+    errors = {t: sum(100 - found[frame, t][0] + found[frame, t][1] for frame in scores) for t in THRESHOLDS}
+    spec = hub.get_spec("vision/faces")
+    default = next(option.default for option in spec.options if option.name == "min_score")
+    assert min(errors, key=errors.get) == default == 0.6
+    assert found[256, 0.5][1] >= 4 and found[256, 0.6] >= (99, 0)  # MediaPipe's 0.5 flags non-faces, 0.6 does not
+    faces_at_default = np.array([p.output["count"] > 0 for p in hub.predict("vision/faces", lfw(256))])
+    assert (faces_at_default.sum() - faces_at_default[:100].sum(), faces_at_default[:100].sum()) == \
+        (found[256, 0.6][1], found[256, 0.6][0])
+    # the card's rows, within one image (other LiteRT builds may move a score across a threshold)
+    trade_off = re.search(r"256x256 frame\): (.*?); errors over 192/256/400 frames (.*?),? so the default is 0\.6",
+                          spec.card["metrics"])
+    assert trade_off, "the card states the threshold trade-off"
+    rows = [(float(t), int(a), int(b)) for t, a, b in re.findall(r"(0\.\d+): (\d+)/(\d+)", trade_off[1])]
+    assert [t for t, _, _ in rows] == list(THRESHOLDS)
+    for t, faces, non_faces in rows:
+        assert abs(faces - found[256, t][0]) <= 1 and abs(non_faces - found[256, t][1]) <= 1, t
+    stated = {float(t): int(n) for t, n in re.findall(r"(0\.\d+): (\d+)", trade_off[2])}
+    assert stated.keys() == errors.keys() and all(abs(stated[t] - errors[t]) <= 2 for t in THRESHOLDS)
 
 
 def test_faces_are_best_first_and_options_change_sensitivity():
