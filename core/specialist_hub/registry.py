@@ -265,7 +265,8 @@ class Registry:
     def _register_splitter(self, spec: SplitterSpec) -> None:
         self._register_training_part(spec, SplitterSpec, self.splitters)
 
-    def _register_training_part(self, spec: Any, expected: type, table: dict[str, Any]) -> None:
+    def _register_training_part(self, spec: Any, expected: type[FeaturizerSpec] | type[SplitterSpec],
+                                table: dict[str, Any]) -> None:
         if not isinstance(spec, expected):
             raise InvalidSpecError(f"expected a {expected.__name__}, got {type(spec).__name__}.")
         self.input_kind(spec.input_kind)

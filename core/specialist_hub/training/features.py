@@ -115,11 +115,11 @@ class Featurizer:
         return make_featurizer(registry.featurizers[featurizer_id], options, registry)
 
     def hub_registry(self) -> Any:
-        """The registry that made this featuriser, else the process's (a model built by hand)."""
+        """The registry (or a model's loader) that made this featuriser, for featurisers built on
+        other featurisers or models; handed over when it is made, as models get their loader."""
         if self.registry is None:
-            from ..registry import get_registry
-
-            self.registry = get_registry()
+            raise InvalidSpecError(f"{self.spec.id} runs other featurisers or models: make it with "
+                                   f"make_featurizer(spec, options, registry).")
         return self.registry
 
 

@@ -18,10 +18,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .. import __version__
 from ..errors import UsageError
 from ..registry import get_registry
 from ..spec import MODEL_ID
+from ..version import __version__
 from .artifact import MANIFEST, models_dir, read_manifest, verify_folder
 
 PLUGIN_MODULE = '''"""Specialist Hub plugin carrying the trained model {model_id} (built by hub package)."""

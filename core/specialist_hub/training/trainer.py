@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
 from ..errors import InputError, TrainedModelExistsError, TrainingDataError, UsageError
 from ..registry import Registry, get_registry
+from ..version import __version__
 from .artifact import MANIFEST, SCHEMA_VERSION, ArtifactWriter, check_name, models_dir
 from .card import write_card
 from .data import Labelled, check_target, deduplicate, load_labelled
