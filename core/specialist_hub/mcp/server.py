@@ -35,7 +35,7 @@ from ..results import finite
 from ..server.service import OUTPUTS_ROUTE
 from ..spec import ModelSpec
 from .roots import FileRoots, paths_of_uris
-from .tools import INPUTS, ModelTool, discovery_tools, model_tools, structured_result, text_result
+from .tools import INPUTS, ModelTool, discovery_tools, model_tools, structured_result, text_result, writes_files
 
 if TYPE_CHECKING:
     from ..server.service import HubService
@@ -113,7 +113,7 @@ class HubTools:
         model_id = tool.spec.id
         results = await self.service.results(model_id, self.service.submit(model_id, records, arguments))
         written: dict[str, None] = {}
-        for record in results:
+        for record in results if writes_files(tool.spec) else ():
             if record.get("output"):
                 record["output"] = self._name_outputs(record["output"], written)
         structured = finite(structured_result(tool.spec, results))
