@@ -39,8 +39,13 @@ class Record:
 
     @property
     def display(self) -> str:
-        """A short text for the ``input`` column: long sequences and objects are summarised."""
-        return self.label if self.label is not None else describe_value(self.value)
+        """The ``input`` column's text: a one-line string whole (output files keep what the user gave;
+        terminal tables shorten it), multi-line records and objects summarised."""
+        if self.label is not None:
+            return self.label
+        if isinstance(self.value, str) and "\n" not in self.value:
+            return self.value
+        return describe_value(self.value)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .errors import OutputWriteError, UsageError
+from .inputs import describe_value
 from .results import BASE_COLUMNS, RECORD_COLUMNS, Prediction, strict_json
 from .spec import ModelSpec
 from .trust import out_of_domain_note
@@ -156,7 +157,8 @@ class TableWriter(Writer):
         label = f" [{prediction.id}]" if prediction.id else ""
         note = out_of_domain_note(prediction.output)
         status = "  FAILED" if not prediction.ok else f"  OUT OF DOMAIN: {note}" if note else ""
-        self.stream.write(f"#{prediction.position}{label} {prediction.input}  ({prediction.model}){status}\n")
+        shown = describe_value(prediction.input)  # a terminal shortens a long input; files keep it whole
+        self.stream.write(f"#{prediction.position}{label} {shown}  ({prediction.model}){status}\n")
         if not prediction.ok:
             self.stream.write(f"  {prediction.error['type']}: {prediction.error['message']}\n\n")
             return
