@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .cards import load_card
+from .errors import InvalidSpecError
 from .spec import ModelSpec, Option, OutputField
 
 
@@ -24,30 +26,51 @@ class SpecFamily:
     :param input_kind: the input kind every model of the family takes, unless a model says otherwise.
     :param install_hint: what to run when a requirement is missing, e.g. ``pip install "specialist-hub[chem]"``.
     :param outputs: fields every model echoes first (filled by the family's ``Model.echo``).
-    :param options: options every model has, before its own.
+    :param options: options every model has, before its own; a model's own option of the same name
+        replaces the family's (a tighter limit, another default).
     :param requires: import names every model needs, before its own.
     :param card: a function that rewrites each model's card sections (e.g. to state the input
         alphabet the same way in every card of the family).
+    :param cards: the folder of the family's card files: model ``NAME``'s card is ``NAME.md`` there
+        (see :func:`specialist_hub.cards.load_card`), read when its spec is built; without it, each
+        spec passes ``card={...}``.
+    :param card_values: placeholders any card of the family may use (a note shared by several cards);
+        a spec adds its own with ``card_values={...}`` (its computed figures), which its card must use.
     :param defaults: other ModelSpec fields shared by the family (e.g. ``uses_torch=True``).
     """
 
     def __init__(self, domain: str, *, input_kind: str, install_hint: str, outputs: Sequence[OutputField] = (),
                  options: Sequence[Option] = (), requires: Sequence[str] = (),
-                 card: Callable[[dict[str, str]], dict[str, str]] | None = None, **defaults: Any):
+                 card: Callable[[dict[str, str]], dict[str, str]] | None = None,
+                 cards: str | os.PathLike | None = None, card_values: Mapping[str, Any] | None = None,
+                 **defaults: Any):
         self.domain, self.input_kind, self.install_hint = domain, input_kind, install_hint
         self.outputs, self.options, self.requires = tuple(outputs), tuple(options), tuple(requires)
         self.card, self.defaults = card, defaults
+        self.cards = Path(cards) if cards is not None else None
+        self.card_values = dict(card_values or {})
         self.specs: list[ModelSpec] = []
 
     def __call__(self, name: str, *, outputs: Sequence[OutputField] = (), options: Sequence[Option] = (),
-                 requires: Sequence[str] = (), echo: bool = True, **fields: Any) -> ModelSpec:
+                 requires: Sequence[str] = (), echo: bool = True, card_values: Mapping[str, Any] | None = None,
+                 **fields: Any) -> ModelSpec:
         """The spec of ``domain/name``; ``echo=False`` leaves out the family's echoed outputs."""
-        card = dict(fields.pop("card", {}))
-        if self.card is not None:
-            card = self.card(card)
+        if self.cards is not None:
+            if "card" in fields:
+                raise InvalidSpecError(f"{self.domain}/{name}: its card is the file {self.cards / f'{name}.md'}; "
+                                       f"leave out card=.")
+            card = load_card(self.cards / f"{name}.md", card_values, shared=self.card_values, rewrite=self.card)
+        elif card_values:
+            raise InvalidSpecError(f"{self.domain}/{name}: card_values= fill a card file's placeholders; give the "
+                                   f"family its folder (SpecFamily(..., cards=...)).")
+        else:
+            card = dict(fields.pop("card", {}))
+            if self.card is not None:
+                card = self.card(card)
         spec = ModelSpec(
             id=f"{self.domain}/{name}", input_kind=fields.pop("input_kind", self.input_kind),
-            outputs=(*(self.outputs if echo else ()), *outputs), options=(*self.options, *options),
+            outputs=(*(self.outputs if echo else ()), *outputs),
+            options=(*(o for o in self.options if o.name not in {own.name for own in options}), *options),
             requires=tuple(dict.fromkeys((*self.requires, *requires))), install_hint=self.install_hint,
             card=card, **{**self.defaults, **fields},
         )

