@@ -167,3 +167,14 @@ def test_the_documented_client_configuration_starts_hub_mcp(document, tmp_path):
             result = CliRunner().invoke(main, ["mcp", *args, "--list"])
             assert result.exit_code == 0, result.output
             assert "chemistry_qed" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--rate-limit", "10/minute"], "guard --transport http"),
+    (["--model", "chemistry/qed", "--domain", "chemistry"], "not both"),
+    (["--model", "chemistry/qde"], "chemistry/qed"),  # the close match
+    (["--max-inputs", "0"], "--max-inputs"),
+])
+def test_hub_mcp_usage_errors_exit_2(args, message):
+    result = CliRunner().invoke(main, ["mcp", *args])
+    assert result.exit_code == 2 and message in result.output, result.output
