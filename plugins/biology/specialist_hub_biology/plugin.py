@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.cards import load_card
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.pipeline import Pipeline, Step
 from specialist_hub.training.features import FeaturizerSpec, SplitterSpec
@@ -13,6 +14,8 @@ from specialist_hub.writers import OutputFormat
 from .sequences import NUCLEOTIDE, PROTEIN, PROTEIN_AMBIGUOUS, PROTEIN_EXTENDED
 
 EXAMPLES = Path(__file__).parent / "examples"
+#: The models' cards: cards/NAME.md, one Markdown file per model.
+CARDS = Path(__file__).parent / "cards"
 BIOPYTHON = "Cock et al., Bioinformatics 25, 1422 (2009) [Biopython]."
 
 UBIQUITIN = "MQIFVKTLTGKTITLEVEPSDTIENVKAKIQDKEGIPPDQQRLIFAGKQLEDGRTLSDYNIQKESTLHLVLRLRGG"
@@ -34,20 +37,17 @@ def coordinates(compact: str) -> list[dict]:
     return genes
 
 
-def alphabet_note(alphabet: str, extra: str = "") -> str:
-    return (f"One-letter codes {alphabet} (case-insensitive; whitespace ignored{extra}). Any other character "
-            f"fails that record with its 1-based position; an empty record fails too.")
-
-
 def _alphabet_in_intended_use(card: dict[str, str]) -> dict[str, str]:
-    """Each card states the alphabet its model accepts after its intended use."""
+    """Each card states the alphabet its model accepts (its ``## Input`` section) after its intended use."""
     alphabet = card.pop("input")
     return {**card, "intended_use": f"{card['intended_use']}\n\n**Input:** {alphabet}"}
 
 
 #: Every biology model: sequence input, the bio extra, and the accepted alphabet in the card.
 biology_spec = SpecFamily("biology", input_kind="sequence", install_hint='pip install "specialist-hub[bio]"',
-                          card=_alphabet_in_intended_use)
+                          card=_alphabet_in_intended_use, cards=CARDS,
+                          card_values={"protein": PROTEIN, "protein_extended": PROTEIN_EXTENDED,
+                                       "protein_ambiguous": PROTEIN_AMBIGUOUS, "nucleotide": NUCLEOTIDE})
 
 
 PROTEIN_PROPERTIES = biology_spec(
@@ -105,23 +105,6 @@ PROTEIN_PROPERTIES = biology_spec(
                 tolerance=0.006, reference=f"{EXPASY} P01308 residues 90-110 (insulin A chain): pI 3.79, "
                                            "GRAVY 0.214, II 22.54"),
     ),
-    card={
-        "input": alphabet_note(PROTEIN_AMBIGUOUS, "; one trailing * stop is dropped; a record of only A/C/G/T/U/N "
-                               "of length >= 10 is refused as DNA/RNA"),
-        "intended_use": "Sequence-only physicochemical profiling of proteins and peptides, the quantities of "
-                        "ExPASy ProtParam, e.g. for expression and purification planning.",
-        "training_data": "None: ExPASy's published residue masses, pK values and index tables; nothing is fitted.",
-        "metrics": "Matches ExPASy ProtParam to its printed rounding (MW 0.01 Da, pI 0.01, II/AI 0.01, GRAVY "
-                   "0.001, extinction exact) for human ubiquitin, hen and human lysozyme, insulin A and B "
-                   "chains, haemoglobin alpha and calmodulin, and MW/pI of N-terminally trimmed ubiquitins "
-                   "(see the plugin tests).",
-        "limitations": "No post-translational modifications, disulphide-specific masses or multimers; pI ignores "
-                       "the protein's fold. Helix/turn/sheet are composition fractions, not structure "
-                       "predictions. Residues other than the 20 standard ones (X, B, Z, J from assemblies and "
-                       "databases; U, O) are counted in nonstandard_residues and left out of every quantity but the length, so "
-                       "molecular_weight lacks their mass (about 110 Da each) and the indices and fractions are "
-                       "over the other residues; check nonstandard_residues before trusting a value.",
-    },
 )
 
 NUCLEOTIDE_PROPERTIES = biology_spec(
@@ -176,17 +159,6 @@ NUCLEOTIDE_PROPERTIES = biology_spec(
         Example("AUGGCCAUUGUAAUGGGCCGCUGA", {"molecule": "RNA", "translation": "MAIVMGR*", "gc_skew": 3 / 13},
                 tolerance=1e-9, reference="Standard genetic code; GC skew (G - C)/(G + C) = (8 - 5)/13"),
     ),
-    card={
-        "input": alphabet_note(NUCLEOTIDE, "; T and U may not be mixed; a U makes the record RNA"),
-        "intended_use": "Primer and oligo checks (Tm, GC, MW), quick sequence utilities.",
-        "training_data": "None: SantaLucia & Hicks 2004 nearest-neighbour parameters (Xia 1998 for RNA) as "
-                         "tabulated in Biopython.",
-        "metrics": "Tm matches an independent evaluation of SantaLucia & Hicks (2004) Table 1 within 0.01 °C "
-                   "on four primers, including changed salt and strand concentrations; MW within 0.1 Da of "
-                   "OligoCalc's formula.",
-        "limitations": "Tm assumes a perfectly matched two-state duplex in the given salt; mismatches, dangling "
-                       "ends and secondary structure are not modelled. Ambiguity codes other than N are refused.",
-    },
 )
 
 #: A 20 kb genome: read by the sequence input kind only when the examples run (hub check).
@@ -238,18 +210,6 @@ GENES = biology_spec(
             "16645+17340 17368+17598 17602-17763 17799+19703")},
             options={"mode": "single"}, reference=PRODIGAL_REFERENCE.format("single")),
     ),
-    card={
-        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused"),
-        "intended_use": "Finding protein-coding genes in bacterial and archaeal genomes, contigs and metagenomes.",
-        "training_data": "Metagenomic mode uses Prodigal's 50 built-in profiles trained on RefSeq genomes; single "
-                         "mode trains on the record itself.",
-        "metrics": "Reproduces Prodigal v2.6.3's reference output shipped in pyrodigal's tests exactly: 19/19 "
-                   "genes on KK037166 in metagenomic mode and 22/22 in single-genome mode (coordinates, strand, "
-                   "partial flags, start codon, protein), and all 70 genes of SRR492066.",
-        "limitations": "Licence: Prodigal and pyrodigal are GPL-3.0, so this model runs GPL-3.0 code in your "
-                       "process. Prokaryotes only (no introns); no RNA genes. Single mode trains per record: give "
-                       "a complete genome as one record (draft genomes: concatenate contigs or use meta mode).",
-    },
 )
 
 #: The peptide lengths biology/antimicrobial is trained to tell apart: the training set holds both AMPs and
@@ -297,46 +257,9 @@ ANTIMICROBIAL = biology_spec(
         Example("HSQGTFTSDYSKYLDSRRAQDFVQWLMNT", {"label": "non-AMP"},
                 reference="Glucagon (UniProt P01275 53-81), a hormone without antimicrobial activity"),
     ),
-    card={
-        "input": alphabet_note(PROTEIN_AMBIGUOUS, "; one trailing * is dropped; X, B, Z, J, U and O are left out of "
-                               "the features and the domain and counted in nonstandard_residues"),
-        "intended_use": f"Ranking candidate peptides of {AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues for "
-                        "antimicrobial activity before testing; a screening aid, not evidence of activity. Only in "
-                        "that range does the training set hold both AMPs and non-AMPs: every training peptide "
-                        f"longer than {AMP_LENGTHS[1]} residues is an AMP, so the model calls nearly any longer "
-                        "protein antimicrobial (GFP at 0.98) and such proteins are out of its domain. "
-                        "biology/annotate-genome runs it only on predicted proteins of that length.",
-        "training_data": "modlAMP's AMPvsUniProt set: 2600 APD3 antimicrobial peptides vs 2600 random UniProt "
-                         "peptides of 10-50 residues. A stratified 20 % (1040) is held out; the rest (4160) "
-                         "trains a 32-unit ReLU MLP (L2 1.0) on 76 features: amino-acid composition, log length, "
-                         "charge, Eisenberg hydrophobicity and hydrophobic moments, and dipeptide counts over 7 "
-                         "residue classes.",
-        "metrics": (f"5-fold cross-validation on the training part: accuracy {AMP_CV['accuracy']:.3f}, AUROC "
-                    f"{AMP_CV['auroc']:.3f}. Held-out 20 %: accuracy {AMP_HELDOUT['accuracy']:.3f}, AUROC "
-                    f"{AMP_HELDOUT['auroc']:.3f} (a test recomputes these from the shipped weights). "
-                    "**Calibration:** the held-out peptides are split in two; an isotonic regression "
-                    "(scikit-learn) fitted on one half (520) maps the MLP's probability to calibrated_probability. "
-                    "On the other half (520, never used for training or calibration) the expected calibration "
-                    "error (10 equal-width bins) is 0.021 for calibrated_probability against 0.030 for the raw "
-                    "probability (a test recomputes it; benchmarks/trust.py draws the reliability diagram). "
-                    "**Applicability domain** (length and composition): domain_similarity is the Jaccard "
-                    "similarity of the peptide's set of dipeptides (2-mers, alignment-free) to the nearest of the "
-                    "4,160 training peptides, and 0 for a sequence outside "
-                    f"{AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues; the threshold, 0.200, is the 10th percentile "
-                    "over the calibration half of the held-out peptides in that range. On the other half, the "
-                    "label's error rate is 0.085 for the 434 peptides in domain against 0.128 for the 86 out of "
-                    "domain (0.170 for the 47 out by composition; the 39 out by length are long AMPs, right for "
-                    "the trivial reason) and 8.7 % of random 30-residue sequences are in domain "
-                    "(plugins/biology/scripts/domain_antimicrobial.py prints these); by the length rule no longer "
-                    "protein is (GFP, 238 residues: out; before the rule it was in, as were all 1,695 proteins over "
-                    "170 residues of a 2.46 Mb genome)."),
-        "limitations": "Negatives are random UniProt peptides, not verified inactive peptides, so real-world "
-                       "precision is lower; no notion of target organism, potency or toxicity. The calibration "
-                       "holds for peptides drawn like the training set (half AMPs): on a library where AMPs are "
-                       "rare, calibrated_probability overstates them. The domain measures sequence likeness to "
-                       "the training peptides, not whether the features are typical: a peptide can be in domain and "
-                       "still be mispredicted (8 % are).",
-    },
+    card_values={"shortest_peptide": AMP_LENGTHS[0], "longest_peptide": AMP_LENGTHS[1],
+                 "cv_accuracy": AMP_CV["accuracy"], "cv_auroc": AMP_CV["auroc"],
+                 "heldout_accuracy": AMP_HELDOUT["accuracy"], "heldout_auroc": AMP_HELDOUT["auroc"]},
 )
 
 ESM2 = biology_spec(
@@ -369,17 +292,6 @@ ESM2 = biology_spec(
     examples=(
         Example(UBIQUITIN, {"length": 76}, reference="Human ubiquitin P0CG48 1-76 has 76 residues"),
     ),
-    card={
-        "input": alphabet_note(PROTEIN_EXTENDED),
-        "intended_use": "Protein features for downstream models, and a zero-shot plausibility score "
-                        "(pseudo-perplexity) for sequences and variants.",
-        "training_data": "UniRef50 (2021_04) for the public ESM-2 checkpoints.",
-        "metrics": "Not re-measured here (the checkpoints cannot be downloaded offline); Lin et al. (2023) "
-                   "report validation perplexity and contact-prediction accuracy by model size. The code path "
-                   "is tested on a tiny random-weight ESM model against transformers directly.",
-        "limitations": "At most 1022 residues per sequence. Pseudo-perplexity costs one forward pass per "
-                       "residue. Needs the checkpoint in the Hugging Face cache or a local directory.",
-    },
 )
 
 
@@ -443,21 +355,6 @@ RNA_FOLD = biology_spec(
                 reference="Two fully complementary 9-mers pair into one 9-bp Watson-Crick duplex (RNAcofold "
                           "notation, '&' at the strand break)"),
     ),
-    card={
-        "input": alphabet_note(NUCLEOTIDE, "; two strands joined by one '&' are cofolded; N stays unpaired; DNA "
-                               "(T) is refused unless convert_dna=true"),
-        "intended_use": "Secondary structure and folding energies of RNAs up to a few thousand nucleotides: "
-                        "hairpins, tRNAs, riboswitches, sgRNA and siRNA checks, two-strand hybridisation.",
-        "training_data": "None: Turner 2004 nearest-neighbour free energies (Mathews et al. 2004), ViennaRNA's "
-                         "default set; dangles=2 as RNAfold's default.",
-        "metrics": "Equals ViennaRNA called directly (RNAfold -p / RNAcofold -p quantities) on 100 random "
-                   "sequences and cofolded pairs; the GC hairpin gives ((((....)))) at -5.40 kcal/mol and yeast "
-                   "tRNA-Phe folds to its crystal-structure cloverleaf with all 21 pairs (see the plugin tests).",
-        "limitations": "No pseudoknots, G-quadruplexes or tertiary contacts; nearest-neighbour energies are "
-                       "accurate to roughly 10 % and MFE structures of long RNAs are often partly wrong, so read "
-                       "the pair probabilities. Time grows with the cube of the length (memory with its square). "
-                       "Licence: ViennaRNA's own terms (see the licence field), not an OSI licence.",
-    },
 )
 
 
@@ -534,22 +431,6 @@ DISORDER = biology_spec(
                 reference="Hen egg-white lysozyme: fully ordered in the crystal structure (Blake et al., Nature "
                           "206, 757 (1965); PDB 1LYZ); not in DisProt"),
     ),
-    card={
-        "input": alphabet_note(PROTEIN, "; one trailing * is dropped"),
-        "intended_use": "Finding intrinsically disordered regions in proteins and proteomes (construct design, "
-                        "which parts to express or crystallise, IDR annotation), with a predicted AlphaFold2 "
-                        "confidence per residue.",
-        "training_data": "V3: bidirectional LSTM trained on consensus disorder (MobiDB) combined with AlphaFold2 "
-                         "pLDDT of the AF2 v4 structures, smoothed over 25 residues (the package's network notes); the "
-                         "pLDDT network predicts AF2 pLDDT from sequence. Networks ship in the metapredict wheel.",
-        "metrics": "The metapredict authors report CAID-style accuracy in their papers; here: alpha-synuclein "
-                   "(DisProt DP00070) and the p53 TAD (DP00086) score 100 % disordered, ubiquitin and hen "
-                   "lysozyme (ordered crystal structures) 0 %, and every score equals metapredict called directly "
-                   "(see the plugin tests).",
-        "limitations": "A predictor of disorder propensity, not of conformations; conditionally folded regions "
-                       "(folding on binding, e.g. the p53 TAD helix with MDM2) come out disordered. The pLDDT is "
-                       "a prediction of AlphaFold2's confidence, not a structure. The 20 standard amino acids only.",
-    },
 )
 
 
@@ -617,21 +498,6 @@ RNA_GENES = biology_spec(
                       "(CP001621.default.txt: tRNA-Leu c[87124,87207] (tag), tRNA-Lys c[87210,87285] (ttt)); rRNAs: "
                       "pybarrnap 0.5.2 run on the whole genome (the 16S-23S-5S operon on the minus strand)"),
     ),
-    card={
-        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused"),
-        "intended_use": "Annotating ribosomal RNA, tRNA and tmRNA genes in prokaryotic genomes, contigs and "
-                        "metagenome assemblies (archaeal and eukaryotic rRNA too), e.g. before GFF3 export.",
-        "training_data": "None fitted here: barrnap's rRNA profile HMMs (built from Rfam alignments, shipped in "
-                         "pybarrnap) and ARAGORN's heuristic tRNA/tmRNA search.",
-        "metrics": "On Mycoplasma mycoides GM12 (CP001621, 1.09 Mb, from pyaragorn's test data) the tRNA and "
-                   "tmRNA genes equal ARAGORN's reference output (30 tRNA, 1 tmRNA) and the rRNAs equal "
-                   "pybarrnap called directly (two operons: 16S, 23S, 5S each); see the plugin tests.",
-        "limitations": "Licence: GPL-3.0 code runs in your process. rRNA uses barrnap's fast nhmmer mode, not "
-                       "its Infernal 'accurate' mode; short 5S hits are often flagged partial. No mitochondrial "
-                       "rRNA models: pybarrnap ships only the bacteria, archaea and eukaryote HMMs. tRNA genes "
-                       "with introns (archaea, eukaryotes) are reported as ARAGORN finds them; no "
-                       "tRNAscan-SE-style pseudogene calls.",
-    },
 )
 
 
@@ -688,19 +554,6 @@ PRIMERS = biology_spec(
                       "100] and the same settings: PRIMER_LEFT_0 COORDS [4947, 20], PRIMER_RIGHT_0 [5144, 20], "
                       "product 198 bp, Tm 59.97 / 59.97 °C (primer3.calc_tm gives the same)"),
     ),
-    card={
-        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused; [ ] around bases mark a target the product "
-                               "must span, as in Primer3web"),
-        "intended_use": "Designing PCR and qPCR primer pairs for a template or a marked target region in bulk.",
-        "training_data": "None: primer3's thermodynamic model (SantaLucia 1998 nearest-neighbour parameters and "
-                         "salt correction) and its penalty weights.",
-        "metrics": "Equals primer3-py called directly (pairs, positions, Tm, GC, penalties) and every returned "
-                   "primer's Tm lies inside the requested range and equals primer3.calc_tm under the same salt "
-                   "(see the plugin tests).",
-        "limitations": "Licence: GPL-2.0 code runs in your process. Primer3's default weights and mispriming "
-                       "checks only: no genome-wide specificity search (use Primer-BLAST), no probe design, no "
-                       "excluded regions. primer3 keeps global state, so calls in one process run one at a time.",
-    },
 )
 
 
@@ -785,37 +638,6 @@ BGC = biology_spec(
             gecco_cluster(165429, 175525, "Polyketide", 0.9897483316944498, 0.9994307258798959)]},
             reference=GECCO_RUN),
     ),
-    card={
-        "input": alphabet_note(NUCLEOTIDE, "; DNA only, U is refused. One record per contig or chromosome; a "
-                               "multi-record FASTA streams record by record"),
-        "intended_use": "Mining bacterial genomes, contigs and metagenome assemblies for biosynthetic gene "
-                        "clusters (antibiotics, siderophores, pigments...) with a type guess, as a fast "
-                        "antiSMASH-independent screen; each protein of a cluster comes with its Pfam domains.",
-        "training_data": "GECCO's pre-trained models, shipped in the gecco wheel: a CRF over the Pfam domains of "
-                         "consecutive genes, trained by the GECCO authors with MIBiG 2.0 clusters (filtered for "
-                         "redundancy) as positives and representative proGenomes genomes, known BGCs masked with "
-                         "antiSMASH, as negatives (GECCO's training documentation), and a random-forest type "
-                         "classifier fitted at load (fixed seed) on the domain compositions of 1,870 MIBiG 2.0 "
-                         "clusters (BGC0000001-BGC0002036). "
-                         "**The Pfam set is GECCO's subset: the 2,766 Pfam 35.0 HMMs whose domains its models "
-                         "use, not all of Pfam**, so domains outside it are never reported.",
-        "metrics": "Equals `gecco run` (gecco 0.11.0, default settings) run directly: on the shipped 180 kb "
-                   "C. diphtheriae scaffold the 3 clusters (NRP, Unknown, Polyketide: coordinates, probabilities, "
-                   "type probabilities), the 151 genes and, for the 38 cluster proteins, every Pfam domain with its "
-                   "coordinates and p-value (the plugin tests, also through the annotate-genome pipeline in two workers); on the "
-                   "whole 2.46 Mb genome (pyrodigal's test data) the 5 clusters and 2,296 genes. GECCO's authors "
-                   "chose the 0.8 threshold for precision and recall on 364 MIBiG 2.0 clusters (gecco README) and "
-                   "report it more accurate than DeepBGC and finding nearly twice as many BGCs as antiSMASH's rules "
-                   "in over 12,000 genomes (Carroll et al. 2021; not re-measured here). Speed (benchmarks/biology.py --part "
-                   "bgc, 2 cores, model loading included): 0.018 s per kb on the 2.46 Mb genome through `hub "
-                   "predict` against 0.025 for `gecco run`; 0.054 against 0.066 on the 180 kb scaffold.",
-        "limitations": "Licence: GPL-3.0 code runs in your process. Bacteria only (Prodigal genes, no introns); "
-                       "the type is a composition-based guess (often Unknown for unusual clusters) and no "
-                       "cluster core or product structure is predicted. The Pfam set is GECCO's subset, not all "
-                       "of Pfam. Clusters cut by a record's end (contig breaks) come out partial or are missed. "
-                       "Every batch pays a fixed cost of seconds to set up the HMM search; for assemblies of "
-                       "many short contigs, raise --batch-size.",
-    },
 )
 
 
@@ -845,13 +667,8 @@ ANNOTATE_GENOME = Pipeline(
         Example(GENOME, {"bgc.gene_count": 19, "bgc.cluster_count": 0},
                 reference="gecco 0.11.0 `gecco run` on KK037166.1: 19 genes, no cluster (it writes no clusters.tsv)"),
     ),
-    card={"intended_use": "From a contig or genome (FASTA) to annotated proteins and gene clusters in one call "
-                          "(GFF3: genes, CDS with each protein's results, BGC features). The antimicrobial step "
-                          f"scores only proteins of {AMP_LENGTHS[0]}-{AMP_LENGTHS[1]} residues, the lengths its "
-                          "model was trained to tell apart (its card says why); longer proteins get no AMP call "
-                          "(null in the antimicrobial list, no attribute in GFF3). Every protein of a batch "
-                          "of genomes goes through each protein model in batches, not one call each. The GECCO "
-                          "step's Pfam search takes most of the time (about 20 s per Mb on two cores)."},
+    card=load_card(CARDS / "annotate-genome.md",
+                   {"shortest_peptide": AMP_LENGTHS[0], "longest_peptide": AMP_LENGTHS[1]}),
 )
 
 
