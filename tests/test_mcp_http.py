@@ -94,7 +94,7 @@ def test_a_second_client_library_loads_the_tools(url):
     finally:
         session.close()
     assert set(tools) == {"search_models", "model_card", "chemistry_qed"}
-    assert tools["chemistry_qed"].inputSchema["properties"]["inputs"]["maxItems"] == 256
+    assert tools["chemistry_qed"].input_schema["properties"]["inputs"]["maxItems"] == 256
     got = result.structured_content["results"]
     assert got[0]["output"]["qed"] == pytest.approx(QED.qed(Chem.MolFromSmiles(ASPIRIN)), abs=1e-9)
     assert got[1]["error"]["type"] == "InputError"
