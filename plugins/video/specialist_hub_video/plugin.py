@@ -14,14 +14,11 @@ from specialist_hub.training.features import FeaturizerSpec
 from .layout import EXAMPLE, SPEECH_PHRASES
 
 EXAMPLES = Path(__file__).parent / "examples"
+#: The models' cards: cards/NAME.md, one Markdown file per model.
+CARDS = Path(__file__).parent / "cards"
 #: Made by plugins/video/scripts/make_example.py from layout.EXAMPLE: its truth is constructed.
 EXAMPLE_VIDEO = EXAMPLES / "example.mp4"
 EXAMPLE_REFERENCE = "constructed by plugins/video/scripts/make_example.py (layout.EXAMPLE)"
-#: Measured with benchmarks/video.py (peak resident memory of `video/shots`, CPU), stated in the cards.
-MEMORY = ("Memory is bounded: frames are decoded one at a time and TransNetV2 sees 4 windows of 100 frames "
-          "of 48×27 pixels per pass. Peak resident memory of the whole process (torch and the model "
-          "included) on generated 1080p H.264 at 25 fps, CPU: 1.28 GB for 8 s, 1.41 GB for 32 s, 1.38 GB for "
-          "60 s and 1.41 GB for 180 s: flat beyond the first half minute, so a 2-hour film needs about the same.")
 
 class VideoKind(MediaFileKind):
     name = "video"
@@ -61,7 +58,8 @@ def model_option(default: str, kind: str) -> tuple[Option, Option]:
 
 #: Every video model: a file input, the header facts echoed, one video per call.
 video_spec = SpecFamily("video", input_kind="video", install_hint='pip install "specialist-hub[video]"',
-                        outputs=VIDEO_OUTPUTS, requires=("av", "numpy"), batch_size=1)
+                        outputs=VIDEO_OUTPUTS, requires=("av", "numpy"), batch_size=1, cards=CARDS,
+                        card_values={"confidence_note": CLASSIFIER_CONFIDENCE_NOTE})
 
 
 SHOTS = video_spec(
@@ -104,22 +102,6 @@ SHOTS = video_spec(
                       for first, last in EXAMPLE.spans()],
         }, tolerance=0.005, reference="hard cuts placed at known frames, " + EXAMPLE_REFERENCE),
     ),
-    card={
-        "intended_use": "Splitting edited video (films, broadcasts, user videos) into shots before indexing, "
-                        "summarising, or running per-shot models (video/frames does). Hard cuts and gradual "
-                        "transitions (dissolves, fades, wipes).",
-        "training_data": "TransNetV2 was trained on shot transitions synthesised from TRECVID IACC.3 and "
-                         "ClipShots videos, plus ClipShots' real transitions (paper, section 3).",
-        "metrics": "Paper (F1 of detected transitions): ClipShots 77.9, BBC Planet Earth 96.2, RAI 93.9. Here: "
-                   "the cuts of the tests' and the example's constructed videos are found on the exact frame; "
-                   "the hub's streamed windows give TransNetV2.predict_frames' per-frame probabilities (largest "
-                   "difference 1.2e-7) at 1.6× its speed on the same frames and 1.2× including decoding (2 CPU "
-                   "threads, 500 frames; benchmarks/video.py). " + MEMORY,
-        "limitations": "Frames are scaled to 48×27 (as TransNetV2 was trained), so changes of small details "
-                       "are not boundaries; fast motion, flashes and camera flicker can give false cuts. "
-                       "Frame numbers count decoded frames; times are the frames' timestamps. `--annotate DIR` "
-                       "decodes the video a second time for the contact sheet's thumbnails.",
-    },
 )
 
 QUALITY = video_spec(
@@ -175,19 +157,6 @@ QUALITY = video_spec(
         }, tolerance=0.08, reference="black and still stretches placed at known frames (±2 frames), "
                                      + EXAMPLE_REFERENCE),
     ),
-    card={
-        "intended_use": "Automated checks a broadcaster or a dataset curator runs: black and frozen picture, "
-                        "blur, flashing that risks photosensitive seizures, and the SI/TI numbers of ITU-T "
-                        "P.910 that describe how complex and how busy a clip is.",
-        "training_data": "None: FFmpeg's signal-processing filters.",
-        "metrics": "Black and frozen stretches of the constructed example and test videos are found within "
-                   "2 frames; a full-screen 12.5 Hz black/white flash is flagged as flashing. Thresholds are "
-                   "FFmpeg's defaults (2 s minimum black and frozen duration).",
-        "limitations": "photosensitivity is FFmpeg's heuristic, not a certified Harding/ITU-R BT.1702 test: "
-                       "treat it as a screen. A hard cut between very different pictures can exceed its "
-                       "threshold. blurdetect scores are relative (compare clips of similar content). "
-                       "A segment still open at the end of the video ends there.",
-    },
 )
 
 
@@ -219,17 +188,6 @@ FRAMES = video_spec(
                        for shot, ((first, last), scene) in enumerate(zip(EXAMPLE.spans(), EXAMPLE.scenes))],
         }, tolerance=1e-6, reference="text burnt into the last shot, " + EXAMPLE_REFERENCE),
     ),
-    card={
-        "intended_use": "Applying image models to video: reading on-screen text (vision/ocr), finding faces, "
-                        "classifying or detecting objects per shot or at a fixed rate. Whatever image models "
-                        "are installed can be named, with their own options.",
-        "training_data": "That of the image model chosen (see its card).",
-        "metrics": "That of the image model chosen. Here: the text burnt into the constructed test video is "
-                   "read exactly by vision/ocr from the frame chosen for its shot.",
-        "limitations": "One frame stands for a whole shot: text or objects that appear only briefly can be "
-                       "missed; use every_s for dense sampling. Frames are the decoded RGB pictures at full "
-                       "size.",
-    },
 )
 
 AUDIO = video_spec(
@@ -253,15 +211,6 @@ AUDIO = video_spec(
                 reference="the espeak-ng phrases of the audio plugin's speech.flac (placed at known times) as "
                           "the soundtrack, " + EXAMPLE_REFERENCE),
     ),
-    card={
-        "intended_use": "Applying audio models to video: where people speak (audio/vad), what they say "
-                        "(audio/transcribe), loudness (audio/features)... Whatever audio models are installed.",
-        "training_data": "That of the audio model chosen (see its card).",
-        "metrics": "That of the audio model chosen. Here: the speech segments of the soundtrack of the "
-                   "constructed test video are found within 0.1 s of where they were placed.",
-        "limitations": "Only the first audio track is analysed. It is decoded to a temporary 16-bit FLAC file "
-                       "(about 0.5 GB of disk for 2 hours of stereo), which the audio model streams.",
-    },
 )
 
 
@@ -291,23 +240,6 @@ CLASSIFY = video_spec(
                 tolerance=0.005, reference="header facts of the constructed example, " + EXAMPLE_REFERENCE
                                            + "; needs the default checkpoint (online once)"),
     ),
-    card={
-        "intended_use": "Tagging short clips with the human action they show (the 400 Kinetics classes: "
-                        "sports, cooking, playing instruments...), or with the labels of any transformers "
-                        "video classifier passed as `checkpoint` (VideoMAE, TimeSformer, ViViT).",
-        "training_data": "Default checkpoint: VideoMAE ViT-S self-supervised on Kinetics-400, then fine-tuned "
-                         "on its labels (about 240k 10-second YouTube clips).",
-        "metrics": "Paper: 79.0% top-1 on Kinetics-400 for ViT-S (16 frames, 5 clips × 3 crops; here one clip, "
-                   "one centre crop, so expect a little less). Here: the hub's output equals transformers "
-                   "called directly on the same sampled frames (tiny random VideoMAE, tests), at 0.98× its speed "
-                   "with decoding and sampling included (ViT-S architecture, CPU; benchmarks/video.py).",
-        "limitations": "The checkpoint's num_frames frames (16 for VideoMAE) are sampled uniformly over the "
-                       "whole video, so long or multi-shot videos are summarised by one label: cut them into "
-                       "shots first. The sampled frames are held at full size (16 × 6 MB at 1080p). Kinetics "
-                       "labels only. The weights are downloaded from the Hugging Face Hub on first use; offline, "
-                       "pass a local `save_pretrained()` directory with `--option checkpoint=DIR`. "
-                       + CLASSIFIER_CONFIDENCE_NOTE,
-    },
 )
 
 
