@@ -104,3 +104,23 @@ def _encode_soundtrack(output, stream, soundtrack) -> None:
     for converted in resampler.resample(None):
         output.mux(stream.encode(converted))
     output.mux(stream.encode())
+
+
+def class_clip_layout(kind: str, n: int) -> Layout:
+    """Clip ``n`` of a two-class training set: "still" (still pictures with burnt-in text) or "pan"
+    (textures panning, no text), two scenes each."""
+    scenes = [Scene("pan", 12 + n), Scene("pan", 10 + 2 * n)] if kind == "pan" else \
+        [Scene("still", 12 + n, text=f"TITLE {n}"), Scene("still", 10 + 2 * n, text=f"PART {n}")]
+    # Padding scenes first make each clip's textures differ (textures are seeded by scene position).
+    return Layout(tuple([Scene("black", 1)] * (n % 3) + scenes), fps=25, width=160, height=96)
+
+
+def write_class_clips(root: str | Path, per_class: int, soundtrack: str | Path | None = None) -> Path:
+    """``root``/still and ``root``/pan, ``per_class`` clips each; every other clip carries ``soundtrack``,
+    so sound alone cannot tell the classes apart. A folder of class folders, as ``hub train`` reads it."""
+    root = Path(root)
+    for kind in ("still", "pan"):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        for n in range(per_class):
+            write_video(root / kind / f"{n}.mp4", class_clip_layout(kind, n), soundtrack=soundtrack if n % 2 else None)
+    return root

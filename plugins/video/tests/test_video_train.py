@@ -17,8 +17,7 @@ from specialist_hub.registry import Registry
 from specialist_hub.testing import trained_predictions
 from specialist_hub.training.features import make_featurizer
 from specialist_hub.training.trainer import train
-from specialist_hub_video.layout import Layout, Scene
-from specialist_hub_video.synthetic import write_video
+from specialist_hub_video.synthetic import class_clip_layout, write_class_clips
 
 pytest.importorskip("lightgbm")
 pytest.importorskip("efficientnet_lite_pytorch")
@@ -37,21 +36,9 @@ def models(tmp_path_factory):
         yield folder
 
 
-def layout(kind: str, n: int) -> Layout:
-    scenes = [Scene("pan", 12 + n), Scene("pan", 10 + 2 * n)] if kind == "pan" else \
-        [Scene("still", 12 + n, text=f"TITLE {n}"), Scene("still", 10 + 2 * n, text=f"PART {n}")]
-    # Padding scenes first make each clip's textures differ (textures are seeded by scene position).
-    return Layout(tuple([Scene("black", 1)] * (n % 3) + scenes), fps=25, width=160, height=96)
-
-
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
-    root = tmp_path_factory.mktemp("clips")
-    for kind in ("still", "pan"):
-        (root / kind).mkdir()
-        for n in range(PER_CLASS):
-            write_video(root / kind / f"{n}.mp4", layout(kind, n), soundtrack=SPEECH if n % 2 else None)
-    return root
+    return write_class_clips(tmp_path_factory.mktemp("clips"), PER_CLASS, SPEECH)
 
 
 def test_features_hold_the_soundtrack_only_when_there_is_one(models, clips):
@@ -62,7 +49,7 @@ def test_features_hold_the_soundtrack_only_when_there_is_one(models, clips):
     audio = slice(-1 - featurizer.audio_width, -1)
     assert not silent[audio].any() and np.abs(spoken[audio]).sum() > 0
     # Two scenes, two shots (the layout's truth): one frame from the middle of each.
-    expected = [(first + last) // 2 for first, last in layout("pan", 0).spans()]
+    expected = [(first + last) // 2 for first, last in class_clip_layout("pan", 0).spans()]
     assert featurizer.frame_indices(featurizer.preprocess(str(clips / "pan" / "0.mp4"))) == expected
 
 
