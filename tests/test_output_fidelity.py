@@ -39,3 +39,81 @@ def test_files_get_the_whole_input_and_only_the_terminal_table_shortens_it(tmp_p
         assert json.loads(jsonl.stdout)["input"] == value
         table = hub("-m", model, value, "-f", "table").stdout
         assert value not in table and f"({len(value)} chars)" in table.splitlines()[0]
+
+
+#: Three proteins with the columns a user's table carries beside the sequence.
+#: (ubiquitin: UniProt P0CG48 chain; insulin B chain: P01308 25-54)
+PROTEINS = [("ubiquitin", "MQIFVKTLTGKTITLEVEPSDTIENVKAKIQDKEGIPPDQQRLIFAGKQLEDGRTLSDYNIQKESTLHLVLRLRGG", "human", "8.6"),
+            ("bad", "MK1LV", "none", "1.0"),
+            ("insulin_b", "FVNQHLCGSHLVEALYLVCGERGFFYTPKT", "human", "3.4")]
+
+
+def protein_table(tmp_path, name="proteins.csv"):
+    path = tmp_path / name
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "sequence", "organism", "molecular_weight"])  # a measured weight beside the model's
+        writer.writerows(PROTEINS)
+    return path
+
+
+def test_keep_columns_carries_the_input_tables_other_columns(tmp_path):
+    table = protein_table(tmp_path)
+    out = tmp_path / "out.csv"
+    result = hub("-m", "biology/protein-properties", "-i", str(table), "--keep-columns", "all", "-o", str(out))
+    assert result.exit_code == 1, result.output  # the bad sequence fails, and keeps its columns
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["id"], r["organism"], r["input.molecular_weight"]) for r in rows] == [(p[0], p[2], p[3]) for p in PROTEINS]
+    assert rows[1]["ok"] == "False" and rows[0]["ok"] == "True"
+    assert abs(float(rows[0]["molecular_weight"]) - 8564.84) < 0.5  # ExPASy's ubiquitin; the kept column is apart
+    header = list(rows[0])
+    assert header.index("organism") < header.index("molecular_weight")  # input columns before the outputs
+
+    jsonl = hub("-m", "biology/protein-properties", "-i", str(table), "--keep-columns", "organism", "-f", "jsonl")
+    records = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [r["columns"] for r in records] == [{"organism": p[2]} for p in PROTEINS]
+    plain = hub("-m", "biology/protein-properties", "-i", str(table), "-f", "jsonl")
+    assert "columns" not in json.loads(plain.stdout.splitlines()[0])
+
+
+def test_keep_columns_from_parquet_and_sdf_properties(tmp_path):
+    import pyarrow as pa
+    from rdkit import Chem
+
+    parquet = tmp_path / "proteins.parquet"
+    pq.write_table(pa.table({"sequence": [p[1] for p in PROTEINS], "organism": [p[2] for p in PROTEINS],
+                             "rank": [1, 2, 3]}), parquet)
+    out = tmp_path / "out.csv"
+    hub("-m", "biology/protein-properties", "-i", str(parquet), "--keep-columns", "rank,organism", "-o", str(out))
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["input"], r["rank"], r["organism"]) for r in rows] == [(p[1], str(i + 1), p[2]) for i, p in enumerate(PROTEINS)]
+
+    sdf = tmp_path / "mols.sdf"
+    writer = Chem.SDWriter(str(sdf))
+    for name, smiles, activity in (("aspirin", "CC(=O)Oc1ccccc1C(=O)O", "5.1"), ("caffeine", "Cn1cnc2c1c(=O)n(C)c(=O)n2C", "")):
+        mol = Chem.MolFromSmiles(smiles)
+        mol.SetProp("_Name", name)
+        if activity:  # caffeine has no such data item
+            mol.SetProp("pIC50 (nM)", activity)
+        mol.SetProp("vendor", "acme\nlot 7")  # a two-line data item
+        writer.write(mol)
+    writer.close()
+    out = tmp_path / "mols.parquet"
+    result = hub("-m", "chemistry/descriptors", "-i", str(sdf), "--keep-columns", "all", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = pq.read_table(out).to_pylist()
+    assert [(r["id"], r["pIC50 (nM)"], r["vendor"]) for r in rows] == [("aspirin", "5.1", "acme\nlot 7"),
+                                                                         ("caffeine", None, "acme\nlot 7")]
+    assert abs(rows[0]["exact_mass"] - 180.0423) < 1e-3  # aspirin C9H8O4, monoisotopic
+
+
+def test_keep_columns_refusals_say_what_to_do(tmp_path):
+    table = protein_table(tmp_path)
+    missing = hub("-m", "biology/protein-properties", "-i", str(table), "--keep-columns", "organsim")
+    assert missing.exit_code == 2 and "no column 'organsim'" in missing.stderr and "organism" in missing.stderr
+    literal = hub("-m", "biology/protein-properties", GFP, "--keep-columns", "all")
+    assert literal.exit_code == 2 and "needs CSV, TSV, Parquet or SDF inputs" in literal.stderr
+    gff = hub("-m", "biology/protein-properties", "-i", str(table), "--keep-columns", "all", "-f", "gff3")
+    assert gff.exit_code == 2 and "--keep-columns needs a csv, parquet, json, jsonl or table output" in gff.stderr

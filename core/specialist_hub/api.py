@@ -6,6 +6,7 @@ a notebook or a test can run against an isolated :class:`~specialist_hub.registr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 import warnings
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import UsageError
-from .inputs import InputKind, ReadOptions, Record, find_column, iter_records, python_records
+from .inputs import InputKind, ReadOptions, Record, find_column, iter_records, kept_column_names, python_records
 from .loaded import LoadedPlan
 from .model import Model
 from .plan import RunSettings, plan_run
@@ -22,7 +23,7 @@ from .registry import Registry, get_registry
 from .results import Prediction, Predictions
 from .runner import RunSummary, execute
 from .spec import ModelSpec
-from .writers import OutputFile, Sink, StreamSink, format_for, writer_for
+from .writers import OutputFile, Sink, StreamSink, format_for, kept_output_names, writer_for
 
 
 def list_models(domain: str | None = None, registry: Registry | None = None) -> list[ModelSpec]:
@@ -208,6 +209,12 @@ def predict_file(model_ids: str | ModelSpec | Sequence[str | ModelSpec], sources
     writer = writer_for(fmt, registry.formats.values())
     plan = plan_run(registry, models, settings, options=options,
                     output_dir=str(Path(output).resolve().parent) if to_file and output else None)
+    if settings.read.keep_columns:  # named now: a CSV or Parquet output's header holds them
+        if plan.engine == "ray":
+            raise UsageError("--keep-columns works with the local engine (CSV, TSV, Parquet and SDF inputs).")
+        read = dataclasses.replace(settings.read, keep_columns=kept_column_names(plan.kind, sources, settings.read))
+        settings = RunSettings.of(settings, read=read)
+    kept = list(kept_output_names(settings.read.keep_columns, plan.specs).values())
     if plan.engine == "ray":
         if settings.resume:
             raise UsageError("--resume works with the local engine; Ray retries failed tasks itself.")
@@ -219,11 +226,11 @@ def predict_file(model_ids: str | ModelSpec | Sequence[str | ModelSpec], sources
         if settings.resume and "-" in sources:
             raise UsageError("--resume cannot continue a run that read standard input; give the input as a file.")
         sink = OutputFile(output, fmt, plan.specs, plan.fingerprint(sources, fmt, settings.read), settings.resume,
-                          writer)
+                          writer, kept)
     elif settings.resume:
         raise UsageError("--resume needs --output FILE.")
     else:
-        sink = StreamSink(fmt, stream, plan.specs, writer)
+        sink = StreamSink(fmt, stream, plan.specs, writer, kept)
     summary = execute(plan, sources, sink, settings.read, settings.progress)
     summary.failures_written = writer is None or writer.holds_failures
     return summary

@@ -198,6 +198,9 @@ def _parse_options(pairs) -> dict[str, str]:
 @click.option("--option", "-O", "option_pairs", multiple=True, metavar="KEY=VALUE", help="A model option.")
 @click.option("--column", "--smiles-column", "column", help="Input column of a CSV/TSV file.")
 @click.option("--id-column", help="Record-id column of a CSV/TSV file.")
+@click.option("--keep-columns", metavar="all|A,B",
+              help="Carry the input table's other columns (CSV/TSV/Parquet; SDF properties) into the output: all, "
+                   "or a comma-separated list.")
 @click.option("--workers", default="1", show_default=True,
               help="Processes, each loading the model once; 'auto' picks from the cores.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run into the same --output.")
@@ -217,8 +220,8 @@ def _parse_options(pairs) -> dict[str, str]:
 @LICENSE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, device, option_pairs, column,
-            id_column, workers, resume, engine, annotate_dir, isolate, pipeline_file, wide, where, in_domain_only,
-            license_filter, quiet):
+            id_column, keep_columns, workers, resume, engine, annotate_dir, isolate, pipeline_file, wide, where,
+            in_domain_only, license_filter, quiet):
     """Run models over inputs given as arguments, files, directories or stdin.
 
     \b
@@ -258,7 +261,7 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     settings = RunSettings(device=device, batch_size=batch_size, workers=workers, engine=engine, isolate=isolate,
                            where=where, in_domain_only=in_domain_only, format=fmt, resume=resume, progress=progress,
-                           read=ReadOptions(column, id_column))
+                           read=ReadOptions(column, id_column, keep_columns=_kept_columns(keep_columns)))
     summary = predict_file(specs, sources, output, options=options, settings=settings, registry=registry)
     if summary.filtered:
         click.echo(f"{summary.filtered} prediction(s) left out by --where/--in-domain-only.", err=True)
@@ -273,6 +276,18 @@ def predict(inputs, domain, model_ids, input_files, output, fmt, batch_size, dev
         click.echo(f"Error: {summary.stream_error}", err=True)
         sys.exit(EXIT_INPUT_UNREADABLE)
     sys.exit(EXIT_RECORDS_FAILED if summary.failed else EXIT_OK)
+
+
+def _kept_columns(text: str | None) -> tuple[str, ...] | str:
+    """--keep-columns: ``all``, or the listed names."""
+    if text is None:
+        return ()
+    if text.strip().lower() == "all":
+        return "all"
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names:
+        raise UsageError("--keep-columns takes 'all' or column names separated by commas.")
+    return names
 
 
 def _select_models(registry, domain, model_ids):

@@ -36,6 +36,8 @@ class Record:
     read_error: str | None = None
     #: The ``input`` column's text when the reader knows it better than the value's look (a file path).
     label: str | None = None
+    #: The input row's other columns that the run keeps (``--keep-columns``), by name.
+    columns: dict[str, Any] | None = None
 
     @property
     def display(self) -> str:
@@ -102,6 +104,9 @@ class ReadOptions:
     column: str | None = None
     id_column: str | None = None
     max_record_chars: int = MAX_RECORD_CHARS
+    #: The table's other columns (or an SDF's properties) to carry into the output: their names, or
+    #: ``"all"`` (:func:`kept_column_names` names them before the run).
+    keep_columns: tuple[str, ...] | str = ()
 
 
 class BoundedLines:
@@ -205,8 +210,52 @@ class InputKind:
             yield from read_table_rows(handle, delimiter, options, self.column_names, path,
                                        one_line=not self.multiline_values)
 
+    def read_parquet(self, path: Path, options: ReadOptions) -> Iterator[Record | tuple[Any, str | None]]:
+        """A Parquet table's input column, ids and kept columns found as in a CSV file, batch by batch."""
+        file = _parquet_file(path)
+        header = file.schema_arrow.names
+        value_col = find_column(header, options.column, self.column_names, "the input values", path)
+        if value_col is None:
+            raise UsageError(f"{path}: no input column found (looked for {', '.join(self.column_names)}); "
+                             f"columns are: {', '.join(header)}. Choose one with --column NAME.")
+        id_col = find_column(header, options.id_column, ID_COLUMNS, "record ids", path)
+        kept = [name for name in options.keep_columns if name in header]
+        read = list(dict.fromkeys([value_col, *([id_col] if id_col else []), *kept]))
+        for batch in _parquet_batches(file, path, read):
+            for row in batch.to_pylist():
+                value, record_id = row[value_col], None if id_col is None or row[id_col] is None else str(row[id_col])
+                columns = {name: row.get(name) for name in options.keep_columns} if options.keep_columns else None
+                if value is None:
+                    yield Record(-1, "", record_id, read_error=f"no {value_col!r} value", columns=columns)
+                else:
+                    yield Record(-1, str(value).strip(), record_id, columns=columns)
+
     #: Column names looked for (case-insensitively, in order) in CSV/TSV inputs.
     column_names: tuple[str, ...] = ()
+
+
+def _parquet_file(path: Path) -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError('Parquet input needs pyarrow: pip install "specialist-hub[tables]"') from None
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputStreamError(f"{path.name}: not a readable Parquet file ({exc}).") from None
+
+
+def _parquet_batches(file: Any, path: Path, columns: list[str]) -> Iterator[Any]:
+    batches = file.iter_batches(batch_size=1024, columns=columns)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (OSError, ValueError) as exc:
+            raise InputStreamError(f"{path.name}: cannot be read to its end ({exc}); the records before it were read.") \
+                from None
+        if batch is None:
+            return
+        yield batch
 
 
 ID_COLUMNS = ("id", "name", "identifier", "compound_id", "mol_id", "title", "accession")
@@ -240,16 +289,20 @@ def read_table_rows(handle: Iterable[str], delimiter: str, options: ReadOptions,
     id_col = find_column(header, options.id_column, ID_COLUMNS, "record ids", path)
     value_index = header.index(value_col)
     id_index = header.index(id_col) if id_col is not None else None
+    kept = [(name, header.index(name) if name in header else None) for name in options.keep_columns]
     for line_no, row in enumerate(reader, start=2):
         if not row:
             continue
         record_id = row[id_index] if id_index is not None and id_index < len(row) else None
+        columns = {name: row[i] if i is not None and i < len(row) else None for name, i in kept} if kept else None
         if value_index >= len(row):
-            yield Record(-1, "", record_id, read_error=f"line {line_no} has no {value_col!r} value")
+            yield Record(-1, "", record_id, read_error=f"line {line_no} has no {value_col!r} value", columns=columns)
         elif one_line and ("\n" in row[value_index].strip() or "\r" in row[value_index].strip()):
             yield Record(-1, "", record_id, read_error=f"line {line_no}: the {value_col!r} value has a line break "
                                                        f"inside its quotes; a table holds one value per cell (molfiles "
-                                                       f"go in .sdf or .mol files)")
+                                                       f"go in .sdf or .mol files)", columns=columns)
+        elif columns is not None:
+            yield Record(-1, row[value_index].strip(), record_id, columns=columns)
         else:
             yield row[value_index].strip(), record_id
 
@@ -259,7 +312,7 @@ class MoleculeKind(InputKind):
     multiline_values = False
     description = "Molecules: SMILES strings, .smi/.csv/.tsv tables, or .sdf/.mol records"
     readers = {".smi": "read_lines", ".smiles": "read_lines", ".txt": "read_lines", ".csv": "read_table",
-               ".tsv": "read_table", ".sdf": "read_sdf", ".mol": "read_sdf"}
+               ".tsv": "read_table", ".parquet": "read_parquet", ".sdf": "read_sdf", ".mol": "read_sdf"}
     column_names = ("smiles", "canonical_smiles", "isomeric_smiles", "smi", "mol", "molecule")
 
     def read_stream(self, stream, options):
@@ -276,25 +329,56 @@ class MoleculeKind(InputKind):
             block: list[str] = []
             for line in handle:
                 if line.rstrip("\r\n") == "$$$$":
-                    yield _molblock_record(block)
+                    yield _molblock_record(block, options.keep_columns)
                     block = []
                 else:
                     block.append(line)
             if any(line.strip() for line in block):
-                yield _molblock_record(block)
+                yield _molblock_record(block, options.keep_columns)
 
 
-def _molblock_record(lines: list[str]) -> tuple[str, str | None]:
+def _molblock_record(lines: list[str], keep: Iterable[str] = ()) -> tuple[str, str | None] | Record:
     text = "".join(lines)
     title = lines[0].strip() if lines else ""
-    return text if text.endswith("\n") else text + "\n", (title or None)
+    value = text if text.endswith("\n") else text + "\n"
+    if not keep:
+        return value, (title or None)
+    properties = sdf_properties(lines)
+    return Record(-1, value, title or None, columns={name: properties.get(name) for name in keep})
+
+
+def sdf_properties(lines: Iterable[str]) -> dict[str, str]:
+    """An SDF record's data items (``> <NAME>`` then value lines up to a blank one), by name."""
+    properties: dict[str, str] = {}
+    name: str | None = None
+    for line in lines:
+        line = line.rstrip("\r\n")
+        tag = _sdf_property_name(line)
+        if tag is not None:
+            name = tag
+            properties[name] = ""
+        elif name is not None and line.strip():
+            properties[name] = f"{properties[name]}\n{line}" if properties[name] else line
+        else:
+            name = None
+    return properties
+
+
+def _sdf_property_name(line: str) -> str | None:
+    """NAME of a data header line (``> <NAME>`` or ``>  25  <NAME>  (ID)``), else None."""
+    if not line.startswith(">"):
+        return None
+    start = line.find("<")
+    end = line.find(">", start + 1)
+    return line[start + 1:end] if start > 0 and end > start else None
 
 
 class SequenceKind(InputKind):
     name = "sequence"
     description = "Biological sequences (protein, DNA, RNA): raw strings, FASTA, or CSV with a sequence column"
     readers = dict.fromkeys((".fasta", ".fa", ".faa", ".fna", ".ffn", ".fas", ".frn"), "read_fasta")
-    readers.update({".csv": "read_table", ".tsv": "read_table", ".txt": "read_lines", ".seq": "read_lines"})
+    readers.update({".csv": "read_table", ".tsv": "read_table", ".parquet": "read_parquet", ".txt": "read_lines",
+                    ".seq": "read_lines"})
     column_names = ("sequence", "seq", "protein", "peptide", "dna", "rna")
 
     def read_stream(self, stream, options):
@@ -337,7 +421,7 @@ def parse_fasta(lines: Iterable[str]) -> Iterator[tuple[str, str | None]]:
 class TextKind(InputKind):
     name = "text"
     description = "Free text (e.g. prompts): one record per line, or a CSV column"
-    readers = {".txt": "read_lines", ".csv": "read_table", ".tsv": "read_table"}
+    readers = {".txt": "read_lines", ".csv": "read_table", ".tsv": "read_table", ".parquet": "read_parquet"}
     column_names = ("text", "prompt", "caption")
 
 
@@ -433,6 +517,52 @@ def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions =
                 record.label = record.value  # a path, shown as it is (a line break in it included)
             position += 1
             yield record
+
+
+def kept_column_names(kind: InputKind, sources: Iterable[Any], options: ReadOptions) -> tuple[str, ...]:
+    """The columns ``--keep-columns`` carries, fixed before the run (so a CSV or Parquet output has
+    them from its header): ``all`` is every column of the CSV/TSV/Parquet inputs but the input and
+    id columns, and every SDF property; listed names must be in at least one input."""
+    if not options.keep_columns:
+        return ()
+    files = list(_table_files(kind, sources))
+    if not files:
+        raise UsageError("--keep-columns needs CSV, TSV, Parquet or SDF inputs (their other columns or properties).")
+    found: dict[str, None] = {}
+    for path in files:
+        if file_suffix(path) == ".parquet":
+            header = _parquet_file(path).schema_arrow.names
+            used = {find_column(header, options.column, kind.column_names, "the input values", path),
+                    find_column(header, options.id_column, ID_COLUMNS, "record ids", path)}
+            found.update(dict.fromkeys(name for name in header if name not in used))
+        elif file_suffix(path) in (".csv", ".tsv"):
+            with open_text(path, options.max_record_chars) as handle:
+                header = next(csv.reader(handle, delimiter="\t" if file_suffix(path) == ".tsv" else ","), None) or []
+            used = {find_column(header, options.column, kind.column_names, "the input values", path),
+                    find_column(header, options.id_column, ID_COLUMNS, "record ids", path)}
+            found.update(dict.fromkeys(name for name in header if name not in used))
+        else:
+            with open_text(path, options.max_record_chars) as handle:
+                found.update(dict.fromkeys(name for name in map(_sdf_property_name, handle) if name is not None))
+    if options.keep_columns == "all":
+        return tuple(found)
+    missing = [name for name in options.keep_columns if name not in found]
+    if missing:
+        raise UsageError(f"--keep-columns: no column {', '.join(map(repr, missing))} in the inputs; their columns "
+                         f"are: {', '.join(found) or 'none'}.")
+    return tuple(options.keep_columns)
+
+
+def _table_files(kind: InputKind, sources: Iterable[Any]) -> Iterator[Path]:
+    """The CSV, TSV and SDF files among ``sources`` (directories expanded) that ``kind`` reads as tables."""
+    for source in sources:
+        if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-":
+            continue
+        path = Path(os.fspath(source))
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if kind.reads_directories and path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and kind.readers.get(file_suffix(file)) in ("read_table", "read_parquet", "read_sdf"):
+                yield file
 
 
 def _without_paths(exc: BaseException) -> str:

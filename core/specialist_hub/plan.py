@@ -117,7 +117,8 @@ class RunPlan:
                 "options": [list(r.options) for r in self.requests],
                 "where": self.where.text if self.where is not None else None,
                 "sources": [_source_identity(self.kind, source) for source in sources], "format": fmt,
-                "read": [read_options.column, read_options.id_column]}
+                "read": [read_options.column, read_options.id_column,
+                         *([read_options.keep_columns] if read_options.keep_columns else [])]}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def _steps(self, spec: ModelSpec) -> list[Any]:

@@ -35,10 +35,14 @@ class Prediction:
     output: dict[str, Any] | None = None
     #: ``{"type": ..., "message": ...}`` when not ok.
     error: dict[str, str] | None = None
+    #: The input row's other columns the run kept (``--keep-columns``), by their output names.
+    columns: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data: ``output`` when ok, else ``error``, never both."""
         data = {name: getattr(self, name) for name in SCALAR_FIELDS}
+        if self.columns is not None:
+            data["columns"] = self.columns
         if self.ok:
             data["output"] = self.output
         else:
@@ -50,6 +54,7 @@ class Prediction:
         row: dict[str, Any] = {name: getattr(self, name) for name in SCALAR_FIELDS}
         row["error_type"] = self.error["type"] if self.error else None
         row["error_message"] = self.error["message"] if self.error else None
+        row.update(self.columns or {})
         row.update(self.output or {})
         return row
 
@@ -58,6 +63,8 @@ class Prediction:
         which keeps ints, lists and nulls exactly as the model made them."""
         row = {k: v for k, v in self.flat().items() if k in BASE_COLUMNS}
         row["output"] = strict_json(self.output) if self.ok else None
+        if self.columns is not None:
+            row["columns"] = strict_json(self.columns)
         return row
 
     @classmethod
@@ -68,7 +75,8 @@ class Prediction:
         return cls(position=position, id=None if _missing(record_id) else str(record_id), input=row["input"],
                    model=row["model"], model_version=row["model_version"], package=row["package"], ok=ok,
                    output=json.loads(row["output"]) if ok else None,
-                   error=None if ok else {"type": row["error_type"], "message": row["error_message"]})
+                   error=None if ok else {"type": row["error_type"], "message": row["error_message"]},
+                   columns=None if _missing(row.get("columns")) else json.loads(row["columns"]))
 
     def __repr__(self) -> str:
         return prediction_text(self)
@@ -78,8 +86,8 @@ class Prediction:
         return predictions_html([self])
 
 
-#: The record's scalar fields, in output order (everything but ``output`` and ``error``).
-SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Prediction) if f.name not in ("output", "error"))
+#: The record's scalar fields, in output order (everything but ``output``, ``error`` and ``columns``).
+SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Prediction) if f.name not in ("output", "error", "columns"))
 #: Flat columns every row has before the model's output fields, with their field types.
 _HINTS = typing.get_type_hints(Prediction)
 RECORD_COLUMNS: tuple[tuple[str, str], ...] = (

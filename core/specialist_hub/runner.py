@@ -22,7 +22,7 @@ from .isolation import IsolatedRunner
 from .loaded import LoadedPlan
 from .plan import RunPlan, usable_cores
 from .results import Prediction
-from .writers import Sink
+from .writers import Sink, kept_output_names
 
 
 @dataclass
@@ -62,8 +62,9 @@ def execute(plan: RunPlan, sources: Iterable[Any], sink: Sink, read_options: Rea
         if plan.engine == "ray":
             chunks = ray_engine.ray_chunks(plan, list(sources), read_options)
         else:
+            kept = KeptColumns(kept_output_names(read_options.keep_columns, plan.specs))
             records = _until_damaged(iter_records(plan.kind, sources, read_options), summary)
-            chunks = predict_chunks(plan, (r for r in records if r.position >= skip), isolated)
+            chunks = kept.attach(predict_chunks(plan, kept.remember(r for r in records if r.position >= skip), isolated))
         _drain(plan, chunks, sink, summary, _progress_bar(progress, skip))
     finally:
         if own and isolated is not None:
@@ -120,6 +121,29 @@ def predict_chunks(plan: RunPlan, records: Iterable[Record],
         while in_flight:
             future, count = in_flight.popleft()
             yield future.result(), count
+
+
+class KeptColumns:
+    """The kept input columns (``--keep-columns``) of the records in flight, by position, put on
+    their predictions as they come back (the models and workers never see them)."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names  # input column -> output name
+        self.pending: dict[int, dict[str, Any]] = {}
+
+    def remember(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            if record.columns is not None:
+                self.pending[record.position] = {self.names[k]: v for k, v in record.columns.items()}
+            yield record
+
+    def attach(self, chunks: Iterator[tuple[list[Prediction], int]]) -> Iterator[tuple[list[Prediction], int]]:
+        for predictions, count in chunks:
+            for prediction in predictions:
+                prediction.columns = self.pending.get(prediction.position)
+            for position in {p.position for p in predictions}:
+                self.pending.pop(position, None)
+            yield predictions, count
 
 
 def _until_damaged(records: Iterator[Record], summary: RunSummary) -> Iterator[Record]:

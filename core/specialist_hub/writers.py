@@ -75,11 +75,19 @@ def writer_for(fmt: str, extra: Iterable[OutputFormat] = ()) -> type[Writer] | N
     raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join([*FORMATS, *plugin_formats])}.")
 
 
-def output_columns(specs: Sequence[ModelSpec]) -> list[str]:
-    columns = list(BASE_COLUMNS)
+def output_columns(specs: Sequence[ModelSpec], kept: Sequence[str] = ()) -> list[str]:
+    """A flat row's columns: the record's, the kept input columns (output names), the models' fields."""
+    columns = [*BASE_COLUMNS, *kept]
     for spec in specs:
         columns += [name for name in spec.output_names if name not in columns]
     return columns
+
+
+def kept_output_names(names: Sequence[str], specs: Sequence[ModelSpec]) -> dict[str, str]:
+    """Each kept input column's name in the output: its own, or ``input.NAME`` where the record or a
+    model already has a column of that name (a measured ``logp`` beside the predicted one)."""
+    taken = set(output_columns(specs))
+    return {name: f"input.{name}" if name in taken else name for name in names}
 
 
 def _cell(value: Any) -> Any:
@@ -104,6 +112,10 @@ class Writer:
         """Whether ``spec``'s predictions have a place in this format (subtitles need timed text)."""
         return not cls.fields or any(name in spec.output_names for name in cls.fields)
 
+    #: Whether this format has a place for kept input columns (``--keep-columns``); one that has
+    #: takes their output names as ``kept``.
+    keeps_columns = False
+
     def __init__(self, stream: IO[str], specs: Sequence[ModelSpec], resumed: bool = False):
         self.stream = stream
         self.specs = specs
@@ -116,12 +128,19 @@ class Writer:
 
 
 class JsonLinesWriter(Writer):
+    keeps_columns = True  # as the record's "columns" object
+
+    def __init__(self, stream, specs, resumed=False, kept: Sequence[str] = ()):
+        super().__init__(stream, specs)
+
     def write(self, prediction):
         self.stream.write(strict_json(prediction.to_dict()) + "\n")
 
 
 class JsonWriter(Writer):
-    def __init__(self, stream, specs, resumed=False):
+    keeps_columns = True
+
+    def __init__(self, stream, specs, resumed=False, kept: Sequence[str] = ()):
         super().__init__(stream, specs)
         self.started = resumed
         if not resumed:
@@ -136,9 +155,12 @@ class JsonWriter(Writer):
 
 
 class CsvWriter(Writer):
-    def __init__(self, stream, specs, resumed=False):
+    keeps_columns = True
+
+    def __init__(self, stream, specs, resumed=False, kept: Sequence[str] = ()):
+        """``kept``: the kept input columns' output names, after the record's columns."""
         super().__init__(stream, specs)
-        self.writer = csv.DictWriter(stream, fieldnames=output_columns(specs), extrasaction="ignore")
+        self.writer = csv.DictWriter(stream, fieldnames=output_columns(specs, kept), extrasaction="ignore")
         if not resumed:
             self.writer.writeheader()
 
@@ -147,9 +169,11 @@ class CsvWriter(Writer):
 
 
 class TableWriter(Writer):
-    """A readable block per prediction: values with their units, errors spelled out."""
+    """A readable block per prediction: kept input columns, values with their units, errors spelled out."""
 
-    def __init__(self, stream, specs, resumed=False):
+    keeps_columns = True
+
+    def __init__(self, stream, specs, resumed=False, kept: Sequence[str] = ()):
         super().__init__(stream, specs)
         self.units = {(s.id, o.name): o.unit for s in specs for o in s.outputs}
 
@@ -162,8 +186,9 @@ class TableWriter(Writer):
         if not prediction.ok:
             self.stream.write(f"  {prediction.error['type']}: {prediction.error['message']}\n\n")
             return
-        width = max((len(k) for k in prediction.output), default=0)
-        for name, value in prediction.output.items():
+        fields = {**(prediction.columns or {}), **prediction.output}
+        width = max((len(k) for k in fields), default=0)
+        for name, value in fields.items():
             unit = self.units.get((prediction.model, name), "")
             self.stream.write(f"  {name:<{width}}  {_human(value)}{' ' + unit if unit else ''}\n")
         self.stream.write("\n")
@@ -184,12 +209,13 @@ WRITERS: dict[str, type[Writer]] = {"jsonl": JsonLinesWriter, "json": JsonWriter
                                     "table": TableWriter}
 
 
-def _arrow_schema(specs):
+def _arrow_schema(specs, kept: Sequence[str] = ()):
     import pyarrow as pa
 
     types = {"float": pa.float64(), "int": pa.int64(), "str": pa.string(), "bool": pa.bool_(),
              "list": pa.string(), "dict": pa.string()}
     columns = {name: types[kind] for name, kind in RECORD_COLUMNS}
+    columns.update(dict.fromkeys(kept, pa.string()))  # input cells are text
     for spec in specs:
         for output in spec.outputs:
             columns.setdefault(output.name, types[output.type])
@@ -227,10 +253,11 @@ class StreamSink:
 
     records_done = predictions_done = failed_done = filtered_done = 0
 
-    def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec], writer: type[Writer] | None = None):
+    def __init__(self, fmt: str, stream: IO[str], specs: Sequence[ModelSpec], writer: type[Writer] | None = None,
+                 kept: Sequence[str] = ()):
         if fmt == "parquet":
             raise UsageError("Parquet output needs a file: add --output results.parquet.")
-        self.writer = (writer or writer_for(fmt) or JsonLinesWriter)(stream, specs)
+        self.writer = _open_writer(writer or writer_for(fmt) or JsonLinesWriter, fmt, stream, specs, False, kept)
 
     def write_chunk(self, predictions: Sequence[Prediction], records: int, failed: int = 0,
                     filtered: int = 0) -> None:
@@ -253,6 +280,17 @@ class StreamSink:
             self.writer.stream.flush()
 
 
+def _open_writer(writer: type[Writer], fmt: str, stream: IO[str], specs: Sequence[ModelSpec], resumed: bool,
+                 kept: Sequence[str]) -> Writer:
+    """``writer`` on ``stream``, given the kept input columns when there are any (a format with no
+    place for them refuses them before the run)."""
+    if not kept:
+        return writer(stream, specs, resumed=resumed)
+    if not writer.keeps_columns:
+        raise UsageError(f"--keep-columns needs a csv, parquet, json, jsonl or table output, not {fmt}.")
+    return writer(stream, specs, resumed=resumed, kept=kept)  # type: ignore[call-arg]
+
+
 def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
@@ -267,7 +305,7 @@ class OutputFile:
     """
 
     def __init__(self, target: str | os.PathLike, fmt: str, specs: Sequence[ModelSpec], fingerprint: str,
-                 resume: bool = False, writer: type[Writer] | None = None):
+                 resume: bool = False, writer: type[Writer] | None = None, kept: Sequence[str] = ()):
         if fmt == "table" and resume:
             raise UsageError("--resume needs a csv, json, jsonl or parquet output file.")
         if fmt == "parquet":
@@ -278,7 +316,7 @@ class OutputFile:
         self.target = Path(target)
         if self.target.is_dir():
             raise UsageError(f"--output {self.target} is a folder; name a file to write, e.g. {self.target / 'results.csv'}.")
-        self.fmt, self.specs, self.fingerprint = fmt, specs, fingerprint
+        self.fmt, self.specs, self.fingerprint, self.kept = fmt, specs, fingerprint, tuple(kept)
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.parts = self.target.with_name(f".{self.target.name}.parts")
         self.progress = self.target.with_name(f".{self.target.name}.progress.json")
@@ -315,8 +353,8 @@ class OutputFile:
             self._raw.truncate(state["offset"] if state else 0)
             self._raw.seek(0, os.SEEK_END)
             self._text = io.TextIOWrapper(self._raw, encoding="utf-8", newline="", write_through=True)
-            self.writer = (writer or writer_for(self.fmt) or JsonLinesWriter)(self._text, self.specs,
-                                                                                resumed=state is not None)
+            self.writer = _open_writer(writer or writer_for(self.fmt) or JsonLinesWriter, self.fmt, self._text,
+                                       self.specs, state is not None, self.kept)
         if state is None:
             self._write_progress()
 
@@ -353,9 +391,11 @@ class OutputFile:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            rows = [{k: _cell(v) for k, v in p.flat().items()} for p in predictions]
+            kept = set(self.kept)
+            rows = [{k: (None if v is None else str(v)) if k in kept else _cell(v) for k, v in p.flat().items()}
+                    for p in predictions]
             part = self.parts / f"part-{self.chunks:06d}.parquet"
-            pq.write_table(pa.Table.from_pylist(rows, schema=_arrow_schema(self.specs)), part.with_suffix(".tmp"))
+            pq.write_table(pa.Table.from_pylist(rows, schema=_arrow_schema(self.specs, self.kept)), part.with_suffix(".tmp"))
             os.replace(part.with_suffix(".tmp"), part)
         else:
             for prediction in predictions:
@@ -395,7 +435,7 @@ class OutputFile:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = _arrow_schema(self.specs)
+        schema = _arrow_schema(self.specs, self.kept)
         with pq.ParquetWriter(self.partial, schema) as writer:
             pending, written = [], False
             for part in sorted(self.parts.glob("part-*.parquet")):
