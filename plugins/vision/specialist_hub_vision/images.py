@@ -238,11 +238,14 @@ class VisionModel(ItemModel):
         return [self.compute(item.decode()) for item in batch]
 
     def annotate(self, item: LoadedImage | ImageInput, shapes: list[tuple[list[list[float]], str]]) -> str | None:
-        """Write ``item`` with ``shapes`` drawn into the ``annotate_dir`` option; its path, or None."""
+        """Write ``item`` with ``shapes`` drawn into the ``annotate_dir`` option; its path, or None.
+        The file is named after the input and the model, so two models annotating one input into one
+        folder (``hub predict -m vision/faces,vision/pose --annotate DIR``) write two files."""
         folder = self.options.get("annotate_dir", "")
         if not folder:
             return None
         image = item.image
-        path = derived_file(folder, item.source, ".png", b"" if item.source is not None else image.tobytes())
+        path = derived_file(folder, item.source, f"-{self.spec.name}.png",
+                            b"" if item.source is not None else image.tobytes())
         draw_annotations(image, shapes).save(path)
         return str(path)

@@ -3,7 +3,9 @@ and none in objects; their LFW detection rates are the card's, measured side by 
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -171,3 +173,22 @@ def test_annotated_copy_has_the_box_drawn(tmp_path, photos):
 
 def test_examples_pass():
     assert_examples_pass("vision/faces")
+
+
+def test_two_models_annotating_one_input_write_one_file_each(tmp_path, photos):
+    """hub predict -m vision/faces,vision/ocr --annotate DIR: each model's rows point to its own drawing."""
+    from click.testing import CliRunner
+
+    from specialist_hub.cli import main
+
+    photo, original = photos["astronaut"], data.astronaut()
+    result = CliRunner().invoke(main, ["predict", "-q", "-m", "vision/faces,vision/codes", photo,
+                                       "--annotate", str(tmp_path / "drawn"), "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    paths = {row["model"]: row["output"]["annotated_path"] for row in map(json.loads, result.stdout.splitlines())}
+    assert len(set(paths.values())) == 2 and sorted(p.name for p in (tmp_path / "drawn").iterdir()) == sorted(
+        Path(path).name for path in paths.values())
+    faces = np.asarray(Image.open(paths["vision/faces"]))
+    x0, _, x1, y1 = (round(v) for v in hub.predict("vision/faces", photo)[0].output["faces"][0]["box"])
+    assert not np.array_equal(faces[y1, x0:x1], original[y1, x0:x1])  # the faces drawing has its box
+    assert np.array_equal(np.asarray(Image.open(paths["vision/codes"]).convert("RGB")), original)  # no codes
