@@ -148,7 +148,8 @@ class Pipeline:
             fixed = registry.resolve_options(spec, step.options)  # a bad option, at any depth, fails here
             options.extend(replace(option, name=f"{step.name}.{option.name}", default=fixed[option.name],
                                    description=f"{spec.id}: {option.description}",
-                                   options_for=option.options_for and f"{step.name}.{option.options_for}")
+                                   options_for=option.options_for and f"{step.name}.{option.options_for}",
+                                   at_most=option.at_most and f"{step.name}.{option.at_most}")
                            for option in spec.options)
             if step.fans_out:
                 each = (f"{spec.id} on {_described_input(step)}: its output fields and the window {{start, end}}"

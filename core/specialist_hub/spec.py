@@ -125,6 +125,10 @@ class Option:
                            "model must take; see below", default="")
     options_for: str = documented("for an option whose value is `KEY=VALUE,...` options of that model: the name "
                                   "of the option that names it; see below", default="")
+    pattern: str = documented("for a str option: a regular expression the whole value must match, so a malformed "
+                              "value is a usage error before the run (`[0-9]+-[0-9]+`)", default="")
+    at_most: str = documented("for a number option: the name of another option it may not exceed (`ph_min` at most "
+                              "`ph_max`), checked once both are resolved", default="")
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -138,6 +142,10 @@ class Option:
         if (self.runs or self.options_for) and (self.type != "str" or self.host):
             raise InvalidSpecError(f"Option {self.name!r} names a model or its options: its type must be str and "
                                    f"its host role empty.")
+        if self.pattern and self.type != "str":
+            raise InvalidSpecError(f"Option {self.name!r}: a pattern applies to str options only.")
+        if self.at_most and self.type not in ("float", "int"):
+            raise InvalidSpecError(f"Option {self.name!r}: at_most applies to number options only.")
         object.__setattr__(self, "choices", tuple(self.choices))
 
     @property
@@ -169,6 +177,8 @@ class Option:
         if self.choices and value not in self.choices:
             allowed = ", ".join(map(str, self.choices))
             raise OptionError(f"Option {self.name!r} must be one of {allowed}; got {value!r}.")
+        if self.pattern and isinstance(value, str) and not re.fullmatch(self.pattern, value):
+            raise OptionError(f"Option {self.name!r} ({self.description}) must match {self.pattern}; got {value!r}.")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value):
                 raise OptionError(f"Option {self.name!r} must be a finite number; got {value!r}.")
@@ -316,6 +326,11 @@ class ModelSpec:
                             ("option", [o.name for o in self.options])):
             if len(set(names)) != len(names):
                 raise InvalidSpecError(f"{self.id}: {what} names repeat: {names}.")
+        numbers = {o.name for o in self.options if o.type in ("float", "int")}
+        for option in self.options:
+            if option.at_most and option.at_most not in numbers:
+                raise InvalidSpecError(f"{self.id}: option {option.name!r} must be at most {option.at_most!r}, which "
+                                       f"is not a number option of the model.")
         runners = {o.name for o in self.options if o.runs}
         for option in self.options:
             if option.options_for and option.options_for not in runners:
@@ -382,6 +397,10 @@ class ModelSpec:
             raise OptionError(f"{self.id} has no option {', '.join(map(repr, unknown))}. Its options: {known}.")
         resolved = {name: opt.default for name, opt in declared.items()}
         resolved.update({name: declared[name].convert(value) for name, value in given.items()})
+        for option in self.options:
+            if option.at_most and resolved[option.name] > resolved[option.at_most]:
+                raise OptionError(f"{self.id}: option {option.name!r} ({resolved[option.name]!r}) must not exceed "
+                                  f"{option.at_most!r} ({resolved[option.at_most]!r}).")
         return resolved
 
     def split_options(self, resolved: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

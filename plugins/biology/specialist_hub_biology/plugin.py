@@ -501,9 +501,10 @@ RNA_GENES = biology_spec(
 )
 
 
-def bounded(name: str, default: float, description: str, low: float, high: float, kind: str = "float") -> Option:
-    """A call-time numeric primer3 setting with its bounds."""
-    return Option(name, kind, default, description, stage="call", minimum=low, maximum=high)
+def bounded(name: str, default: float, description: str, low: float, high: float, kind: str = "float",
+            at_most: str = "") -> Option:
+    """A call-time numeric primer3 setting with its bounds (and the setting it may not exceed)."""
+    return Option(name, kind, default, description, stage="call", minimum=low, maximum=high, at_most=at_most)
 
 
 PRIMERS = biology_spec(
@@ -520,14 +521,15 @@ PRIMERS = biology_spec(
     url="https://github.com/libnano/primer3-py",
     options=(
         Option("target", "str", "", "Region START-END (1-based, inclusive) every product must span, for records "
-                                    "without [ ] marks; empty: anywhere", stage="call"),
-        bounded("product_size_min", 100, "Shortest PCR product (bp)", 20, 100_000, "int"),
+                                    "without [ ] marks; empty: anywhere", stage="call",
+               pattern=r"(\s*[0-9]{1,9}\s*-\s*[0-9]{1,9}\s*)?"),
+        bounded("product_size_min", 100, "Shortest PCR product (bp)", 20, 100_000, "int", "product_size_max"),
         bounded("product_size_max", 300, "Longest PCR product (bp)", 20, 100_000, "int"),
-        bounded("tm_min", 57.0, "Lowest primer Tm (°C)", 0.0, 100.0),
-        bounded("tm_opt", 60.0, "Optimal primer Tm (°C)", 0.0, 100.0),
+        bounded("tm_min", 57.0, "Lowest primer Tm (°C)", 0.0, 100.0, at_most="tm_opt"),
+        bounded("tm_opt", 60.0, "Optimal primer Tm (°C)", 0.0, 100.0, at_most="tm_max"),
         bounded("tm_max", 63.0, "Highest primer Tm (°C)", 0.0, 100.0),
-        bounded("size_min", 18, "Shortest primer (nt)", 8, 35, "int"),
-        bounded("size_opt", 20, "Optimal primer length (nt)", 8, 35, "int"),
+        bounded("size_min", 18, "Shortest primer (nt)", 8, 35, "int", "size_opt"),
+        bounded("size_opt", 20, "Optimal primer length (nt)", 8, 35, "int", "size_max"),
         bounded("size_max", 27, "Longest primer (nt)", 8, 35, "int"),
         bounded("num_return", 5, "Most pairs returned, best (lowest penalty) first", 1, 100, "int"),
         bounded("na_mm", 50.0, "Monovalent cations for Tm (mM)", 0.0, 10_000.0),

@@ -17,7 +17,6 @@ from specialist_hub import InputError
 from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence, dna_only
 
 _PRIMER3 = threading.Lock()
-_TARGET_OPTION = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
 def marked_targets(value: str) -> tuple[str, list[list[int]]]:
@@ -62,21 +61,13 @@ class PrimersModel(SequenceModel):
         return sequence, targets
 
     def target_option(self, length: int) -> list[int]:
-        matched = _TARGET_OPTION.match(self.options["target"])
-        if not matched:
-            raise InputError(f"target must look like START-END (1-based, inclusive), not {self.options['target']!r}")
-        start, end = map(int, matched.groups())
+        start, end = map(int, re.findall(r"[0-9]+", self.options["target"]))  # START-END, by the option's pattern
         if not 1 <= start <= end <= length:
             raise InputError(f"target {start}-{end} does not lie within the {length}-base template")
         return [start - 1, end - start + 1]
 
     def settings(self) -> dict:
-        o = self.options
-        for low, best, high in (("tm_min", "tm_opt", "tm_max"), ("size_min", "size_opt", "size_max")):
-            if not o[low] <= o[best] <= o[high]:
-                raise InputError(f"options need {low} <= {best} <= {high}; got {o[low]}, {o[best]}, {o[high]}")
-        if o["product_size_min"] > o["product_size_max"]:
-            raise InputError("option product_size_min is larger than product_size_max")
+        o = self.options  # min <= opt <= max and the target's form are checked with the options (at_most, pattern)
         return {
             "PRIMER_PRODUCT_SIZE_RANGE": [[o["product_size_min"], o["product_size_max"]]],
             "PRIMER_MIN_TM": o["tm_min"], "PRIMER_OPT_TM": o["tm_opt"], "PRIMER_MAX_TM": o["tm_max"],

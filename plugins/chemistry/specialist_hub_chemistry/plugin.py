@@ -400,7 +400,7 @@ XTB = chemistry_spec(
         Option("solvation_model", "str", "alpb", "Implicit solvation model when a solvent is set",
                choices=("alpb", "gbsa"), stage="call"),
         Option("charge", "str", "auto", "Net charge: 'auto' = the sum of the structure's formal charges, or an "
-               "integer", stage="call"),
+               "integer from -99 to 99", stage="call", pattern=r"(?i)\s*(auto|[+-]?[0-9]{1,2})\s*"),
         Option("multiplicity", "int", 0, "Spin multiplicity 2S+1; 0 = from the structure's radical electrons",
                stage="call", minimum=0, maximum=11),
         Option("threads", "int", 1, "OpenMP threads per calculation (more help only for large molecules)",
@@ -503,7 +503,8 @@ PROTONATE = chemistry_spec(
              "ionization states of drug-like small molecules, J. Cheminform. 11, 14 (2019).",
     url="https://github.com/durrantlab/dimorphite_dl",
     options=(
-        Option("ph_min", "float", 6.4, "Lowest pH of the range", stage="call", minimum=-5.0, maximum=20.0),
+        Option("ph_min", "float", 6.4, "Lowest pH of the range", stage="call", minimum=-5.0, maximum=20.0,
+               at_most="ph_max"),
         Option("ph_max", "float", 8.4, "Highest pH of the range", stage="call", minimum=-5.0, maximum=20.0),
         Option("precision", "float", 1.0, "Standard deviations around each site's mean pKa within which both "
                "states are kept", stage="call", minimum=0.0, maximum=10.0),

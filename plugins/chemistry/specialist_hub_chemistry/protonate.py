@@ -11,16 +11,14 @@ from __future__ import annotations
 from dimorphite_dl import protonate_smiles
 from rdkit import Chem
 
-from specialist_hub import InputError, OptionError
+from specialist_hub import InputError
 
 from .molecules import MoleculeModel
 
 
 class ProtonateModel(MoleculeModel):
     def compute(self, item):
-        low, high = self.options["ph_min"], self.options["ph_max"]
-        if low > high:
-            raise OptionError(f"Option 'ph_min' ({low}) must not exceed 'ph_max' ({high}).")
+        low, high = self.options["ph_min"], self.options["ph_max"]  # low <= high: the option's at_most
         variants = protonate_smiles(item.canonical_smiles, ph_min=low, ph_max=high,
                                     precision=self.options["precision"], max_variants=self.options["max_variants"])
         mols = [Chem.MolFromSmiles(smiles) for smiles in variants]

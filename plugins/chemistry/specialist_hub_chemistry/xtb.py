@@ -67,17 +67,15 @@ def check_elements(mol: Chem.Mol) -> np.ndarray:
 
 def charge_and_spin(mol: Chem.Mol, charge_option: str, multiplicity: int) -> tuple[int, int]:
     """Net charge and unpaired electrons: from the structure unless the options say otherwise."""
-    if charge_option.strip().lower() == "auto":
-        charge = Chem.GetFormalCharge(mol)
-    else:
-        try:
-            charge = int(charge_option)
-        except ValueError:
-            raise OptionError(f"Option 'charge' must be 'auto' or an integer, got {charge_option!r}.") from None
+    auto = charge_option.strip().lower() == "auto"  # else an integer: the option's pattern says so
+    charge = Chem.GetFormalCharge(mol) if auto else int(charge_option)
     if multiplicity == 0:
         multiplicity = sum(atom.GetNumRadicalElectrons() for atom in mol.GetAtoms()) + 1
     unpaired = multiplicity - 1
     electrons = sum(atom.GetAtomicNum() for atom in mol.GetAtoms()) - charge
+    if electrons < 1:  # a bare proton ([H+]): no occupied orbital, so no HOMO and no energy worth a number
+        raise InputError(f"{electrons} electrons (charge {charge:+d}): {METHOD} needs at least one; "
+                         f"check the structure or the option charge")
     if (electrons - unpaired) % 2:
         raise InputError(f"{electrons} electrons (charge {charge:+d}) cannot have multiplicity {multiplicity}; "
                          f"set the options charge or multiplicity")
