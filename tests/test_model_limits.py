@@ -64,3 +64,104 @@ def test_pattern_and_at_most_are_checked_when_a_spec_is_built():
     spec = REGISTRY.get("biology/primers")
     with pytest.raises(OptionError, match="must match"):
         spec.resolve_options({"target": "100-200-300"})
+
+
+# -- molecules: heavy atoms counted before RDKit parses ---------------------------------------------
+
+MOLFILE_V2000 = """ethanol with hydrogens
+     RDKit          3D
+
+  9  8  0  0  0  0  0  0  0  0999 V2000
+   -0.8883    0.1670   -0.0273 C   0  0  0  0  0  0  0  0  0  0  0  0
+    0.4658   -0.5116   -0.0368 C   0  0  0  0  0  0  0  0  0  0  0  0
+    1.4311    0.3563    0.4878 O   0  0  0  0  0  0  0  0  0  0  0  0
+   -0.8487    1.1119   -0.5851 H   0  0  0  0  0  0  0  0  0  0  0  0
+   -1.6380   -0.4841   -0.4951 H   0  0  0  0  0  0  0  0  0  0  0  0
+   -1.1744    0.3894    1.0062 H   0  0  0  0  0  0  0  0  0  0  0  0
+    0.7564   -0.7598   -1.0694 H   0  0  0  0  0  0  0  0  0  0  0  0
+    0.4253   -1.4481    0.5323 H   0  0  0  0  0  0  0  0  0  0  0  0
+    2.2906   -0.1028    0.4906 H   0  0  0  0  0  0  0  0  0  0  0  0
+  1  2  1  0
+  2  3  1  0
+  1  4  1  0
+  1  5  1  0
+  1  6  1  0
+  2  7  1  0
+  2  8  1  0
+  3  9  1  0
+M  END
+"""
+MOLFILE_V3000 = """water
+     RDKit          2D
+
+  0  0  0  0  0  0  0  0  0  0999 V3000
+M  V30 BEGIN CTAB
+M  V30 COUNTS 3 2 0 0 0
+M  V30 BEGIN ATOM
+M  V30 1 O 0 0 0 0
+M  V30 2 H 0.96 0 0 0
+M  V30 3 H -0.24 0.93 0 0
+M  V30 END ATOM
+M  V30 BEGIN BOND
+M  V30 1 1 1 2
+M  V30 2 1 1 3
+M  V30 END BOND
+M  V30 END CTAB
+M  END
+"""
+
+
+@pytest.mark.parametrize("record", [
+    "CC(=O)Oc1ccccc1C(=O)O", "[2H]C([2H])([2H])Cl", "[H][H]", "[Hg+2].[Cl-].[Cl-]", "c1cc[nH]c1", "Br/C=C/Br",
+    "[NH4+].[O-]S(=O)(=O)[O-]", "C1CC2CCC1C2", "[13CH3][C@@H](N)C(=O)O", "*c1ccccc1", "[He]", "B(F)(F)F",
+    "C%10CCCCC%10", "[H+]", MOLFILE_V2000, MOLFILE_V3000,
+])
+def test_heavy_atoms_are_counted_without_parsing_as_rdkit_counts_them(record):
+    from rdkit import Chem
+
+    from specialist_hub_chemistry.molecules import heavy_atoms
+
+    mol = Chem.MolFromMolBlock(record, removeHs=False) if "\n" in record else Chem.MolFromSmiles(record)
+    # Every atom but hydrogen: a dummy atom (*) costs as much memory as a carbon, so it counts too.
+    assert heavy_atoms(record, 1000) == sum(atom.GetAtomicNum() != 1 for atom in mol.GetAtoms())
+
+
+def test_a_huge_smiles_fails_its_record_before_rdkit_reads_it(monkeypatch):
+    from specialist_hub_chemistry import molecules
+
+    def refuse(*_):
+        raise AssertionError("RDKit was asked to parse the huge record")
+
+    polymer = "C" * 1_000_000  # a million heavy atoms in a megabyte: ran 200 s at 1 GB on the CLI
+    monkeypatch.setattr(molecules.Chem, "MolFromSmiles", refuse)
+    (prediction,) = predict("chemistry/qed", [polymer])
+    assert not prediction.ok
+    assert "more than 2,000 heavy atoms" in prediction.error["message"]
+    assert "--option max_atoms=N" in prediction.error["message"]
+
+
+def test_the_atom_limit_is_the_hosts_and_each_model_may_set_its_own():
+    qed, xtb = REGISTRY.get("chemistry/qed"), REGISTRY.get("chemistry/xtb")
+    limits = {spec.id: next(o for o in spec.options if o.name == "max_atoms") for spec in (qed, xtb)}
+    assert limits["chemistry/qed"].default == 2000 and limits["chemistry/xtb"].default == 60
+    assert all(option.server_only for option in limits.values())
+    with pytest.raises(OptionError, match="max_atoms"):
+        REGISTRY.resolve_options(qed, {"max_atoms": 10**6}, from_client=["max_atoms"])
+    (raised,) = predict("chemistry/qed", ["C" * 2500], max_atoms=3000)
+    assert raised.ok, raised.error
+
+
+def test_xtb_refuses_a_c120_alkane_and_a_bare_proton():
+    alkane, proton = predict("chemistry/xtb", ["C" * 120, "[H+]"], optimize=False)
+    assert not alkane.ok and "more than 60 heavy atoms" in alkane.error["message"]  # ran over 400 s
+    # No electron: GFN2-xTB reported HOMO = LUMO = -23.9 eV for it.
+    assert not proton.ok and "0 electrons" in proton.error["message"]
+
+
+def test_protonate_bounds_its_variants_by_the_hosts_limit():
+    spec = REGISTRY.get("chemistry/protonate")
+    limit = next(o for o in spec.options if o.name == "variant_limit")
+    assert limit.server_only
+    with pytest.raises(OptionError, match="'max_variants' \\(4096\\) must not exceed 'variant_limit'"):
+        REGISTRY.resolve_options(spec, {"max_variants": 4096, "ph_min": 0.0, "ph_max": 14.0},
+                                 from_client=["max_variants", "ph_min", "ph_max"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
@@ -12,11 +13,54 @@ from rdkit.Chem.MolStandardize import rdMolStandardize
 
 from specialist_hub import InputError, ItemModel
 
+from .plugin import MAX_ATOMS
+
 # RDKit's parse errors go to Python logging, where parse_molecule collects them as the reason.
 rdBase.LogToPythonLogger()
 _rdkit_log = logging.getLogger("rdkit")
 _rdkit_log.propagate = False
 _rdkit_log.handlers = [logging.NullHandler()]  # RDKit's own stderr handler would print every failure
+
+
+#: One atom of a SMILES: a bracket atom (group 1 when it is a hydrogen, [2H+] but not [Hg]) or an
+#: organic-subset symbol.
+_SMILES_ATOM = re.compile(r"(\[[0-9]*H(?![a-z])[^\]]*\])|\[[^\]]*\]|Br|Cl|[BCNOPSFIbcnops*]")
+_HYDROGENS = {"H", "D", "T"}
+
+
+def heavy_atoms(value: str, limit: int) -> int:
+    """The heavy atoms (all but hydrogens; dummy atoms too) a SMILES or molfile writes, counted
+    without parsing it and only up to ``limit + 1``, so a huge record costs no more than one at the limit."""
+    if "\n" not in value:
+        count = 0
+        for match in _SMILES_ATOM.finditer(value):
+            count += match.group(1) is None
+            if count > limit:
+                break
+        return count
+    lines = value.splitlines()
+    if len(lines) > 3 and "V3000" in lines[3]:
+        atoms = []
+        for line in lines[4:]:
+            if line.startswith("M  V30 END ATOM"):
+                break
+            words = line.split()
+            if len(words) > 3 and words[2].isdigit() and not line.startswith("M  V30 BEGIN"):
+                atoms.append(words[3])
+    else:
+        try:
+            declared = int(lines[3][:3]) if len(lines) > 3 else 0
+        except ValueError:
+            return 0  # not a V2000 counts line: RDKit says what is wrong
+        atoms = [line[31:34].strip() for line in lines[4:4 + min(declared, len(lines))]]
+    return sum(symbol not in _HYDROGENS for symbol in atoms)
+
+
+def check_size(value: Any, max_atoms: int) -> None:
+    """Refuse a SMILES or molfile of more than ``max_atoms`` heavy atoms before RDKit parses it."""
+    if isinstance(value, str) and heavy_atoms(value, max_atoms) > max_atoms:
+        raise InputError(f"the molecule has more than {max_atoms:,} heavy atoms, the limit of this model; raise it "
+                         f"with --option max_atoms=N if the input is trusted (on a server, only its host can)")
 
 
 class ParsedMolecule(NamedTuple):
@@ -36,14 +80,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage().split("]", 1)[-1].strip(" :\n"))
 
 
-def parse_molecule(value: Any, *, keep_hydrogens: bool = False) -> Chem.Mol:
-    """An RDKit molecule from a SMILES string or a molfile block; InputError gives RDKit's reason.
+def parse_molecule(value: Any, *, keep_hydrogens: bool = False, max_atoms: int = MAX_ATOMS) -> Chem.Mol:
+    """An RDKit molecule from a SMILES string or a molfile block of at most ``max_atoms`` heavy
+    atoms; InputError gives RDKit's reason.
 
     ``keep_hydrogens`` keeps a molfile's explicit hydrogens (and so their coordinates)."""
     if isinstance(value, Chem.Mol):
         return value
     if not isinstance(value, str) or not value.strip():
         raise InputError("empty input: expected a SMILES string or a molfile record")
+    check_size(value, max_atoms)
     is_block = "\n" in value
     collect = _Collect()
     _rdkit_log.addHandler(collect)
@@ -80,8 +126,8 @@ def standardize(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[str, ...]]:
     return parent, tuple(removed)
 
 
-def _prepare(value: Any, wanted: bool) -> ParsedMolecule:
-    mol = parse_molecule(value)
+def _prepare(value: Any, wanted: bool, max_atoms: int = MAX_ATOMS) -> ParsedMolecule:
+    mol = parse_molecule(value, max_atoms=max_atoms)
     removed: tuple[str, ...] = ()
     if wanted:
         mol, removed = standardize(mol)
@@ -102,13 +148,16 @@ class ParsedCache:
         self.entries: OrderedDict[tuple[str, bool], ParsedMolecule] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, text: str, wanted: bool) -> ParsedMolecule:
+    def get(self, text: str, wanted: bool, max_atoms: int = MAX_ATOMS) -> ParsedMolecule:
+        """The parsed molecule of ``text``; one of more than ``max_atoms`` heavy atoms is refused
+        even when another model's higher limit left it in the cache."""
+        check_size(text, max_atoms)
         key = (text, wanted)
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
-        parsed = _prepare(text, wanted)
+        parsed = _prepare(text, wanted, max_atoms)
         if len(text) <= self.longest:
             with self.lock:
                 if key not in self.entries:
@@ -130,8 +179,12 @@ class MoleculeModel(ItemModel):
     def preprocess(self, value: Any) -> ParsedMolecule:
         wanted = bool(self.options.get("standardize", False))
         if isinstance(value, str):
-            return _parsed.get(value, wanted)
-        return _prepare(value, wanted)
+            return _parsed.get(value, wanted, self.max_atoms)
+        return _prepare(value, wanted, self.max_atoms)
+
+    @property
+    def max_atoms(self) -> int:
+        return self.options.get("max_atoms", MAX_ATOMS)
 
     def echo(self, item: ParsedMolecule) -> dict[str, Any]:
         return {"canonical_smiles": item.canonical_smiles, "standardized": item.standardized,

@@ -28,14 +28,25 @@ STANDARDIZE = Option(
     "salts and solvents (listed in removed_fragments), neutralise; no tautomer canonicalisation, metals kept",
     stage="call",
 )
+#: The most heavy atoms a record may have by default: far above drugs (vancomycin has 101) and most
+#: peptides, while a parsed molecule costs about 1 KB an atom (a 15-million-atom SMILES took 14.6 GB).
+MAX_ATOMS = 2_000
+
+
+def max_atoms_option(default: int, why: str = "") -> Option:
+    """The bound on heavy atoms per record, counted before RDKit parses the text; the host's to set."""
+    return Option("max_atoms", "int", default, "Refuse (per record) molecules with more heavy atoms than this, "
+                  "counted before parsing" + why, stage="call", host="limit", minimum=1, maximum=1_000_000)
+
+
 RDKIT_CITATION = "RDKit: Open-source cheminformatics, https://www.rdkit.org (BSD-3-Clause)."
 #: The models' cards: cards/NAME.md, one Markdown file per model.
 CARDS = Path(__file__).parent / "cards"
 
 #: Every chemistry model: molecule input, canonical SMILES echoed, standardisation option, RDKit.
 chemistry_spec = SpecFamily("chemistry", input_kind="molecule", install_hint='pip install "specialist-hub[chem]"',
-                            outputs=MOLECULE_OUTPUTS, options=(STANDARDIZE,), requires=("rdkit",),
-                            cards=CARDS)
+                            outputs=MOLECULE_OUTPUTS, options=(STANDARDIZE, max_atoms_option(MAX_ATOMS)),
+                            requires=("rdkit",), cards=CARDS)
 #: Chemistry models of reactions: no molecule is echoed or standardised.
 reaction_spec = SpecFamily("chemistry", input_kind="reaction", install_hint='pip install "specialist-hub[chem]"',
                            requires=("rdkit",), cards=CARDS)
@@ -405,6 +416,8 @@ XTB = chemistry_spec(
                stage="call", minimum=0, maximum=11),
         Option("threads", "int", 1, "OpenMP threads per calculation (more help only for large molecules)",
                stage="call", minimum=1, maximum=256),
+        max_atoms_option(60, " (most drugs have under 50; optimising a C40 alkane took 71 s on two busy cores, "
+                             "C120 over 400 s)"),
     ),
     outputs=(
         OutputField("total_energy", "float", "GFN2-xTB total energy (with solvation free energy when a solvent is set)",
@@ -508,7 +521,12 @@ PROTONATE = chemistry_spec(
         Option("ph_max", "float", 8.4, "Highest pH of the range", stage="call", minimum=-5.0, maximum=20.0),
         Option("precision", "float", 1.0, "Standard deviations around each site's mean pKa within which both "
                "states are kept", stage="call", minimum=0.0, maximum=10.0),
-        Option("max_variants", "int", 128, "Most variants per molecule", stage="call", minimum=1, maximum=4096),
+        Option("max_variants", "int", 128, "Most variants per molecule", stage="call", minimum=1, maximum=4096,
+               at_most="variant_limit"),
+        Option("variant_limit", "int", 256, "The most max_variants may ask for: the work grows with sites times "
+               "variants (a 20-site polyacid took 26 s at 128 variants on two busy cores)", stage="call",
+               host="limit", minimum=1, maximum=4096),
+        max_atoms_option(150, " (each ionisable site multiplies the work)"),
     ),
     outputs=(
         OutputField("variants", "list", "SMILES of every protonation state in the pH range"),

@@ -103,7 +103,7 @@ class XtbModel(MoleculeModel):
     def preprocess(self, value):
         if isinstance(value, str) and "\n" in value:  # a molfile: keep its hydrogens' coordinates
             wanted = bool(self.options.get("standardize", False))
-            mol, removed = parse_molecule(value, keep_hydrogens=True), ()
+            mol, removed = parse_molecule(value, keep_hydrogens=True, max_atoms=self.max_atoms), ()
             if wanted:
                 mol, removed = standardize(mol)
             return ParsedMolecule(mol, Chem.MolToSmiles(Chem.RemoveHs(mol)), wanted, removed)
