@@ -165,3 +165,22 @@ def test_protonate_bounds_its_variants_by_the_hosts_limit():
     with pytest.raises(OptionError, match="'max_variants' \\(4096\\) must not exceed 'variant_limit'"):
         REGISTRY.resolve_options(spec, {"max_variants": 4096, "ph_min": 0.0, "ph_max": 14.0},
                                  from_client=["max_variants", "ph_min", "ph_max"])
+
+
+# -- sequences -------------------------------------------------------------------------------------
+
+def test_rna_fold_refuses_a_sequence_above_its_length_limit():
+    long_rna = TRNA_PHE * 27  # 2,052 bases; 8 kb ran over 300 s
+    (refused, folded) = predict("biology/rna-fold", [long_rna, TRNA_PHE])
+    assert not refused.ok
+    assert "2,052 bases is above the limit of 2,000 bases" in refused.error["message"]
+    assert "--option max_length=N" in refused.error["message"]
+    assert folded.ok  # the short record beside it is unaffected
+    (cofold,) = predict("biology/rna-fold", [f"{TRNA_PHE}&{TRNA_PHE}"], max_length=100)
+    assert not cofold.ok and "152 bases" in cofold.error["message"]  # both strands count
+
+
+def test_genes_refuses_a_contig_of_unknown_bases():
+    (unknown,) = predict("biology/genes", ["N" * 5000])
+    assert not unknown.ok  # was a 3 kb gene with confidence 100
+    assert "unknown bases" in unknown.error["message"]

@@ -29,6 +29,9 @@ class GenesModel(SequenceModel):
 
     def preprocess(self, value):
         sequence = dna_only(super().preprocess(value), "gene finding")
+        if sequence.count("N") == len(sequence):  # Prodigal would call a confident gene in the unknown bases
+            raise InputError(f"the sequence is {len(sequence):,} N (unknown bases) and nothing else: no gene can be "
+                             f"found in it")
         if self.meta_finder is None and len(sequence) < MIN_TRAINING_LENGTH:
             raise InputError(
                 f"single-genome mode trains on the record itself and needs at least {MIN_TRAINING_LENGTH} bp "

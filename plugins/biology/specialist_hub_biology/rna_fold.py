@@ -33,7 +33,7 @@ class RnaFoldModel(SequenceModel):
         if len(strands) > 2:
             raise InputError(f"at most two strands joined by one '&' can be cofolded; got {len(strands)}")
         strands = [clean_sequence(strand, self.alphabet, protein=False) for strand in strands]
-        joined = "".join(strands)
+        joined = self.within_limit("".join(strands))
         if "T" in joined and "U" in joined:
             raise InputError("the strands mix T (DNA) and U (RNA)")
         if "T" in joined:

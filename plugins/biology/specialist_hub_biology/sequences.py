@@ -79,4 +79,15 @@ class SequenceModel(ItemModel):
     protein: bool = True
 
     def preprocess(self, value: Any) -> str:
-        return clean_sequence(value, self.alphabet, self.protein)
+        return self.within_limit(clean_sequence(value, self.alphabet, self.protein))
+
+    def within_limit(self, sequence: str) -> str:
+        """``sequence``, unless it is longer than the model's ``max_length`` option (declared by the
+        models whose work grows faster than the length, as folding's with its cube)."""
+        limit = self.options.get("max_length")
+        if limit is not None and len(sequence) > limit:
+            unit = "residues" if self.protein else "bases"
+            raise InputError(f"{len(sequence):,} {unit} is above the limit of {limit:,} {unit} of {self.spec.id}; "
+                             f"raise it with --option max_length=N if the time is affordable (on a server, only its "
+                             f"host can)")
+        return sequence
