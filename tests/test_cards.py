@@ -1,6 +1,8 @@
 """Card files: a model's card prose is a Markdown file beside its plugin, read and checked when the
 spec is built; every mistake names the file and line."""
 
+from pathlib import Path
+
 import pytest
 
 from specialist_hub import OutputField, SpecFamily
@@ -10,6 +12,7 @@ from specialist_hub.registry import Registry
 from specialist_hub.testing import assert_cards_belong
 
 SHIPPED = ("chemistry", "biology", "vision", "audio", "video")
+ROOT = Path(__file__).resolve().parents[1]
 
 GOOD = """\
 ## Intended use
@@ -111,8 +114,11 @@ def shipped():
 
 
 @pytest.mark.parametrize("plugin", SHIPPED)
-def test_every_shipped_plugins_cards_load_and_belong_to_its_models(shipped, plugin):
+def test_every_shipped_model_has_its_card_file_and_every_card_file_its_model(shipped, plugin):
     assert_cards_belong(plugin, shipped)
-    for model_id in shipped.plugins[plugin].models:
+    folder = ROOT / "plugins" / plugin / f"specialist_hub_{plugin}" / "cards"
+    models = shipped.plugins[plugin].models
+    assert sorted(path.stem for path in folder.glob("*.md")) == sorted(model_id.split("/")[1] for model_id in models)
+    for model_id in models:
         card = shipped.get(model_id).card
         assert set(card) <= set(CARD_SECTIONS) and card.get("intended_use"), model_id

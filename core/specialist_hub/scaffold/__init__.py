@@ -18,7 +18,8 @@ from ..weights import sha256_of
 from .media import four_colours_png, sine_wav
 
 TEMPLATES = Path(__file__).parent
-#: Template file ({kind}: the starter's input kind) -> path in the new plugin ({package}: import name).
+#: Template file ({kind}: the starter's input kind) -> path in the new plugin ({package}: import name,
+#: {model}: the starter model's name).
 LAYOUT = {
     "pyproject.toml.tmpl": "pyproject.toml",
     "README.md.tmpl": "README.md",
@@ -26,6 +27,7 @@ LAYOUT = {
     "tests.yml.tmpl": ".github/workflows/tests.yml",
     "__init__.py.tmpl": "{package}/__init__.py",
     "plugin-{kind}.py.tmpl": "{package}/plugin.py",
+    "card-{kind}.md.tmpl": "{package}/cards/{model}.md",
     "model-{kind}.py.tmpl": "{package}/model.py",
     "test_plugin.py.tmpl": "tests/test_plugin.py",
 }
@@ -90,7 +92,7 @@ def create_plugin(name: str, domain: str = "text", directory: str | Path | None 
         values.update(weights_sha256=sha256_of(weights), weights_size=str(weights.stat().st_size))
     values["about"] = _render(f"about-{kind}.md.tmpl", values).strip()
     for template, relative in LAYOUT.items():
-        path = target / relative.format(package=package)
+        path = target / relative.format(package=package, model=starter.model)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_render(template.format(kind=kind), values))
     return target

@@ -1,10 +1,14 @@
 """Entry-point module: registers specs only, so ``hub list`` stays fast (the tests check it)."""
 
+from pathlib import Path
+
 from specialist_hub import Example, OutputField, SpecFamily, Weights, hookimpl
 
 #: What every model of this plugin shares: the id's domain, the input kind, and the command that
-#: installs what a model ``requires`` (its models are then ``domain/NAME``).
-family = SpecFamily("text", input_kind="text", install_hint="pip install hub-plugin-template")
+#: installs what a model ``requires`` (its models are then ``domain/NAME``), and the folder of the
+#: models' cards (``cards/NAME.md``: its `## ` headings are the card's sections).
+family = SpecFamily("text", input_kind="text", install_hint="pip install hub-plugin-template",
+                     cards=Path(__file__).parent / "cards")
 
 FLESCH = family(
     "flesch-reading-ease",
@@ -31,12 +35,6 @@ FLESCH = family(
         Example("The cat sat on the mat.", {"reading_ease": 116.145, "words": 6, "syllables": 6},
                 tolerance=1e-3, reference="Flesch formula by hand: 206.835 - 1.015*6 - 84.6*1"),
     ),
-    card={
-        "intended_use": "Rough readability of English prose (school texts, instructions, abstracts).",
-        "training_data": "None here: Flesch fitted the coefficients (1948) to the McCall-Crabbs reading tests.",
-        "metrics": "Reproduces hand calculations of the formula; syllable counts may differ from a dictionary.",
-        "limitations": "Syllables are estimated from vowel groups, as most implementations do.",
-    },
 )
 
 
