@@ -44,6 +44,15 @@ class WritesFile(Model):
         return paths
 
 
+class Hangs(Model):
+    """Counts letters, but hangs for a minute on "hang": work that only killing can stop in time."""
+
+    def forward(self, batch):
+        if "hang" in batch:
+            time.sleep(60)
+        return [{"letters": len(word), "upper": word.upper()} for word in batch]
+
+
 class EventsWriter(Writer):
     """A format for models that have an ``events`` output (as SRT is for timed speech)."""
 
@@ -61,6 +70,7 @@ class ServerPlugin:
                                     OutputField("paths", "list", "The files written")),
                            options=(Option("output_dir", "str", "", "Folder of the files", stage="call",
                                            host="output_dir"),)))
+        register(text_spec("hangs", factory=f"{__name__}:Hangs", options=()))
         register(text_spec("targeted", factory="hub_test_plugins:WordLength",
                            options=(Option("scale", "int", 1, "Multiply the count", stage="call"),
                                     Option("target", "str", "", "A large call option", stage="call"))))
@@ -159,6 +169,47 @@ def test_the_model_worker_outlives_an_idle_batcher_thread(registry, monkeypatch)
         again = client.post("/models/test/length/predict", json={"inputs": ["abc"]}).json()
         assert again[0]["ok"], again  # was WorkerCrashed (signal SIGKILL)
         assert runner.pids() == [worker] and runner.crashes == 0  # the same worker: the model did not reload
+
+
+def test_a_batch_every_request_gave_up_on_is_stopped_so_the_model_serves_again(registry):
+    with client_for(registry, isolate=True, request_timeout_s=10, batch_wait_ms=0) as client:
+        first = client.post("/models/test/hangs/predict", json={"inputs": ["ab"]}).json()
+        assert first[0]["ok"], first
+        runner = client.app.state.service._isolated["test/hangs"]
+        (hung,) = runner.pids()
+        assert client.post("/models/test/hangs/predict", json={"inputs": ["hang"]}).status_code == 504
+        after = client.post("/models/test/hangs/predict", json={"inputs": ["abc"]})  # was 504: behind the minute
+        assert after.status_code == 200 and after.json()[0]["output"]["letters"] == 3
+        assert hung not in runner.pids() and runner.crashes == 0  # stopped on purpose, not a crash to retry
+
+
+def test_a_running_batch_is_interrupted_only_when_all_its_requests_gave_up():
+    from specialist_hub.batching import Job, ModelQueue
+
+    started, gates, interrupts = [threading.Event(), threading.Event()], [threading.Event(), threading.Event()], []
+
+    def run(plan, records):
+        batch = sum(event.is_set() for event in started)
+        started[batch].set()
+        gates[batch].wait(30)
+        return [record.value for record in records]
+
+    def interrupt():  # the server kills the worker; here the batch is let go
+        interrupts.append(sum(event.is_set() for event in started))
+        gates[interrupts[-1] - 1].set()
+
+    queue = ModelQueue(run, wait_s=0.0, interrupt=interrupt)
+    first = queue.submit(Job("key", None, [Record(0, "a")], 8))
+    started[0].wait(30)
+    second, third = (queue.submit(Job("key", None, [Record(0, word)], 8)) for word in "bc")
+    queue.give_up(first)  # the only request of the running batch
+    assert interrupts == [1] and first.result(30) == ["a"]
+    started[1].wait(30)  # second and third run together
+    queue.give_up(second)
+    assert interrupts == [1]  # third still waits for this batch
+    queue.give_up(third)
+    assert interrupts == [1, 2]
+    queue.close()
 
 
 def test_the_plan_cache_does_not_keep_large_option_values(registry):

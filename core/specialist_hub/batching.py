@@ -9,7 +9,9 @@ load batches fill without waiting. The window is only waited when the model has 
 its last batch held several requests or others arrived while it ran. A lone client (one request
 at a time) is never held back for requests that cannot come. Callers get a
 :class:`~concurrent.futures.Future`, so a waiting request holds no thread; one cancelled before
-its batch starts (a timed-out request) is left out of it.
+its batch starts (a timed-out request) is left out of it; once every request of a running batch
+has given up (:meth:`ModelQueue.give_up`), the queue's ``interrupt`` stops that batch, so the model
+serves the next requests instead of finishing work that nobody waits for.
 """
 
 from __future__ import annotations
@@ -47,14 +49,20 @@ class Job:
 BatchRunner = Callable[[Any, list[Record]], list[Any]]
 #: Told the size of every batch that ran: (records, requests).
 BatchObserver = Callable[[int, int], None]
+#: Stops the batch running now (the server kills its worker process), so that the run returns.
+Interrupt = Callable[[], None]
 
 
 class ModelQueue:
     """The waiting requests of one model and the thread that runs them in batches."""
 
-    def __init__(self, run: BatchRunner, wait_s: float, on_batch: BatchObserver | None = None):
-        self.run, self.wait_s, self.on_batch = run, wait_s, on_batch
+    def __init__(self, run: BatchRunner, wait_s: float, on_batch: BatchObserver | None = None,
+                 interrupt: Interrupt | None = None):
+        self.run, self.wait_s, self.on_batch, self.interrupt = run, wait_s, on_batch, interrupt
         self._jobs: deque[Job] = deque()
+        #: The jobs of the batch that runs now, and those of them whose callers gave up.
+        self._running: list[Job] = []
+        self._given_up: set[int] = set()
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -71,6 +79,19 @@ class ModelQueue:
                 self._thread.start()
             self._changed.notify()
         return job.future
+
+    def give_up(self, future: Future) -> None:
+        """The caller of ``future`` stopped waiting (its request timed out). A queued job is left out
+        of its batch (its cancelled future says so); when every job of the running batch has given
+        up, the batch is interrupted."""
+        future.cancel()
+        with self._changed:
+            if not any(job.future is future for job in self._running):
+                return
+            self._given_up.add(id(future))
+            everyone = all(id(job.future) in self._given_up or job.future.cancelled() for job in self._running)
+        if everyone and self.interrupt is not None:
+            self.interrupt()
 
     def close(self) -> None:
         """Run what is queued, then let the thread end; later submits are refused."""
@@ -123,16 +144,21 @@ class ModelQueue:
         return taken
 
     def _run(self, batch: list[Job]) -> None:
+        with self._changed:
+            self._running = batch
         live = [job for job in batch if job.future.set_running_or_notify_cancel()]
-        if not live:
-            return
         records = [record for job in live for record in job.records]
         try:
+            if not live:
+                return
             shares = split(self.run(live[0].plan, records), [len(job.records) for job in live])
         except BaseException as exc:  # noqa: BLE001 - the error belongs to every request of the batch
             for job in live:
                 job.future.set_exception(exc)
             return
+        finally:
+            with self._changed:
+                self._running, self._given_up = [], set()
         if self.on_batch is not None:
             self.on_batch(len(records), len(live))
         for job, share in zip(live, shares):
@@ -153,10 +179,12 @@ def split(results: Sequence[Any], counts: Sequence[int]) -> list[list[Any]]:
 
 
 class Batcher:
-    """One :class:`ModelQueue` per model, made on first use."""
+    """One :class:`ModelQueue` per model, made on first use; ``interrupt(model_id)`` stops the batch
+    of that model that runs now."""
 
-    def __init__(self, run: BatchRunner, wait_s: float, on_batch: Callable[[str, int, int], None] | None = None):
-        self.run, self.wait_s, self.on_batch = run, wait_s, on_batch
+    def __init__(self, run: BatchRunner, wait_s: float, on_batch: Callable[[str, int, int], None] | None = None,
+                 interrupt: Callable[[str], None] | None = None):
+        self.run, self.wait_s, self.on_batch, self.interrupt = run, wait_s, on_batch, interrupt
         self._queues: dict[str, ModelQueue] = {}
         self._guard = threading.Lock()
 
@@ -166,8 +194,15 @@ class Batcher:
             if queue is None:
                 observer = None if self.on_batch is None else (
                     lambda records, requests: self.on_batch(model_id, records, requests))  # type: ignore[misc]
-                queue = self._queues[model_id] = ModelQueue(self.run, self.wait_s, observer)
+                stop = None if self.interrupt is None else (lambda: self.interrupt(model_id))  # type: ignore[misc]
+                queue = self._queues[model_id] = ModelQueue(self.run, self.wait_s, observer, stop)
         return queue.submit(job)
+
+    def give_up(self, model_id: str, future: Future) -> None:
+        with self._guard:
+            queue = self._queues.get(model_id)
+        if queue is not None:
+            queue.give_up(future)
 
     def close(self) -> None:
         with self._guard:

@@ -46,6 +46,14 @@ class WorkerDied(Exception):
         super().__init__(f"the model's worker process died ({cause})")
 
 
+class RunInterrupted(HubError):
+    """The chunk's worker was stopped on purpose (everyone waiting for it gave up): not retried."""
+
+    def __init__(self) -> None:
+        super().__init__("The model's worker process was stopped because every request waiting for this batch timed "
+                         "out; a fresh worker serves the next requests.")
+
+
 class Worker:
     """One supervised process holding a registry of its own; runs chunks sent to it, one at a time."""
 
@@ -105,15 +113,20 @@ class IsolatedRunner:
         #: How many workers died and were replaced (for logs and tests).
         self.crashes = 0
         self.closed = False
+        #: Counts :meth:`interrupt` calls: a run that began before the latest one does not retry.
+        self._interrupts = 0
 
     def run(self, requests: Sequence[ModelRequest], chunk: list) -> list[Prediction]:
+        interrupts = self._interrupts
         worker = self._take()
         try:
             predictions = worker.run(requests, chunk)
         except WorkerDied as died:
-            self.crashes += 1
             self._forget(worker)
             self._replace()
+            if self._interrupts != interrupts:
+                raise RunInterrupted() from None
+            self.crashes += 1
             if len(chunk) == 1:
                 return self._crashed(requests, chunk[0], died)
             half = len(chunk) // 2
@@ -132,6 +145,16 @@ class IsolatedRunner:
             self._started -= len(workers)
         for worker in workers:
             self._forget(worker)
+
+    def interrupt(self) -> None:
+        """Kill the workers busy now: their chunks end with :class:`RunInterrupted` (not bisected and
+        retried as a crash would be), and the next run starts a fresh worker. How a server stops work
+        that nobody waits for any more, which a thread could not be made to drop."""
+        with self._available:
+            self._interrupts += 1
+            busy = [worker for worker in self._workers if worker not in self._free]
+        for worker in busy:
+            worker.process.kill()
 
     def pids(self) -> list[int]:
         """The process ids of the live workers (for memory metrics, and tests that kill one)."""

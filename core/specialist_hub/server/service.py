@@ -88,7 +88,7 @@ class HubService:
         self.batcher: Batcher | RayServeBatcher
         wait_s = settings.batch_wait_ms / 1000
         if settings.engine == "local":
-            self.batcher = Batcher(self._run_batch, wait_s, self.metrics.batch)
+            self.batcher = Batcher(self._run_batch, wait_s, self.metrics.batch, self._interrupt)
         else:  # the batches run on Ray Serve replicas, which isolate the models themselves
             try:
                 from ..ray_serve import RayServeBatcher, ReplicaSettings
@@ -154,13 +154,16 @@ class HubService:
 
     async def results(self, model_id: str, future: Future[list[Prediction]]) -> list[dict[str, Any]]:
         """The submitted request's records, awaited without holding a thread; 504 past the timeout
-        (a request whose batch has not started is then taken out of the queue)."""
+        (a request whose batch has not started is then taken out of the queue, and a running batch
+        that every request gave up on is stopped)."""
         timeout = self.settings.request_timeout_s
         try:
             with self.metrics.predict_latency.labels(model_id).time():
                 predictions = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except asyncio.TimeoutError:  # not yet the built-in TimeoutError on Python 3.10
             self.metrics.timeouts.labels(model_id).inc()
+            if isinstance(self.batcher, Batcher):
+                self.batcher.give_up(model_id, future)
             raise RequestTimedOut(timeout or 0) from None
         failed = sum(not prediction.ok for prediction in predictions)
         self.metrics.outcomes(model_id, len(predictions) - failed, failed)
@@ -195,6 +198,14 @@ class HubService:
         except Exception as exc:  # a plugin bug past loading: say which model failed, keep serving the others
             raise HubError(f"Model {model_id!r} raised {type(exc).__name__}: {exc}") from exc
         return predictions
+
+    def _interrupt(self, model_id: str) -> None:
+        """Stop the model's running batch, whose requests all timed out: its worker process is killed
+        and the next batch gets a fresh one. A batch in this process (no isolation) runs to its end."""
+        with self._guard:
+            runner = self._isolated.get(model_id)
+        if runner is not None:
+            runner.interrupt()
 
     def loaded_models(self) -> dict[str, int | None]:
         """Model id -> resident memory of its worker process (None without isolation)."""
