@@ -181,7 +181,8 @@ def same_features_and_folds(manifest: dict, arguments: list[str], target: str | 
     folds, _ = trainer._folds(registry, spec, data, rows, seed)
     values = [data.targets[target][i] for i in rows]
     labels = check_target(target, "classification", values)
-    return x, np.array([labels.index(v) for v in values]), folds
+    known = np.array([i for i, v in enumerate(values) if v is not None])  # duplicates of conflicting labels: None
+    return x[known], np.array([labels.index(values[i]) for i in known]), trainer._target_folds(folds, known)
 
 
 def logistic_regression(x: np.ndarray, y: np.ndarray, folds, seed: int) -> dict[str, float]:

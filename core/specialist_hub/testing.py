@@ -138,3 +138,21 @@ def trained_predictions(model_id: str, inputs: Iterable[object], **options: obje
     as a new ``hub predict -m user/NAME`` process finds it in ``$HUB_MODELS_DIR``: the round trip a
     plugin's training test checks."""
     return list(Registry().load(model_id, device="cpu", **options).predict(list(inputs)))
+
+
+def served_predictions(model_id: str, inputs: Iterable[object] = (), files: Iterable[str] = ()) -> list[dict]:
+    """The JSON records ``hub serve --models MODEL_ID`` answers for ``inputs`` (sent as JSON values) or
+    ``files`` (uploaded, as a client sends media), from an app on a fresh registry: the serving end of
+    a trained model's round trip. Fails with the response when it is not 200."""
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from .server import ServeSettings, create_app
+
+    client = TestClient(create_app(ServeSettings(models=(model_id,)), Registry()), base_url="http://127.0.0.1")
+    path, uploads = f"/models/{model_id}/predict", [Path(file) for file in files]
+    response = (client.post(path, files=[("files", (p.name, p.read_bytes())) for p in uploads]) if uploads
+                else client.post(path, json={"inputs": list(inputs)}))
+    assert response.status_code == 200, f"{response.status_code}: {response.text}"
+    return response.json()

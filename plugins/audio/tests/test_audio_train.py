@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from specialist_hub.conformance import compare
 from specialist_hub.registry import Registry
-from specialist_hub.testing import trained_predictions
+from specialist_hub.testing import served_predictions, trained_predictions
 from specialist_hub.training.features import make_featurizer
 from specialist_hub.training.trainer import train
 
@@ -57,6 +58,10 @@ def test_mel_statistics_tell_voices_apart_on_unheard_sentences(models, clips):
     predictions = trained_predictions("user/voices", [*paths, str(VOICES / "voices.csv")])
     assert [p.output["voice"] for p in predictions[:4]] == [c["voice"] for c in clips[:4]]
     assert not predictions[-1].ok  # a CSV is not audio: that record fails, the others do not
+    served = served_predictions("user/voices", files=paths[:2])  # uploads, as a client sends
+    # Another batch than the one above: float32 features may round apart, so numbers within 1e-5.
+    assert [(r["input"], set(r["output"]), compare(q.output, r["output"], 1e-5)) for r, q in zip(served, predictions)] == \
+        [(Path(p).name, set(q.output), []) for p, q in zip(paths[:2], predictions)]
 
 
 def test_resemblyzer_embedding_is_the_reference_encoders(models, clips):

@@ -14,7 +14,8 @@ import random
 import numpy as np
 import pytest
 
-from specialist_hub.testing import trained_predictions
+from specialist_hub.conformance import compare
+from specialist_hub.testing import served_predictions, trained_predictions
 from specialist_hub.training.trainer import train
 
 pytest.importorskip("lightgbm")
@@ -92,6 +93,11 @@ def test_round_trip_predicts_unseen_peptides(amp, amp_files):
     # Same answers as the model the training run returned, loaded straight from its folder.
     direct = amp.load().predict([r["sequence"] for r in rows[:5]])
     assert [p.output for p in direct] == outputs[:5]
+    # And as hub serve answers a client: the same outputs, the bad record its own error.
+    served = served_predictions("user/amp", [r["sequence"] for r in rows[:5]] + ["MKV!"])
+    assert [(set(r["output"]), compare(o, r["output"], 1e-6)) for r, o in zip(served, outputs[:5])] == \
+        [(set(o), []) for o in outputs[:5]]  # the served batch differs: float32 features may round apart
+    assert not served[-1]["ok"] and served[-1]["error"]["type"] == "InputError"
 
 
 def test_esm2_embeddings_train_through_the_model_featuriser(models, amp_files, tiny_esm):

@@ -8,13 +8,16 @@ practitioner's baseline, is computed here on the same images; and transformers' 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
 from skimage import data
 
+from specialist_hub.conformance import compare
 from specialist_hub.registry import Registry
-from specialist_hub.testing import trained_predictions
+from specialist_hub.testing import served_predictions, trained_predictions
 from specialist_hub.training.features import make_featurizer
 from specialist_hub.training.trainer import train
 from specialist_hub_vision.plugin import COFFEE_EXAMPLE
@@ -94,6 +97,9 @@ def test_faces_from_class_folders_beat_raw_pixels_and_round_trip(models, faces):
     assert not predictions[-1].ok
     correct = [p.output["label"] == label for p, (_, label, _) in zip(predictions, rows["test"])]
     assert sum(correct) >= 18, correct
+    served = served_predictions("user/faces", files=[path for path, _, _ in rows["test"][:2]])  # uploads, as a client sends
+    assert [(r["input"], set(r["output"]), compare(p.output, r["output"], 1e-5)) for r, p in zip(served, predictions)] == \
+        [(Path(path).name, set(p.output), []) for (path, _, _), p in zip(rows["test"][:2], predictions)]
     manifest = report.load().manifest
     assert "Apache-2.0" in manifest["license"]["text"] and manifest["featurizer"]["id"] == "vision/efficientnet-lite0"
 
