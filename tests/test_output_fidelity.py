@@ -117,3 +117,51 @@ def test_keep_columns_refusals_say_what_to_do(tmp_path):
     assert literal.exit_code == 2 and "needs CSV, TSV, Parquet or SDF inputs" in literal.stderr
     gff = hub("-m", "biology/protein-properties", "-i", str(table), "--keep-columns", "all", "-f", "gff3")
     assert gff.exit_code == 2 and "--keep-columns needs a csv, parquet, json, jsonl or table output" in gff.stderr
+
+
+def test_parquet_holds_list_and_dict_fields_as_arrow_lists_and_structs(tmp_path):
+    """The values equal the same run's JSON Lines (the reference), as typed Arrow columns, across
+    chunks where one has only empty lists (its items' type comes from the others)."""
+    import pyarrow as pa
+
+    molecules = ["CCO", "O=C(C=Cc1ccccc1)c1ccccc1", "CC(=O)Oc1ccccc1C(=O)O"]  # the first chunk: no alerts
+    out = tmp_path / "alerts.parquet"
+    args = ["-m", "chemistry/alerts,chemistry/descriptors", *molecules, "--batch-size", "1"]
+    assert hub(*args, "-o", str(out)).exit_code == 0
+    table = pq.read_table(out)
+    alerts = table.schema.field("alerts").type
+    assert pa.types.is_list(alerts) and pa.types.is_struct(alerts.value_type)
+    assert {alerts.value_type.field(i).name for i in range(alerts.value_type.num_fields)} == {"catalog", "name"}
+    assert table.schema.field("catalogs_matched").type == pa.list_(pa.string())
+    reference = [json.loads(line) for line in hub(*args, "-f", "jsonl").stdout.splitlines()]
+    rows = table.to_pylist()
+    for row, expected in zip(rows, reference):
+        for name in ("alerts", "catalogs_matched", "removed_fragments"):
+            if name in expected["output"]:
+                assert row[name] == expected["output"][name], name
+    chalcone = next(r for r in rows if r["position"] == 1 and r["model"] == "chemistry/alerts")
+    assert chalcone["alerts"] == [{"catalog": "Brenk", "name": "Michael_acceptor_1"}]  # its enone
+
+
+def test_parquet_falls_back_to_json_text_where_the_chunks_disagree(tmp_path):
+    """A dict field whose values have no one Arrow type across chunks ({"x": 1}, then {"x": "a"}),
+    or an empty dict (Parquet has no struct without fields), is JSON text; its neighbours stay typed."""
+    from specialist_hub import ModelSpec, OutputField
+    from specialist_hub.results import Prediction
+    from specialist_hub.writers import OutputFile
+
+    spec = ModelSpec(id="test/shapes", task="t", summary="s", input_kind="text", factory="x:Y", license="MIT",
+                     citation="none", outputs=(OutputField("info", "dict", "varies"), OutputField("empty", "dict", "{}"),
+                                               OutputField("words", "list", "typed")))
+
+    def prediction(position, info):
+        return Prediction(position, None, "in", spec.id, "1", "p", True, {"info": info, "empty": {}, "words": ["w"]})
+
+    out = OutputFile(tmp_path / "out.parquet", "parquet", [spec], "fingerprint")
+    out.write_chunk([prediction(0, {"x": 1})], 1)
+    out.write_chunk([prediction(1, {"x": "a"})], 1)
+    out.finish()
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert [json.loads(v) for v in table.column("info").to_pylist()] == [{"x": 1}, {"x": "a"}]
+    assert table.column("empty").to_pylist() == ["{}", "{}"]
+    assert table.column("words").to_pylist() == [["w"], ["w"]]

@@ -22,7 +22,7 @@ from typing import IO, Any, Protocol
 
 from .errors import OutputWriteError, UsageError
 from .inputs import describe_value
-from .results import BASE_COLUMNS, RECORD_COLUMNS, Prediction, strict_json
+from .results import BASE_COLUMNS, RECORD_COLUMNS, Prediction, finite, strict_json
 from .spec import ModelSpec
 from .trust import out_of_domain_note
 
@@ -209,20 +209,88 @@ WRITERS: dict[str, type[Writer]] = {"jsonl": JsonLinesWriter, "json": JsonWriter
                                     "table": TableWriter}
 
 
-def _arrow_schema(specs, kept: Sequence[str] = ()):
+def _arrow_columns(specs, kept: Sequence[str] = ()) -> dict[str, Any]:
+    """Each Parquet column's Arrow type, or None where it comes from the values: list and dict fields
+    (real Arrow lists and structs, whose item types no spec states) and kept input columns."""
     import pyarrow as pa
 
-    types = {"float": pa.float64(), "int": pa.int64(), "str": pa.string(), "bool": pa.bool_(),
-             "list": pa.string(), "dict": pa.string()}
+    types = {"float": pa.float64(), "int": pa.int64(), "str": pa.string(), "bool": pa.bool_(), "list": None,
+             "dict": None}
     columns = {name: types[kind] for name, kind in RECORD_COLUMNS}
-    columns.update(dict.fromkeys(kept, pa.string()))  # input cells are text
+    columns.update(dict.fromkeys(kept))
     for spec in specs:
         for output in spec.outputs:
             columns.setdefault(output.name, types[output.type])
+    return columns
+
+
+def _arrow_metadata(specs) -> dict[str, str]:
     from .version import __version__
 
-    metadata = {"specialist_hub_version": __version__, "models": json.dumps({s.id: s.version for s in specs})}
-    return pa.schema(list(columns.items())).with_metadata(metadata)
+    return {"specialist_hub_version": __version__, "models": json.dumps({s.id: s.version for s in specs})}
+
+
+def _arrow_table(predictions: Sequence[Prediction], columns: dict[str, Any]):
+    """One chunk as an Arrow table: declared types as declared, the others inferred from the values."""
+    import pyarrow as pa
+
+    rows = [p.flat() for p in predictions]
+    arrays = [_arrow_array([row.get(name) for row in rows], kind) for name, kind in columns.items()]
+    return pa.table(arrays, names=list(columns))
+
+
+def _arrow_array(values: list[Any], kind: Any):
+    """``values`` as an Arrow array of ``kind``; None infers it (lists, structs), falling back to
+    strict JSON text where the values have no one Arrow type (mixed kinds, an empty dict)."""
+    import pyarrow as pa
+
+    if kind is not None:
+        return pa.array([_cell(v) for v in values], type=kind)
+    try:
+        array = pa.array(finite(values))
+        if not _parquet_writable(array.type):
+            raise ValueError("a struct without fields")
+        return array
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, OverflowError):
+        return _json_array(values)
+
+
+def _json_array(values: list[Any]):
+    import pyarrow as pa
+
+    return pa.array([None if v is None else v if isinstance(v, str) else strict_json(v) for v in values], pa.string())
+
+
+def _parquet_writable(arrow_type) -> bool:
+    """Parquet cannot store a struct without fields (what ``{}`` infers to)."""
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type):
+        return arrow_type.num_fields > 0 and all(_parquet_writable(f.type) for f in arrow_type)
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return _parquet_writable(arrow_type.value_type)
+    return True
+
+
+def _unified_schema(schemas: Sequence[Any], columns: dict[str, Any], metadata: dict[str, str]):
+    """One schema for every part: each inferred column's types merged (an empty list's null items
+    take the others' type, struct fields are united); a column whose parts disagree beyond that
+    becomes strict JSON text. Returns the schema and the names of those JSON columns."""
+    import pyarrow as pa
+
+    fields, as_json = [], set()
+    for name, kind in columns.items():
+        if kind is not None:
+            fields.append(pa.field(name, kind))
+            continue
+        parts = [pa.schema([schema.field(name)]) for schema in schemas if name in schema.names]
+        try:
+            field = pa.unify_schemas(parts, promote_options="permissive").field(name) if parts else pa.field(name, pa.null())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            field = pa.field(name, pa.string())
+            as_json.add(name)
+        fields.append(field)
+    return pa.schema(fields).with_metadata(metadata), as_json
 
 
 class Sink(Protocol):
@@ -388,14 +456,10 @@ class OutputFile:
 
     def _write(self, predictions: Sequence[Prediction]) -> None:
         if self.fmt == "parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            kept = set(self.kept)
-            rows = [{k: (None if v is None else str(v)) if k in kept else _cell(v) for k, v in p.flat().items()}
-                    for p in predictions]
             part = self.parts / f"part-{self.chunks:06d}.parquet"
-            pq.write_table(pa.Table.from_pylist(rows, schema=_arrow_schema(self.specs, self.kept)), part.with_suffix(".tmp"))
+            pq.write_table(_arrow_table(predictions, _arrow_columns(self.specs, self.kept)), part.with_suffix(".tmp"))
             os.replace(part.with_suffix(".tmp"), part)
         else:
             for prediction in predictions:
@@ -435,11 +499,17 @@ class OutputFile:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = _arrow_schema(self.specs, self.kept)
+        parts = sorted(self.parts.glob("part-*.parquet"))
+        columns = _arrow_columns(self.specs, self.kept)
+        schema, as_json = _unified_schema([pq.read_schema(part) for part in parts], columns, _arrow_metadata(self.specs))
         with pq.ParquetWriter(self.partial, schema) as writer:
             pending, written = [], False
-            for part in sorted(self.parts.glob("part-*.parquet")):
-                pending.append(pq.read_table(part, schema=schema))
+            for part in parts:
+                table = pq.read_table(part)
+                for name in as_json:
+                    table = table.set_column(table.schema.get_field_index(name), name,
+                                             _json_array(table.column(name).to_pylist()))
+                pending.append(table.select(schema.names).cast(schema))
                 if sum(t.num_rows for t in pending) >= rows_per_group:
                     writer.write_table(pa.concat_tables(pending))
                     pending, written = [], True
