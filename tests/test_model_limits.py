@@ -6,7 +6,9 @@ plausible number. Nothing here is timed: each limit is checked by what it refuse
 from __future__ import annotations
 
 import json
+import math
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -184,3 +186,41 @@ def test_genes_refuses_a_contig_of_unknown_bases():
     (unknown,) = predict("biology/genes", ["N" * 5000])
     assert not unknown.ok  # was a 3 kb gene with confidence 100
     assert "unknown bases" in unknown.error["message"]
+
+
+# -- audio -----------------------------------------------------------------------------------------
+
+def write_wav(path, samples: np.ndarray, rate: int = 16000) -> str:
+    import soundfile as sf
+
+    sf.write(path, samples.astype(np.float32), rate, subtype="FLOAT")
+    return str(path)
+
+
+def test_nan_samples_in_a_file_fail_the_record(tmp_path):
+    tone = np.sin(2 * math.pi * 440 * np.arange(3 * 22050) / 22050) * 0.5
+    tone[40000] = np.nan
+    path = write_wav(tmp_path / "nan.wav", tone, 22050)
+    notes, key = predict("audio/notes", [path])[0], predict("audio/key", [path])[0]
+    for prediction in (notes, key):  # were ok: true with no notes and a null key score
+        assert not prediction.ok
+        assert "sample 40000 (1.814 s) is NaN or infinite" in prediction.error["message"]
+
+
+@pytest.mark.parametrize("model_id", ["audio/notes", "audio/key", "audio/beats", "audio/chords",
+                                      "audio/speech-quality"])
+def test_models_that_hold_the_whole_recording_refuse_audio_beyond_their_limit(tmp_path, model_id):
+    spec = REGISTRY.get(model_id)
+    limit = next(o for o in spec.options if o.name == "max_duration")
+    assert limit.server_only and limit.default <= 600
+    path = write_wav(tmp_path / "silence.wav", np.zeros(3 * 16000))
+    (prediction,) = predict(model_id, [path], max_duration=2.0)
+    assert not prediction.ok
+    assert "3.0 s of audio is above the limit of 2 s" in prediction.error["message"]
+    assert "--option max_duration=SECONDS" in prediction.error["message"]
+
+
+def test_speech_quality_refuses_a_clip_too_short_to_score(tmp_path):
+    (one_sample,) = predict("audio/speech-quality", [write_wav(tmp_path / "one.wav", np.array([0.1]))])
+    assert not one_sample.ok  # the reference would loop the one sample into a 9 s window and score it
+    assert "needs at least 1 s" in one_sample.error["message"]

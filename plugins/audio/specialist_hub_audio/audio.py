@@ -54,6 +54,10 @@ class AudioSource:
                     block = handle.read(size, dtype="float32", always_2d=True)
                     if not len(block):
                         return
+                    if not np.isfinite(block).all():  # float WAVs can hold them; no model's answer would mean anything
+                        at = handle.tell() - len(block) + int(np.argmin(np.isfinite(block).all(axis=1)))
+                        raise InputError(f"{self.name}: sample {at} ({at / self.sample_rate:.3f} s) is NaN or "
+                                         f"infinite")
                     yield block
         except (sf.LibsndfileError, RuntimeError) as exc:
             raise InputError(f"{self.name}: cannot decode audio: {exc}") from None
@@ -230,11 +234,24 @@ def _from_array(samples: Any, sample_rate: Any) -> AudioSource:
 
 
 class AudioModel(ItemModel):
-    """Base for audio models: preprocess opens and validates the input (reading is lazy);
-    subclasses implement ``compute(source)``; every output echoes the input's duration."""
+    """Base for audio models: preprocess opens and validates the input (reading is lazy) and holds
+    it to the model's duration bounds; subclasses implement ``compute(source)``; every output
+    echoes the input's duration."""
+
+    #: Shorter inputs give the model too little to work on (it would fail deep inside or score noise).
+    MIN_SECONDS = 0.0
 
     def preprocess(self, value: Any) -> AudioSource:
-        return open_audio(value)
+        source = open_audio(value)
+        if source.duration < self.MIN_SECONDS:
+            raise InputError(f"{source.name}: {source.duration:.3g} s of audio is too short for {self.spec.id}, "
+                             f"which needs at least {self.MIN_SECONDS:g} s")
+        longest = self.options.get("max_duration")  # declared by the models that hold or rescan the whole input
+        if longest is not None and source.duration > longest:
+            raise InputError(f"{source.name}: {source.duration:,.1f} s of audio is above the limit of {longest:g} s "
+                             f"of {self.spec.id}; raise it with --option max_duration=SECONDS if the memory and "
+                             f"time are affordable (on a server, only its host can), or cut the file")
+        return source
 
     def echo(self, item: AudioSource) -> dict[str, Any]:
         return {"duration": float(item.duration)}

@@ -15,7 +15,6 @@ import threading
 import warnings
 from types import ModuleType
 
-from specialist_hub import InputError
 from specialist_hub.kit import top_k
 
 from .audio import AudioModel, AudioSource
@@ -48,15 +47,10 @@ def import_madmom() -> ModuleType:
 
 
 class MadmomModel(AudioModel):
-    """An audio model whose processors take the whole input as one 44.1 kHz mono madmom Signal."""
-
-    #: Shorter inputs leave the networks too few frames (madmom then fails deep inside).
-    MIN_SECONDS = 0.0
+    """An audio model whose processors take the whole input as one 44.1 kHz mono madmom Signal
+    (MIN_SECONDS: shorter inputs leave the networks too few frames and madmom fails deep inside)."""
 
     def signal(self, source: AudioSource):
-        if source.duration < self.MIN_SECONDS:
-            raise InputError(f"{source.name}: {source.duration:.3g} s of audio is too short for {self.spec.id}, "
-                             f"which needs at least {self.MIN_SECONDS:g} s")
         madmom = import_madmom()
         return madmom.audio.signal.Signal(source.read_mono(RATE), sample_rate=RATE, num_channels=1)
 

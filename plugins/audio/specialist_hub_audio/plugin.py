@@ -37,6 +37,12 @@ HF_CARD_NOTE = ("Runs any compatible checkpoint from the Hugging Face Hub or a l
                 "cached copy the model stops with a message naming the checkpoint.")
 
 
+def max_duration_option(seconds: float, cost: str) -> Option:
+    """The longest input of a model whose memory or time grows with the whole input's length; the host's to set."""
+    return Option("max_duration", "float", seconds, f"Refuse (per record) audio longer than this (s): {cost}",
+                  stage="call", host="limit", minimum=1.0, maximum=86_400.0)
+
+
 #: Every audio model: file/waveform input, duration echoed, torch device handling.
 audio_spec = SpecFamily("audio", input_kind="audio", install_hint='pip install "specialist-hub[audio]"',
                         outputs=AUDIO_OUTPUTS, requires=AUDIO_REQUIRES, uses_torch=True, cards=CARDS,
@@ -248,6 +254,7 @@ SPEECH_QUALITY = audio_spec(
     options=(
         Option("personalized", "bool", False, "Personalized DNSMOS P.835, which also penalises interfering "
                                               "talkers as background (DNS Challenge 5)"),
+        max_duration_option(600.0, "a 9 s window is scored every second (an hour ran past 240 s)"),
     ),
     outputs=(
         OutputField("sig_mos", "float", "P.835 speech signal quality (1 bad - 5 excellent)"),
@@ -299,6 +306,8 @@ NOTES = audio_spec(
                                                       "notes keep their pitch bends", stage="call"),
         Option("output_dir", "str", "", "Folder for the MIDI files (the CLI uses the --output file's folder; "
                                         "empty means the current directory)", stage="call", host="output_dir"),
+        max_duration_option(600.0, "the note decoding holds the whole recording's activations (an hour of "
+                                   "silence peaked at 3.5 GB)"),
     ),
     outputs=(
         OutputField("notes", "list", "{onset (s), offset (s), pitch (MIDI number), velocity (1-127), pitch_bend "
@@ -374,6 +383,8 @@ BEATS = audio_spec(
         Option("max_bpm", "float", 215.0, "Fastest tempo considered", minimum=10.0, maximum=400.0),
         Option("downbeats", "bool", True, "Also track downbeats and meter (3 or 4 beats a bar; runs a second "
                                           "network, about doubling the time)"),
+        max_duration_option(600.0, "madmom's networks and decoders read the whole recording at once (an hour "
+                                   "ran past 240 s)"),
     ),
     outputs=(
         OutputField("tempo_bpm", "float", "The strongest tempo (comb-filter histogram of the beat activation); "
@@ -411,7 +422,8 @@ KEY = audio_spec(
         "models/key/2018/",
         ("key_cnn.pkl", "c58ba553be1048877662a663a2670c0051b3c2c66d109b6042ba722ed0bfc7a6", 2670279),
     ),
-    options=(top_k_option(3),),
+    options=(top_k_option(3), max_duration_option(600.0, "the key network reads the whole recording at once (an "
+                                                        "hour peaked at 2.6 GB)")),
     outputs=CLASSIFIER_OUTPUTS,
     examples=(
         Example(CADENCE_C, {"label": "C major"}, reference="a piano-like I-IV-V-I cadence in C major; "
@@ -439,6 +451,8 @@ CHORDS = audio_spec(
         ("chords_cnnfeat.pkl", "59ac731a514880d7ec22ed9ee33935fc1683d2a03d8a7b4b81d26a3da944ce7d", 3880804),
         ("chords_cnncrf.pkl", "4b8a63b4bb5bea076cf1babc76d5cb0a3618e6125d9a3a998f441d61308676af", 15981),
     ),
+    options=(max_duration_option(600.0, "the chord network and CRF read the whole recording at once (an hour "
+                                        "ran past 240 s)"),),
     outputs=(
         OutputField("chords", "list", "Segments {start (s), end (s), chord}: 'C:maj', 'A:min'... (sharps: "
                                       "'A#:maj'), 'N' for no chord; 10 frames a second"),

@@ -71,6 +71,10 @@ def reference_windows(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
 
 
 class SpeechQualityModel(AudioModel):
+    #: The reference loops a clip shorter than its 9.01 s window; below a second the loop of a few
+    #: syllables (or of one sample) is what would be scored, not speech.
+    MIN_SECONDS = 1.0
+
     def load(self):
         import librosa
 
