@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -224,3 +225,18 @@ def test_speech_quality_refuses_a_clip_too_short_to_score(tmp_path):
     (one_sample,) = predict("audio/speech-quality", [write_wav(tmp_path / "one.wav", np.array([0.1]))])
     assert not one_sample.ok  # the reference would loop the one sample into a 9 s window and score it
     assert "needs at least 1 s" in one_sample.error["message"]
+
+
+# -- video -----------------------------------------------------------------------------------------
+
+def test_video_frames_fails_the_record_when_every_frame_failed(tmp_path):
+    from specialist_hub_video import plugin as video_plugin
+
+    video = str(Path(video_plugin.__file__).parent / "examples" / "example.mp4")
+    code, records, stderr = hub_predict(tmp_path, "-m", "video/frames", "-O", "model_options=max_pixels=10",
+                                        "-O", "every_s=1", video)
+    assert code == 1, stderr  # was exit 0 and ok: true with every frame's error inside
+    (record,) = records
+    assert not record["ok"]
+    assert "failed on every one of the" in record["error"]["message"]
+    assert "above the limit of 10" in record["error"]["message"]
