@@ -12,10 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from specialist_hub import Option
 from specialist_hub.cli import main
-from specialist_hub.errors import InvalidSpecError, OptionError
+from specialist_hub.errors import InvalidSpecError, OptionError, PipelineError
+from specialist_hub.pipeline import Condition
 from specialist_hub.registry import Registry
 
 REGISTRY = Registry()
@@ -240,3 +243,39 @@ def test_video_frames_fails_the_record_when_every_frame_failed(tmp_path):
     assert not record["ok"]
     assert "failed on every one of the" in record["error"]["message"]
     assert "above the limit of 10" in record["error"]["message"]
+
+
+# -- the --where grammar, fuzzed -------------------------------------------------------------------
+
+FIELDS = ("qed.qed", "esol.logs", "alerts.count")
+numbers = st.one_of(st.integers(-5, 5), st.floats(-5, 5, allow_nan=False).map(lambda x: round(x, 2)))
+comparisons = st.builds(lambda field, op, value: f"{field} {op} {value!r}", st.sampled_from(FIELDS),
+                        st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), numbers)
+conditions = st.recursive(comparisons, lambda inner: st.one_of(
+    st.builds(lambda a, op, b: f"({a}) {op} ({b})", inner, st.sampled_from(["and", "or"]), inner),
+    st.builds(lambda a: f"not ({a})", inner)), max_leaves=12)
+values = st.fixed_dictionaries(dict.fromkeys(FIELDS, numbers))
+
+
+@given(conditions, values)
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_a_where_condition_decides_as_python_does(text, found):
+    """With every field a number, the condition's answer is Python's own on the same expression."""
+    names = {name: f"v{index}" for index, name in enumerate(FIELDS)}
+    python = text
+    for name, variable in names.items():
+        python = python.replace(name, variable)
+    expected = bool(eval(python, {"__builtins__": {}}, {names[k]: v for k, v in found.items()}))
+    assert Condition(text)(found) == expected
+
+
+@given(st.text(alphabet="qed.<>=!() andornt0123456789'\"x+-*/[]{}:,@_", max_size=60), values)
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_any_where_text_is_a_condition_or_a_clear_refusal(text, found):
+    """Arbitrary text never escapes as another exception, neither when read nor when it decides."""
+    try:
+        condition = Condition(text)
+    except PipelineError as error:
+        assert str(error).startswith("Condition ")
+        return
+    assert condition({"qed": found["qed.qed"], **found}) in (True, False)
