@@ -430,10 +430,9 @@ function segmentsOf(output) {
     for (const item of value) {
       if (Array.isArray(item) && field === "segments" && isNum(item[0]) && isNum(item[1])) {
         segments.push({ start: item[0], end: item[1], label: "" });
-      } else if (item && isNum(item.start) && isNum(item.end)) {
-        segments.push({ start: item.start, end: item.end, label: String(item.text ?? item.label ?? item.speaker ?? "") });
-      } else if (item && isNum(item.start_s) && isNum(item.end_s)) {  // video: seconds of the video stream
-        segments.push({ start: item.start_s, end: item.end_s, label: field.replace(/_segments$/, "") });
+      } else if (item && isNum(item.start) && isNum(item.end)) {  // seconds; a video QC field names its kind
+        const kind = field.endsWith("_segments") ? field.replace(/_segments$/, "") : "";
+        segments.push({ start: item.start, end: item.end, label: String(item.text ?? item.label ?? item.speaker ?? kind) });
       }
     }
   }
@@ -487,9 +486,10 @@ async function audioFigure(file, record) {
 
 const THUMB_WIDTH = 160;
 
+// [start, end] in seconds of each {start, end, start_frame, end_frame} shot.
 function shotsOf(output) {
   const shots = Array.isArray(output.shots) ? output.shots : [];
-  return shots.filter((shot) => Array.isArray(shot) && isNum(shot[0]) && isNum(shot[1]));
+  return shots.filter((shot) => shot && isNum(shot.start) && isNum(shot.end)).map((shot) => [shot.start, shot.end]);
 }
 
 // Resolves on `event` of the video (after `start()`), rejects on an error or after 10 s.

@@ -19,17 +19,17 @@ CAPTION_HEIGHT = 20
 GAP = 4
 
 
-def shot_thumbnails(source: VideoSource, shots: list[list]) -> list[Image.Image]:
-    """The middle frame of each ``[start_s, end_s, start_frame, end_frame]`` shot, THUMBNAIL_WIDTH wide."""
+def shot_thumbnails(source: VideoSource, shots: list[dict]) -> list[Image.Image]:
+    """The middle frame of each ``{start, end, start_frame, end_frame}`` shot, THUMBNAIL_WIDTH wide."""
     height = max(1, round(THUMBNAIL_WIDTH * source.height / source.width))
-    middles = [(first + last) // 2 for _, _, first, last in shots]
+    middles = [(shot["start_frame"] + shot["end_frame"]) // 2 for shot in shots]
     found = {index: frame.reformat(width=THUMBNAIL_WIDTH, height=height, format="rgb24").to_image()
              for index, _, frame in source.frames_at(middles)}
     blank = Image.new("RGB", (THUMBNAIL_WIDTH, height), "gray")
     return [found.get(index, blank) for index in middles]
 
 
-def contact_sheet(source: VideoSource, shots: list[list]) -> Image.Image:
+def contact_sheet(source: VideoSource, shots: list[dict]) -> Image.Image:
     """A grid of the shots' thumbnails, each captioned ``#n start-end s``."""
     thumbnails = shot_thumbnails(source, shots)
     columns = max(1, min(COLUMNS, len(thumbnails)))
@@ -38,16 +38,16 @@ def contact_sheet(source: VideoSource, shots: list[list]) -> Image.Image:
     sheet = Image.new("RGB", (columns * cell_width + GAP, rows * cell_height + GAP), "white")
     draw = ImageDraw.Draw(sheet)
     font = ImageFont.load_default(size=13)
-    for number, (thumbnail, (start_s, end_s, _, _)) in enumerate(zip(thumbnails, shots)):
+    for number, (thumbnail, shot) in enumerate(zip(thumbnails, shots)):
         left = GAP + (number % columns) * cell_width
         top = GAP + (number // columns) * cell_height
         sheet.paste(thumbnail, (left, top))
-        draw.text((left + 2, top + thumbnail.height + 3), f"#{number + 1}  {start_s:.2f}-{end_s:.2f} s",
+        draw.text((left + 2, top + thumbnail.height + 3), f"#{number + 1}  {shot['start']:.2f}-{shot['end']:.2f} s",
                   fill="black", font=font)
     return sheet
 
 
-def write_contact_sheet(source: VideoSource, shots: list[list], folder: str) -> str:
+def write_contact_sheet(source: VideoSource, shots: list[dict], folder: str) -> str:
     """Write the contact sheet of ``source`` into ``folder``; its path."""
     path = derived_file(folder, source.path, "-shots.png")
     contact_sheet(source, shots).save(path)

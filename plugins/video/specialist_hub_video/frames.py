@@ -39,11 +39,12 @@ class FramesModel(DelegatingModel):
                     yield {"frame": index, "time_s": time, "shot": None}, frame.to_image()
                     due += every * (1 + int((time - due) // every))
             return
-        middles = {(first + last) // 2: shot for shot, (_, _, first, last) in enumerate(self.shots(source))}
+        middles = {(shot["start_frame"] + shot["end_frame"]) // 2: number
+                   for number, shot in enumerate(self.shots(source))}
         for index, time, frame in source.frames_at(middles):
             yield {"frame": index, "time_s": time, "shot": middles[index]}, frame.to_image()
 
-    def shots(self, source: VideoSource) -> list[list]:
+    def shots(self, source: VideoSource) -> list[dict]:
         (shots,) = self.models.load("video/shots", device=self.device).predict(source.path)
         if not shots.ok:
             raise InputError(f"video/shots found no shots: {shots.error['message']}")

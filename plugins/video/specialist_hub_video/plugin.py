@@ -40,7 +40,8 @@ ANNOTATE_DIR = Option(
     "If set, write a contact sheet PNG of each video (a thumbnail per shot with its times) into this folder",
     stage="call", host="path",
 )
-SEGMENT = "{start_s, end_s, duration_s} in seconds from the start of the video stream"
+#: The one shape of a time range in every output (video/shots adds start_frame and end_frame; audio models too).
+SEGMENT = "{start, end} in seconds from the start of the video stream"
 PYAV_LICENSE = ("PyAV: BSD-3-Clause; the FFmpeg libraries inside its wheel report LGPL-3.0-or-later "
                 "(that build also links x264/x265, GPL-2.0-or-later, used here only to write test videos)")
 PYAV_CITATION = "PyAV, Pythonic bindings for FFmpeg's libraries, https://github.com/PyAV-Org/PyAV; FFmpeg, https://ffmpeg.org"
@@ -86,8 +87,9 @@ SHOTS = video_spec(
         ANNOTATE_DIR,
     ),
     outputs=(
-        OutputField("shots", "list", "[start_s, end_s, start_frame, end_frame] per shot, in order; end_s is "
-                                     "where the next shot starts, end_frame the shot's last frame"),
+        OutputField("shots", "list", "{start, end, start_frame, end_frame} per shot, in order: seconds from the "
+                                     "start of the video stream (end is where the next shot starts) and frame "
+                                     "numbers (end_frame is the shot's last frame)"),
         OutputField("shot_count", "int", "Number of shots"),
         OutputField("transitions", "list", "{frame, time_s, probability} per transition: the frame of highest "
                                            "probability in each run above threshold (for a hard cut, the last "
@@ -98,8 +100,8 @@ SHOTS = video_spec(
     examples=(
         Example(EXAMPLE_VIDEO, {
             "shot_count": len(EXAMPLE.scenes), "frame_count": EXAMPLE.frame_count, "duration": EXAMPLE.duration,
-            "shots": [[EXAMPLE.seconds(first), EXAMPLE.seconds(last + 1), first, last]
-                      for first, last in EXAMPLE.spans()],
+            "shots": [{"start": EXAMPLE.seconds(first), "end": EXAMPLE.seconds(last + 1), "start_frame": first,
+                       "end_frame": last} for first, last in EXAMPLE.spans()],
         }, tolerance=0.005, reference="hard cuts placed at known frames, " + EXAMPLE_REFERENCE),
     ),
 )
@@ -149,10 +151,10 @@ QUALITY = video_spec(
     ),
     examples=(
         Example(EXAMPLE_VIDEO, {
-            "black_segments": [{"start_s": EXAMPLE.seconds(first), "end_s": EXAMPLE.seconds(last + 1)}
+            "black_segments": [{"start": EXAMPLE.seconds(first), "end": EXAMPLE.seconds(last + 1)}
                                for first, last in EXAMPLE.spans("black")],
             # freezedetect counts the black stretch as frozen too, then the still picture after it.
-            "frozen_segments": [{"start_s": EXAMPLE.seconds(first), "end_s": EXAMPLE.seconds(last + 1)}
+            "frozen_segments": [{"start": EXAMPLE.seconds(first), "end": EXAMPLE.seconds(last + 1)}
                                 for first, last in EXAMPLE.spans("black") + EXAMPLE.spans("still")],
         }, tolerance=0.08, reference="black and still stretches placed at known frames (±2 frames), "
                                      + EXAMPLE_REFERENCE),

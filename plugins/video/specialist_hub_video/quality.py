@@ -32,13 +32,12 @@ class Segments:
     def close(self, time: float) -> None:
         if self.opened is not None:
             if time - self.opened >= self.minimum - 1e-9:
-                self.done.append({"start_s": round(self.opened, 6), "end_s": round(time, 6),
-                                  "duration_s": round(time - self.opened, 6)})
+                self.done.append({"start": round(self.opened, 6), "end": round(time, 6)})
             self.opened = None
 
     @property
     def seconds(self) -> float:
-        return round(sum(segment["duration_s"] for segment in self.done), 6)
+        return round(sum(segment["end"] - segment["start"] for segment in self.done), 6)
 
 
 class Statistic:

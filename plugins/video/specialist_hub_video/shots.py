@@ -115,8 +115,8 @@ class ShotsModel(VideoModel):
         def start(frame: int) -> float:
             return times[frame] if frame < len(times) else end
 
-        shots = [[round(start(first), 6), round(start(last + 1), 6), int(first), int(last)]
-                 for first, last in self.to_scenes(probabilities, threshold)]
+        shots = [{"start": round(start(first), 6), "end": round(start(last + 1), 6), "start_frame": int(first),
+                  "end_frame": int(last)} for first, last in self.to_scenes(probabilities, threshold)]
         folder = self.options.get("annotate_dir", "")
         return {
             "shots": shots,

@@ -14,8 +14,8 @@ TWO_FRAMES = 2 / 25
 def assert_segments(found, spans, layout):
     assert len(found) == len(spans)
     for segment, (first, last) in zip(found, spans):
-        assert segment["start_s"] == pytest.approx(layout.seconds(first), abs=TWO_FRAMES)
-        assert segment["end_s"] == pytest.approx(layout.seconds(last + 1), abs=TWO_FRAMES)
+        assert segment["start"] == pytest.approx(layout.seconds(first), abs=TWO_FRAMES)
+        assert segment["end"] == pytest.approx(layout.seconds(last + 1), abs=TWO_FRAMES)
 
 
 def test_black_and_frozen_stretches_within_two_frames(test_video, layout):
@@ -42,5 +42,5 @@ def test_full_screen_flashing_is_flagged(tmp_path):
     (first, last), = layout.spans("flash")
     assert output["flash_segments"], output
     flagged = output["flash_segments"][0]
-    assert layout.seconds(first) - TWO_FRAMES <= flagged["start_s"] < layout.seconds(last)
+    assert layout.seconds(first) - TWO_FRAMES <= flagged["start"] < layout.seconds(last)
     assert output["flash_badness_max"] > 1.0

@@ -13,9 +13,10 @@ from specialist_hub_video.shots import CONTEXT, STEP, WINDOW, load_transnetv2, t
 def test_shot_boundaries_within_one_frame_of_the_cuts(test_video, layout):
     output = sh.predict("video/shots", test_video)[0].output
     assert output["shot_count"] == len(layout.scenes)
-    for (start_s, end_s, first, last), (true_first, true_last) in zip(output["shots"], layout.spans()):
+    for shot, (true_first, true_last) in zip(output["shots"], layout.spans()):
+        first, last = shot["start_frame"], shot["end_frame"]
         assert abs(first - true_first) <= 1 and abs(last - true_last) <= 1
-        assert start_s == pytest.approx(layout.seconds(first)) and end_s == pytest.approx(layout.seconds(last + 1))
+        assert shot["start"] == pytest.approx(layout.seconds(first)) and shot["end"] == pytest.approx(layout.seconds(last + 1))
     assert [t["frame"] + 1 for t in output["transitions"]] == pytest.approx(layout.cuts, abs=1)
     assert all(0.5 < t["probability"] <= 1 for t in output["transitions"])
 
