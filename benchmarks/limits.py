@@ -12,7 +12,18 @@ peak less the harmless run's; the target is under 1 GB.
   7000² batch    eight 7000x7000 PNGs in one batch of ``hub predict -m vision/faces``
   fmin sweep     ten requests to audio/pitch with ten fmin values (a call-time option: one load)
 
-Run:  python benchmarks/limits.py
+and those of issue 32, each bounded by what it costs the model (the bound is printed beside it):
+
+  long SMILES    a one-million-atom chain through chemistry/qed: refused at max_atoms before RDKit parses it
+                 (it ran over 200 s at 1 GB)
+  C120 alkane    chemistry/xtb: refused at its max_atoms (it ran over 400 s)
+  8 kb RNA       biology/rna-fold: refused at max_length (it ran over 300 s)
+  hour of audio  an hour of silence through audio/notes and audio/key: refused at max_duration (they
+                 peaked at 3.47 and 2.64 GB)
+  protonate      a server request for max_variants=4096 over pH 0-14 on a 20-site polyacid: refused (422),
+                 above the server's variant_limit (it held the model for about 70 s)
+
+Run:  python benchmarks/limits.py [WORD ...]   (only the cases whose name holds one of the words)
 """
 
 from __future__ import annotations
@@ -68,8 +79,9 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> tuple[int, int, int, str]:
-    """(exit code, sampled peak of the process tree, exact peak of its largest process, stdout)."""
+def measure(command: list[str]) -> tuple[int, int, int, str, float]:
+    """(exit code, sampled peak of the process tree, exact peak of its largest process, stdout, wall seconds)."""
+    started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak, done = [0], threading.Event()
 
@@ -85,7 +97,7 @@ def measure(command: list[str]) -> tuple[int, int, int, str]:
     process.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
-    return process.returncode, peak[0], usage.ru_maxrss * 1024, output
+    return process.returncode, peak[0], usage.ru_maxrss * 1024, output, time.perf_counter() - started
 
 
 def server(model: str, path: Path, options: list[dict]) -> list[str]:
@@ -106,7 +118,9 @@ def gzip_bomb(path: Path, lines_before: bytes, megabytes: int) -> Path:
 
 def input_paths(folder: Path) -> dict[str, Path]:
     return {"bomb": folder / "bomb.smi.gz", "small_smiles": folder / "small.smi.gz", "small_png": folder / "small.png",
-            "huge_png": folder / "huge.png", "batch": folder / "batch"}
+            "huge_png": folder / "huge.png", "batch": folder / "batch", "polymer": folder / "polymer.smi",
+            "alkane": folder / "alkane.smi", "long_rna": folder / "long_rna.txt", "short_rna": folder / "short_rna.txt",
+            "hour": folder / "hour.flac", "polyacid": folder / "polyacid.smi"}
 
 
 def make_inputs(folder: Path) -> None:
@@ -123,6 +137,22 @@ def make_inputs(folder: Path) -> None:
     Image.new("RGB", (7000, 7000), (200, 180, 160)).save(files["batch"] / "0.png", compress_level=9)
     for index in range(1, 8):
         shutil.copy(files["batch"] / "0.png", files["batch"] / f"{index}.png")
+    files["polymer"].write_text("C" * 1_000_000 + " polymer\n")
+    files["alkane"].write_text("C" * 120 + " C120\n")
+    files["long_rna"].write_text("GCGGAUUUAGCUCAGUUGGGAGAGCGCCAGACUGAAGAUCUGGAGGUCCUGUGUUCGAUCCACAGAAUUCGCACCA" * 106 + "\n")
+    files["short_rna"].write_text("GCGGAUUUAGCUCAGUUGGGAGAGCGCCAGACUGAAGAUCUGGAGGUCCUGUGUUCGAUCCACAGAAUUCGCACCA\n")
+    files["polyacid"].write_text("C" + "C(C(=O)O)C" * 20 + " polyacid\n")
+    write_silence(files["hour"], 3600)
+
+
+def write_silence(path: Path, seconds: int, rate: int = 22050) -> None:
+    """``seconds`` of digital silence as FLAC, written a minute at a time (a few kB on disk)."""
+    import numpy as np
+    import soundfile as sf
+
+    with sf.SoundFile(path, "w", rate, 1, format="FLAC") as handle:
+        for _ in range(seconds // 60):
+            handle.write(np.zeros(60 * rate, dtype=np.float32))
 
 
 def outcome(command: list[str], code: int, output: str) -> str:
@@ -135,7 +165,7 @@ def outcome(command: list[str], code: int, output: str) -> str:
     return ", ".join(f"{status} x{count}" for status, count in statuses.items()) + f", {loads} load(s)"
 
 
-def main() -> None:
+def main(words: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         subprocess.run([sys.executable, __file__, "--make-inputs", tmp], check=True)
@@ -157,19 +187,42 @@ def main() -> None:
              [*HUB, "predict", "-m", "vision/faces", str(files["small_png"]), "-o", out]),
             ("fmin sweep, 10 requests", server("audio/pitch", TONE, fmins), server("audio/pitch", TONE, fmins[:1])),
         ]
+        def hub_predict(model: str, path: Path) -> list[str]:
+            return [*HUB, "predict", "-m", model, str(path), "-o", out]
+
+        small_smiles = files["small_smiles"]
+        wide = {"max_variants": 4096, "ph_min": 0.0, "ph_max": 14.0}
+        bounded = [
+            ("1M-atom SMILES, qed", hub_predict("chemistry/qed", files["polymer"]),
+             hub_predict("chemistry/qed", small_smiles), "max_atoms 2,000"),
+            ("C120 alkane, xtb", hub_predict("chemistry/xtb", files["alkane"]), hub_predict("chemistry/xtb", small_smiles),
+             "max_atoms 60"),
+            ("8 kb RNA, rna-fold", hub_predict("biology/rna-fold", files["long_rna"]),
+             hub_predict("biology/rna-fold", files["short_rna"]), "max_length 2,000"),
+            ("an hour of silence, notes", hub_predict("audio/notes", files["hour"]), hub_predict("audio/notes", TONE),
+             "max_duration 600 s"),
+            ("an hour of silence, key", hub_predict("audio/key", files["hour"]), hub_predict("audio/key", TONE),
+             "max_duration 600 s"),
+            ("protonate 4096 variants pH 0-14", server("chemistry/protonate", files["polyacid"], [wide]),
+             server("chemistry/protonate", files["polyacid"], [{}]), "variant_limit 256"),
+        ]
         sizes = ", ".join(f"{name} {os.path.getsize(files[name]) / 1e3:.0f} kB" for name in ("bomb", "huge_png"))
         print(f"inputs: {sizes}, batch PNGs {os.path.getsize(big[0]) / 1e3:.0f} kB each\n")
-        print(f"{'case':<36}{'result':>22}{'tree peak':>12}{'idle':>9}{'above idle':>12}{'largest process':>17}")
-        for name, attack, idle in cases:
-            code, peak, largest, output = measure(attack)
-            _, idle_peak, _, _ = measure(idle)
+        print(f"{'case':<36}{'result':>22}{'tree peak':>12}{'idle':>9}{'above idle':>12}{'largest process':>17}"
+              f"{'wall':>8}{'idle wall':>11}  bound")
+        chosen = [case for case in [(*case, "") for case in cases] + bounded
+                  if not words or any(word in case[0] for word in words)]
+        for name, attack, idle, bound in chosen:
+            code, peak, largest, output, wall = measure(attack)
+            _, idle_peak, _, _, idle_wall = measure(idle)
             result = outcome(attack, code, output)
             print(f"{name:<36}{result:>22}{peak / 2**20:>9.0f} MB{idle_peak / 2**20:>6.0f} MB"
-                  f"{(peak - idle_peak) / 2**20:>9.0f} MB{largest / 2**20:>14.0f} MB")
+                  f"{(peak - idle_peak) / 2**20:>9.0f} MB{largest / 2**20:>14.0f} MB{wall:>7.1f}s{idle_wall:>10.1f}s"
+                  f"  {bound}")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--make-inputs"]:
         make_inputs(Path(sys.argv[2]))
     else:
-        main()
+        main(sys.argv[1:])
