@@ -40,6 +40,8 @@ def executed() -> dict:
 
 def test_there_is_a_notebook_per_domain():
     assert {"chemistry", "biology", "vision", "audio"} <= {path.stem for path in NOTEBOOKS}
+    # and one that trains a model with hub.train, per domain
+    assert {f"train-{d}" for d in ("chemistry", "biology", "vision", "audio", "video")} <= {p.stem for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
