@@ -9,7 +9,7 @@ from the contour bin where an in-tune note peaks, one bin (1/3 semitone) above t
 assumes, so in-tune notes bend by 0 rather than +33 cents (spotify/basic-pitch issue 87).
 
 Audio is read in blocks; the activations of the whole recording (about 9 MB a minute) are kept,
-because the decoding looks at all of them at once.
+because the decoding looks at all of them at once: the model's max_duration bounds them.
 """
 
 from __future__ import annotations
@@ -67,16 +67,19 @@ def frame_times(count: int) -> np.ndarray:
 
 
 def inferred_onsets(onsets: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """Onsets raised where the frame activations jump over two frames (rescaled to the onsets' maximum)."""
-    diffs = []
-    for lag in (1, 2):
-        padded = np.concatenate([np.zeros((lag, frames.shape[1])), frames])
-        diffs.append(padded[lag:] - padded[:-lag])
-    jump = np.maximum(np.min(diffs, axis=0), 0)
-    jump[:2] = 0
-    if jump.max() > 0:
-        jump = onsets.max() * jump / jump.max()
-    return np.max([onsets, jump], axis=0)
+    """Onsets raised where the frame activations jump over two frames (rescaled to the onsets' maximum).
+
+    basic-pitch takes the smaller of the one- and two-frame differences in float64; that is
+    ``f[i] - max(f[i-1], f[i-2])`` exactly (rounding is monotonic), computed here in one float64
+    array instead of six, which an hour's activations made gigabytes."""
+    jump = np.zeros(frames.shape)  # the first two frames stay 0, as basic-pitch sets them
+    np.maximum(frames[1:-1], frames[:-2], out=jump[2:])
+    np.subtract(frames[2:], jump[2:], out=jump[2:])
+    np.maximum(jump, 0, out=jump)
+    if (largest := jump.max()) > 0:
+        jump *= onsets.max()
+        jump /= largest
+    return np.maximum(onsets, jump, out=jump)
 
 
 def local_maxima(activations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -205,12 +208,14 @@ class NotesModel(AudioModel):
                 trimmed = output[:, OVERLAP_FRAMES // 2: -(OVERLAP_FRAMES // 2)]
                 parts[name].append(trimmed.reshape(-1, trimmed.shape[-1]))
         count = int(np.floor(length * (FRAMES_PER_SECOND / RATE)))
-        return {name: np.concatenate(chunks)[:count] for name, chunks in parts.items()}
+        # Joined one output at a time, each one's blocks freed as it is: the peak holds the blocks and
+        # one joined output, not every output twice.
+        return {name: np.concatenate(parts.pop(name))[:count] for name in OUTPUTS}
 
     def compute(self, source: AudioSource):
         options = self.options
         output = self.activations(source)
-        frames, onsets = output["note"].copy(), output["onset"].copy()
+        frames, onsets = output["note"], output["onset"]  # changed in place: only the contours are read again
         if options["max_frequency"] > 0:
             above = np.s_[:, key_index(options["max_frequency"]):]
             frames[above] = onsets[above] = 0
