@@ -306,8 +306,8 @@ NOTES = audio_spec(
                                                       "notes keep their pitch bends", stage="call"),
         Option("output_dir", "str", "", "Folder for the MIDI files (the CLI uses the --output file's folder; "
                                         "empty means the current directory)", stage="call", host="output_dir"),
-        max_duration_option(600.0, "the note decoding holds the whole recording's activations (an hour of "
-                                   "silence peaked at 3.5 GB)"),
+        max_duration_option(600.0, "the note decoding holds the whole recording's activations (about 20 MB a "
+                                   "minute: 600 s peaked at 1.0 GB, the process included)"),
     ),
     outputs=(
         OutputField("notes", "list", "{onset (s), offset (s), pitch (MIDI number), velocity (1-127), pitch_bend "
@@ -422,8 +422,8 @@ KEY = audio_spec(
         "models/key/2018/",
         ("key_cnn.pkl", "c58ba553be1048877662a663a2670c0051b3c2c66d109b6042ba722ed0bfc7a6", 2670279),
     ),
-    options=(top_k_option(3), max_duration_option(600.0, "the key network reads the whole recording at once (an "
-                                                        "hour peaked at 2.6 GB)")),
+    options=(top_k_option(3), max_duration_option(600.0, "the key network reads the whole recording at once (600 s "
+                                                        "peaked at 1.1 GB, the process included; an hour at 2.6 GB)")),
     outputs=CLASSIFIER_OUTPUTS,
     examples=(
         Example(CADENCE_C, {"label": "C major"}, reference="a piano-like I-IV-V-I cadence in C major; "
