@@ -165,3 +165,13 @@ def test_parquet_falls_back_to_json_text_where_the_chunks_disagree(tmp_path):
     assert [json.loads(v) for v in table.column("info").to_pylist()] == [{"x": 1}, {"x": "a"}]
     assert table.column("empty").to_pylist() == ["{}", "{}"]
     assert table.column("words").to_pylist() == [["w"], ["w"]]
+
+
+def test_the_terminal_table_shows_each_field_at_its_precision():
+    """Glucose, C6H12O6: monoisotopic mass 180.0634 Da (PubChem CID 5793: 180.06338810), average
+    weight 180.156 g/mol; a field without declared decimals keeps four significant digits."""
+    table = hub("-m", "chemistry/descriptors", "OC[C@H]1OC(O)[C@H](O)[C@@H](O)[C@@H]1O", "-f", "table").stdout
+    lines = {line.split()[0]: line.split()[1:] for line in table.splitlines()[1:] if line.strip()}
+    assert lines["exact_mass"] == ["180.0634", "Da"]
+    assert lines["molecular_weight"] == ["180.156", "g/mol"]
+    assert lines["logp"][0] == "-3.221"

@@ -87,6 +87,9 @@ class OutputField:
     description: str = documented("what the value means")
     unit: str = documented("its unit (`g/mol`, `s`, `dB`), empty for pure numbers", default="")
     nullable: bool = documented("the value may be `None` (e.g. a percentile that does not apply)", default=False)
+    decimals: int | None = documented("digits after the decimal point the value carries, for text written for "
+                                      "people (the terminal table, GFF3 attributes): `4` shows an exact mass as "
+                                      "`180.0634`; `None`: four significant digits", default=None)
 
     def accepts(self, value: Any) -> bool:
         if value is None:

@@ -176,6 +176,7 @@ class TableWriter(Writer):
     def __init__(self, stream, specs, resumed=False, kept: Sequence[str] = ()):
         super().__init__(stream, specs)
         self.units = {(s.id, o.name): o.unit for s in specs for o in s.outputs}
+        self.decimals = {(s.id, o.name): o.decimals for s in specs for o in s.outputs}
 
     def write(self, prediction):
         label = f" [{prediction.id}]" if prediction.id else ""
@@ -190,15 +191,21 @@ class TableWriter(Writer):
         width = max((len(k) for k in fields), default=0)
         for name, value in fields.items():
             unit = self.units.get((prediction.model, name), "")
-            self.stream.write(f"  {name:<{width}}  {_human(value)}{' ' + unit if unit else ''}\n")
+            shown = _human(value, self.decimals.get((prediction.model, name)))
+            self.stream.write(f"  {name:<{width}}  {shown}{' ' + unit if unit else ''}\n")
         self.stream.write("\n")
 
 
-def _human(value: Any, limit: int = 100) -> str:
+def _human(value: Any, decimals: int | None = None, limit: int = 100) -> str:
+    """A value for people: a float at its field's ``decimals``, else four significant digits
+    (whole numbers of any size in full: 63005, not 6.3e+04)."""
     if isinstance(value, float) and not math.isfinite(value):
         return "null"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.6g}"
+        if decimals is not None:
+            return f"{value:.{decimals}f}"
+        whole_digits = len(str(int(abs(value)))) if abs(value) >= 1 else 0
+        return f"{value:.{max(4 - whole_digits, 0)}f}" if 1e-3 <= abs(value) < 1e15 else f"{value:.4g}"
     if isinstance(value, (list, dict)):
         text = strict_json(value)
         return text if len(text) <= limit else text[: limit - 12] + f"… ({len(value)} items)"

@@ -67,8 +67,8 @@ DESCRIPTORS = chemistry_spec(
     ),
     url="https://www.rdkit.org/docs/source/rdkit.Chem.Descriptors.html",
     outputs=(
-        OutputField("molecular_weight", "float", "Average molecular weight", "g/mol"),
-        OutputField("exact_mass", "float", "Monoisotopic mass", "Da"),
+        OutputField("molecular_weight", "float", "Average molecular weight", "g/mol", decimals=3),
+        OutputField("exact_mass", "float", "Monoisotopic mass", "Da", decimals=4),  # as mass spectra give it
         OutputField("formula", "str", "Molecular formula (Hill order)"),
         OutputField("logp", "float", "Crippen octanol/water partition coefficient (Wildman-Crippen)", "log units"),
         OutputField("molar_refractivity", "float", "Crippen molar refractivity (Wildman & Crippen 1999 atom contributions)",
