@@ -43,8 +43,8 @@ class GenesModel(SequenceModel):
         if self.meta_finder is not None:
             genes = self.meta_finder.find_genes(sequence)
             if genes.metagenomic_bin is None:  # too short for any profile: Prodigal finds nothing
-                return {"gene_count": 0, "gc_content": gc_content(sequence), "translation_table": None,
-                        "model": "none", "genes": []}
+                return {"length": len(sequence), "gene_count": 0, "gc_content": gc_content(sequence),
+                        "translation_table": None, "model": "none", "genes": []}
             model = genes.metagenomic_bin.description
         else:
             finder = pyrodigal.GeneFinder(**self.settings)
@@ -55,6 +55,7 @@ class GenesModel(SequenceModel):
             model = "single"
         table = genes.training_info.translation_table
         return {
+            "length": len(sequence),
             "gene_count": len(genes),
             "gc_content": gc_content(sequence),
             "translation_table": table,

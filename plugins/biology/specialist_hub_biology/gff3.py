@@ -1,11 +1,14 @@
 """GFF3 output for gene predictions (``hub predict -m biology/annotate-genome -o genome.gff3``).
 
-One ``gene`` and one ``CDS`` feature per predicted gene, with Prodigal's calls as attributes; a
-pipeline's per-protein results (the fan-out lists aligned with the genes) become attributes of the
-CDS, named ``step_field`` (none for a protein a step left out). Biosynthetic gene clusters
-(biology/bgc) are ``BGC`` features with the attributes of ``gecco convert clusters --format gff``.
-Coordinates are 1-based and inclusive, as GFF3, Prodigal and GECCO use. Valid for GFF3 parsers
-(the tests read it back with gffutils).
+Each record starts with its ``##sequence-region``. One ``gene`` and one ``CDS`` feature per
+predicted gene, with Prodigal's calls as attributes; a pipeline's per-protein results (the
+fan-out lists aligned with the genes) become attributes of the CDS, named ``step_field`` (none for
+a protein a step left out), numbers at the precision their field declares (``decimals``), others
+without binary noise. rRNA, tRNA and tmRNA genes (biology/rna-genes) are features of those types,
+with the attributes barrnap and ARAGORN write; biosynthetic gene clusters (biology/bgc) are ``BGC``
+features with the attributes of ``gecco convert clusters --format gff``. Coordinates are 1-based
+and inclusive, as GFF3, Prodigal, barrnap, ARAGORN and GECCO use. Valid for GFF3 parsers (the
+tests read it back with gffutils).
 """
 
 from __future__ import annotations
@@ -16,12 +19,22 @@ from urllib.parse import quote
 from specialist_hub.results import Prediction
 from specialist_hub.writers import Writer
 
+from .plugin import ANNOTATE_GENOME, biology_spec
+
 SOURCE = "Prodigal_v2.6.3"
 #: Where a gene list lies in a prediction's output: a gene model's own field, or a pipeline step's.
 GENE_FIELDS = ("genes", "genes.genes")
 CLUSTER_SOURCE = "GECCO_v0.11"
 #: Where biology/bgc's cluster list lies: the model's own field, or a pipeline step's.
 CLUSTER_FIELDS = ("clusters", "bgc.clusters")
+#: Where biology/rna-genes' features lie (its own ``features`` only beside its ``rrna_count``).
+RNA_FIELDS = ("rna.features", "features")
+#: Where the record's length lies, for its ``##sequence-region``.
+LENGTH_FIELDS = ("length", "genes.length", "rna.length")
+RNA_SOURCES = {"rRNA": "pybarrnap_0.5", "tRNA": "ARAGORN_v1.2.41", "tmRNA": "ARAGORN_v1.2.41"}
+#: barrnap's product names of its rRNA models.
+RRNA_PRODUCTS = {"5S_rRNA": "5S ribosomal RNA", "16S_rRNA": "16S ribosomal RNA", "23S_rRNA": "23S ribosomal RNA",
+                 "5_8S_rRNA": "5.8S ribosomal RNA", "18S_rRNA": "18S ribosomal RNA", "28S_rRNA": "28S ribosomal RNA"}
 
 
 def escape(value: Any) -> str:
@@ -34,11 +47,27 @@ def escape_seqid(value: Any) -> str:
     return quote(str(value), safe=".:^*$@!+_?-|")
 
 
+def attribute_decimals() -> dict[str, int]:
+    """``step_field`` -> decimals of annotate-genome's per-protein fields, as their models declare."""
+    specs = {spec.id: spec for spec in biology_spec.specs}
+    return {f"{step.name}_{field.name}": field.decimals for step in ANNOTATE_GENOME.steps if step.model in specs
+            for field in specs[step.model].outputs if field.decimals is not None}
+
+
+def gff_number(value: Any, decimals: int | None = None) -> Any:
+    """A float at ``decimals``, or in its shortest form without binary noise (63004.63534, not
+    63004.63534000001); anything else as it is."""
+    if not isinstance(value, float) or isinstance(value, bool):
+        return value
+    return f"{value:.{decimals}f}" if decimals is not None else format(value, ".10g")
+
+
 class Gff3Writer(Writer):
-    fields = (*GENE_FIELDS, *CLUSTER_FIELDS)
+    fields = (*GENE_FIELDS, *CLUSTER_FIELDS, "rrna_count", "rna.rrna_count")
 
     def __init__(self, stream, specs, resumed=False):
         super().__init__(stream, specs, resumed)
+        self.decimals = attribute_decimals()
         if not resumed:
             stream.write("##gff-version 3\n")
 
@@ -50,9 +79,15 @@ class Gff3Writer(Writer):
             self.stream.write(f"# {escape_seqid(seqid)} failed, no features: {text}\n")
             return
         output = prediction.output
+        length = next((output[name] for name in LENGTH_FIELDS if isinstance(output.get(name), int)), None)
+        if length:
+            self.stream.write(f"##sequence-region {escape_seqid(seqid)} 1 {length}\n")
         genes = next((output[name] for name in GENE_FIELDS if isinstance(output.get(name), list)), None)
         if genes is not None:
             self._genes(seqid, output, genes)
+        rna = output.get("rna.features", output.get("features") if "rrna_count" in output else None)
+        for count, feature in enumerate(rna or [], start=1):
+            self._rna(seqid, count, feature)
         clusters = next((output[name] for name in CLUSTER_FIELDS if isinstance(output.get(name), list)), [])
         for number, cluster in enumerate(clusters, start=1):
             self._cluster(seqid, number, cluster)
@@ -77,9 +112,27 @@ class Gff3Writer(Writer):
                 if "error" in item:
                     attributes[f"{step}_error"] = item["error"].get("message", "")
                     continue
-                attributes.update({f"{step}_{key}": value for key, value in item.items()
-                                   if not isinstance(value, (list, dict))})
+                attributes.update({f"{step}_{key}": gff_number(value, self.decimals.get(f"{step}_{key}"))
+                                   for key, value in item.items() if not isinstance(value, (list, dict))})
             self._feature(columns, "CDS", f"{gene['score']:.1f}", "0", attributes)
+
+    def _rna(self, seqid: str, number: int, feature: dict) -> None:
+        """One rRNA (as barrnap writes it: Name, product, a partial note; its E-value as the score) or
+        tRNA/tmRNA feature (as ARAGORN's GFF: Name, product, anticodon)."""
+        kind, name = feature["type"], feature["name"]
+        attributes: dict[str, Any] = {"ID": f"{seqid}_{kind}_{number}", "Name": name}
+        if kind == "rRNA":
+            attributes["product"] = RRNA_PRODUCTS.get(name, name.replace("_", " "))
+            if feature.get("partial"):
+                attributes["note"] = "aligned only partially to the rRNA model"
+            score = f"{feature['evalue']:.2g}" if feature.get("evalue") is not None else "."
+        else:
+            attributes["product"] = name if kind == "tRNA" else "transfer-messenger RNA"
+            attributes["anticodon"] = feature.get("anticodon")
+            score = "."
+        columns = [seqid, RNA_SOURCES.get(kind, "."), "", str(feature["start"]), str(feature["end"]), "",
+                   feature["strand"]]
+        self._feature(columns, kind, score, ".", attributes)
 
     def _cluster(self, seqid: str, number: int, cluster: dict) -> None:
         """One ``BGC`` feature, with the attributes ``gecco convert clusters --format gff`` writes."""

@@ -3,6 +3,8 @@ results equal the protein models run alone."""
 
 from __future__ import annotations
 
+import re
+
 import pyrodigal
 import pytest
 
@@ -47,3 +49,29 @@ def test_each_proteins_results_equal_the_protein_models_run_alone(genome):
     amp = dict(zip(candidates, specialist_hub.predict("biology/antimicrobial", [proteins[i] for i in candidates])))
     assert annotated.output["antimicrobial"] == [
         (amp[i].output if amp[i].ok else {"error": amp[i].error}) if i in amp else None for i in range(len(proteins))]
+
+
+def test_gff3_has_sequence_regions_rna_genes_and_numbers_at_their_precision(tmp_path):
+    """On an rRNA operon of CP001621: the ##sequence-region, barrnap's rRNAs and ARAGORN's tRNAs at the
+    coordinates biology/rna-genes' card cites (barrnap and pyaragorn's shipped ARAGORN output), and
+    per-protein numbers at their declared decimals (ExPASy's two for the weight), never float noise."""
+    import gffutils
+
+    from specialist_hub_biology.plugin import RNA_GENES, RRN_OPERON
+
+    out = tmp_path / "operon.gff3"
+    assert specialist_hub.predict_file("biology/annotate-genome", str(RRN_OPERON), str(out)).failed == 0
+    text = out.read_text()
+    (record,) = iter_records(SequenceKind(), [str(RRN_OPERON)])
+    assert f"##sequence-region {record.id} 1 {len(record.value)}\n" in text
+    database = gffutils.create_db(str(out), ":memory:", merge_strategy="error")
+    rna = sorted((f for kind in ("rRNA", "tRNA") for f in database.features_of_type(kind)), key=lambda f: f.start)
+    expected = RNA_GENES.examples[0].expected["features"]
+    assert [(f.featuretype, f.attributes["Name"][0], f.start, f.end, f.strand) for f in rna] == [
+        (e["type"], e["name"], e["start"], e["end"], e["strand"]) for e in expected]
+    assert database[rna[2].id].attributes["product"] == ["16S ribosomal RNA"]
+    assert [f.attributes["anticodon"][0] for f in rna if f.featuretype == "tRNA"] == ["tag", "ttt"]
+    weights = [f.attributes["properties_molecular_weight"][0] for f in database.features_of_type("CDS")]
+    assert weights and all(len(w.split(".")[1]) == 2 for w in weights)
+    numbers = re.findall(r"=(-?\d+\.\d+)(?=[;\n])", text)
+    assert numbers and max(len(n.replace("-", "").replace(".", "").lstrip("0")) for n in numbers) <= 10
