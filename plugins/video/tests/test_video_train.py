@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from specialist_hub.conformance import compare
 from specialist_hub.registry import Registry
-from specialist_hub.testing import trained_predictions
+from specialist_hub.testing import served_predictions, trained_predictions
 from specialist_hub.training.features import make_featurizer
 from specialist_hub.training.trainer import train
 from specialist_hub_video.synthetic import class_clip_layout, write_class_clips
@@ -61,3 +62,6 @@ def test_clip_classes_from_class_folders_round_trip(models, clips):
                                                      str(SPEECH)])
     assert [p.output["label"] for p in predictions[:2]] == ["still", "pan"]
     assert not predictions[2].ok  # audio only: that record's error, the batch goes on
+    (served,) = served_predictions("user/clips", files=[clips / "still" / "3.mp4"])  # an upload, as a client sends
+    assert served["input"] == "3.mp4" and set(served["output"]) == set(predictions[0].output)
+    assert compare(predictions[0].output, served["output"], 1e-5) == []  # another batch: float32 may round apart
