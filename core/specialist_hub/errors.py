@@ -168,7 +168,7 @@ class CheckpointNotFoundError(HubError):
             message = (
                 f"Checkpoint {checkpoint!r} is not available{detail}. It is not in the local Hugging Face "
                 f"cache and could not be downloaded. Connect to the internet once (the download is cached), "
-                f"or run 'huggingface-cli download {checkpoint}' on a connected machine and copy the cache, "
+                f"or run 'hf download {checkpoint}' on a connected machine and copy its cache (HF_HOME), "
                 f"or pass a local directory with --option checkpoint=/path/to/model."
             )
         super().__init__(message)

@@ -3,19 +3,53 @@
 The real ``from_pretrained`` path is always used: online users get the download (cached by
 huggingface_hub), offline users with a cached copy or a local directory get it from disk, and
 everyone else gets a :class:`CheckpointNotFoundError` that names the checkpoint and the fix.
+Without a network that error comes at once: when ``HF_HUB_OFFLINE`` is set, or the hub does not
+answer a short connection probe, only the local cache is read (``local_files_only``), instead of
+huggingface_hub's retries (about 150 s per checkpoint).
 ``trust_remote_code`` is never enabled: only code that ships in transformers/diffusers runs.
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from .errors import CheckpointNotFoundError
 from .spec import Option
 
 T = TypeVar("T")
+
+#: Seconds the probe waits for the hub's TCP handshake, and how long its answer is trusted.
+PROBE_TIMEOUT_S = float(os.environ.get("HUB_HF_PROBE_TIMEOUT", "3"))
+PROBE_TTL_S = 60.0
+_probed: dict[str, tuple[float, bool]] = {}
+
+
+def hub_offline() -> bool:
+    """HF_HUB_OFFLINE is set."""
+    return os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+
+
+def hub_reachable() -> bool:
+    """Whether the Hugging Face hub (``HF_ENDPOINT``, default huggingface.co) accepts a TCP
+    connection within PROBE_TIMEOUT_S; remembered for PROBE_TTL_S so a batch of loads probes once."""
+    endpoint = urlsplit(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host, port = endpoint.hostname or "huggingface.co", endpoint.port or (80 if endpoint.scheme == "http" else 443)
+    key = f"{host}:{port}"
+    seen = _probed.get(key)
+    if seen is not None and time.monotonic() - seen[0] < PROBE_TTL_S:
+        return seen[1]
+    try:
+        with socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S):
+            reachable = True
+    except OSError:
+        reachable = False
+    _probed[key] = (time.monotonic(), reachable)
+    return reachable
 
 
 def checkpoint_option(default: str, what: str = "a transformers model") -> Option:
@@ -70,10 +104,14 @@ def from_pretrained(loader: Callable[..., T], checkpoint: str, **kwargs: Any) ->
     path = os.path.expanduser(checkpoint)
     if looks_like_path(checkpoint) and not os.path.isdir(path):
         raise CheckpointNotFoundError(checkpoint, local=True)
+    offline = None
+    if not os.path.isdir(path) and not kwargs.get("local_files_only"):
+        offline = ("HF_HUB_OFFLINE is set" if hub_offline() else
+                   None if hub_reachable() else "the Hugging Face hub does not answer")
+        if offline:
+            kwargs["local_files_only"] = True  # the cache only: no retries against a hub that is not there
     try:
         return loader(path if os.path.isdir(path) else checkpoint, **kwargs)
     except (OSError, ValueError) as exc:
-        text = str(exc)
-        offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
-        reason = "HF_HUB_OFFLINE is set and no cached copy was found" if offline else text.splitlines()[0][:200]
+        reason = f"{offline} and no cached copy was found" if offline else str(exc).splitlines()[0][:200]
         raise CheckpointNotFoundError(checkpoint, reason) from exc
