@@ -51,7 +51,8 @@ class HubGroup(click.Group):
 @click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hub")
 def main() -> None:
-    """Specialist Hub: small, specialised models for chemistry, biology, vision and audio.
+    """Specialist Hub: small, specialised models for chemistry, biology, vision, audio and video,
+    to predict with, train your own and serve (HTTP, Ray, MCP).
 
     \b
     Exit codes: 0 all records ok; 1 some records failed; 2 usage error; 3 input unreadable;
