@@ -4,12 +4,16 @@ and a CPU-only torch install that the extras keep."""
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from specialist_hub.cli import main
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
