@@ -14,11 +14,11 @@ import sys
 
 import click
 
-from .version import __version__
 from .errors import HubError, UsageError
 from .inputs import ReadOptions
 from .registry import get_registry
 from .training.cli import package_command, train_command
+from .version import __version__
 
 EXIT_OK, EXIT_RECORDS_FAILED, EXIT_USAGE, EXIT_INPUT_UNREADABLE = 0, 1, 2, 3
 
