@@ -410,7 +410,8 @@ def serve(host, port, model_ids, domain, workers, api_key_file, rate_limit, max_
         models = [spec.id for spec in registry.list_models(domain)]
     limits = {"max_batch": max_batch, "max_body_bytes": int(max_body_mb * 1024 * 1024) if max_body_mb else None}
     settings = server.ServeSettings(
-        host=host, port=port, workers=workers, models=models, api_keys=server.api_key_from(api_key_file) or (),
+        host=host, port=port, workers=workers, models=tuple(models) if models is not None else None,
+        api_keys=tuple(server.api_key_from(api_key_file) or ()),
         rate_limit=rate_limit, cors_origins=cors_origins, device=device, isolate=isolate,
         max_loaded_models=max_loaded_models, allowed_hosts=allowed_hosts, batch_wait_ms=batch_wait_ms,
         max_batch_records=max_batch_records, request_timeout_s=request_timeout_s, access_log=access_log,
@@ -490,21 +491,21 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
         from .server import ServeSettings, api_key_from
     except ImportError as exc:
         raise UsageError(f'hub mcp needs {exc.name}: pip install "specialist-hub[mcp]"') from None
-    keys = (api_key_from(api_key_file) or ()) if transport == "http" else ()
+    keys = tuple(api_key_from(api_key_file) or ()) if transport == "http" else ()
     settings = MCPSettings(ServeSettings(port=port, api_keys=keys, rate_limit=rate_limit, max_batch=max_inputs,
                                          device=device, isolate=isolate, request_timeout_s=request_timeout_s,
                                          output_dir=output_dir), roots=tuple(roots))
-    with open_tools(registry, specs, settings) as tools:
+    with open_tools(registry, specs, settings) as served:
         if transport == "http":
             from .mcp.http import serve_http
 
-            serve_http(tools, settings.serve)
+            serve_http(served, settings.serve)
         else:
             import anyio
 
             from .mcp.server import serve_stdio
 
-            anyio.run(serve_stdio, tools)
+            anyio.run(serve_stdio, served)
 
 
 main.add_command(train_command)
