@@ -68,7 +68,7 @@ class ShotFramesFeaturizer(Featurizer):
         (shots,) = self.shots.predict(source.path)
         if not shots.ok:
             raise InputError(f"video/shots found no shots: {shots.error['message']}")
-        return [(first + last) // 2 for _, _, first, last in shots.output["shots"]]
+        return [(shot["start_frame"] + shot["end_frame"]) // 2 for shot in shots.output["shots"]]
 
     def feature_names(self):
         return []
