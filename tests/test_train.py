@@ -289,3 +289,19 @@ def test_docs_train_md_path_runs_as_written(models, tmp_path, monkeypatch):
         assert result.exit_code == 0, (line, result.output)
     wheel = re.search(r"pip install (dist/\S+\.whl)", (root / "docs" / "train.md").read_text()).group(1)
     assert (tmp_path / wheel).is_file()
+
+
+def test_python_api_trains_and_predicts_in_the_same_process(models, tmp_path):
+    import specialist_hub as hub
+
+    rows = DELANEY.read_text().splitlines()
+    path = tmp_path / "few.csv"
+    path.write_text("\n".join(rows[:151]) + "\n")
+    previous = set_registry(Registry())  # built before the model exists, as a notebook's would be
+    try:
+        report = hub.train(path, "measured_log_solubility", "in-process", domain="chem", heads=["linear"])
+        assert report.metrics["measured_log_solubility"]["records"] >= 140
+        (prediction,) = hub.predict("user/in-process", ["CCO"])
+        assert prediction.ok and abs(prediction.output["measured_log_solubility"] - 1.1) < 1.5  # ethanol: 1.10
+    finally:
+        set_registry(previous)

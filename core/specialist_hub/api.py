@@ -19,7 +19,7 @@ from .inputs import InputKind, ReadOptions, Record, find_column, iter_records, k
 from .loaded import LoadedPlan
 from .model import Model
 from .plan import RunSettings, plan_run
-from .registry import Registry, get_registry
+from .registry import Registry, get_registry, set_registry
 from .results import Prediction, Predictions
 from .runner import RunSummary, execute
 from .spec import ModelSpec
@@ -254,4 +254,7 @@ def train(input: Any, target: str | Sequence[str] = (), name: str = "", registry
     """
     from .training.trainer import train as run_training
 
-    return run_training(input, target, name, registry=registry, **settings)
+    report = run_training(input, target, name, registry=registry, **settings)
+    if registry is None:  # the process-wide registry was built before the model existed: rebuild it
+        set_registry(get_registry().replace())
+    return report
