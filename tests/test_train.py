@@ -25,6 +25,7 @@ from click.testing import CliRunner
 
 from specialist_hub.cli import main
 from specialist_hub.registry import Registry, set_registry
+from specialist_hub.testing import trained_models_folder
 from specialist_hub.training.splits import grouped_folds
 
 pytest.importorskip("lightgbm")
@@ -73,10 +74,7 @@ def split(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HUB_MODELS_DIR", str(folder))
-        patch.setenv("HUB_CACHE_DIR", str(folder / ".cache"))
+    with trained_models_folder(tmp_path_factory.mktemp("models")) as folder:
         yield folder
 
 

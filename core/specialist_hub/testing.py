@@ -10,12 +10,15 @@ Failures raise AssertionError with the expected and actual values and the tolera
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from .cards import check_card_folder
 from .conformance import check_model, run_example
@@ -156,3 +159,20 @@ def served_predictions(model_id: str, inputs: Iterable[object] = (), files: Iter
                 else client.post(path, json={"inputs": list(inputs)}))
     assert response.status_code == 200, f"{response.status_code}: {response.text}"
     return response.json()
+
+
+@contextlib.contextmanager
+def trained_models_folder(folder: Path) -> Iterator[Path]:
+    """``HUB_MODELS_DIR`` (and the weights cache) in ``folder`` while the block runs, so a test's
+    trained models never touch the user's own; the variables are restored afterwards."""
+    names = {"HUB_MODELS_DIR": folder, "HUB_CACHE_DIR": folder / ".cache"}
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(value) for name, value in names.items()})
+    try:
+        yield folder
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from specialist_hub.conformance import compare
-from specialist_hub.testing import served_predictions, trained_predictions
+from specialist_hub.testing import served_predictions, trained_models_folder, trained_predictions
 from specialist_hub.training.trainer import train
 
 pytest.importorskip("lightgbm")
@@ -26,10 +26,7 @@ AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HUB_MODELS_DIR", str(folder))
-        patch.setenv("HUB_CACHE_DIR", str(folder / ".cache"))
+    with trained_models_folder(tmp_path_factory.mktemp("models")) as folder:
         yield folder
 
 

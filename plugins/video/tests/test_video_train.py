@@ -15,7 +15,7 @@ import pytest
 
 from specialist_hub.conformance import compare
 from specialist_hub.registry import Registry
-from specialist_hub.testing import served_predictions, trained_predictions
+from specialist_hub.testing import served_predictions, trained_models_folder, trained_predictions
 from specialist_hub.training.features import make_featurizer
 from specialist_hub.training.trainer import train
 from specialist_hub_video.synthetic import class_clip_layout, write_class_clips
@@ -30,10 +30,7 @@ SPEECH = Path(__file__).resolve().parents[2] / "audio" / "tests" / "data" / "voi
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HUB_MODELS_DIR", str(folder))
-        patch.setenv("HUB_CACHE_DIR", str(folder / ".cache"))
+    with trained_models_folder(tmp_path_factory.mktemp("models")) as folder:
         yield folder
 
 

@@ -17,7 +17,7 @@ from skimage import data
 
 from specialist_hub.conformance import compare
 from specialist_hub.registry import Registry
-from specialist_hub.testing import served_predictions, trained_predictions
+from specialist_hub.testing import served_predictions, trained_models_folder, trained_predictions
 from specialist_hub.training.features import make_featurizer
 from specialist_hub.training.trainer import train
 from specialist_hub_vision.plugin import COFFEE_EXAMPLE
@@ -31,10 +31,7 @@ PER_CLASS = 50
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HUB_MODELS_DIR", str(folder))
-        patch.setenv("HUB_CACHE_DIR", str(folder / ".cache"))
+    with trained_models_folder(tmp_path_factory.mktemp("models")) as folder:
         yield folder
 
 
