@@ -215,7 +215,8 @@ def test_a_tampered_file_is_refused_with_both_hashes(solubility, models, tmp_pat
     result = hub("predict", "-m", "user/sol", "CCO", "--no-isolate")
     assert result.exit_code == 2
     expected = json.loads((copy / "sol" / "manifest.json").read_text())["files"][head.relative_to(copy / "sol").as_posix()]
-    assert "does not match its recorded sha256" in result.output and expected in result.output
+    assert "does not match its declared sha256" in result.output and expected in result.output
+    assert "retrain or restore the model" in result.output
 
 
 def test_the_packaged_wheel_predicts_identically_in_another_environment(solubility, models, split, tmp_path):

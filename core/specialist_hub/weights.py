@@ -129,7 +129,9 @@ def verify(spec: ModelSpec) -> None:
             verify_file(locate(weights, spec.id), weights.sha256, spec.id)
 
 
-def verify_file(path: Path, sha256: str, model_id: str) -> None:
+def verify_file(path: Path, sha256: str, model_id: str,
+                remedy: str = "reinstall the package that ships it") -> None:
+    """Raise WeightsError unless ``path`` has ``sha256``; ``remedy`` is what the message tells the user to do."""
     stat = path.stat()
     key, fingerprint = str(path.resolve()), [stat.st_size, stat.st_mtime_ns, sha256]
     with _guard:
@@ -141,8 +143,7 @@ def verify_file(path: Path, sha256: str, model_id: str) -> None:
     if actual != sha256:
         raise WeightsError(
             f"{model_id}: weights file {path} does not match its declared sha256 (expected {sha256}, got {actual}). "
-            f"The file was changed or damaged: reinstall the package that ships it, and do not run the model "
-            f"until it matches.")
+            f"The file was changed or damaged: {remedy}, and do not run the model until it matches.")
     with _guard:
         _verified[key] = fingerprint
         _write_cache(_verified)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError, WeightsError
-from ..weights import sha256_of
+from ..weights import sha256_of, verify_file
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -58,18 +58,15 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def verify_folder(folder: Path, manifest: dict[str, Any], model_id: str) -> None:
-    """Refuse the artifact if any file it lists is missing or differs from its recorded sha256."""
+    """Refuse the artifact if any file it lists is missing or differs from its recorded sha256 (checked
+    as shipped weights are: hashed once, then by size and modification time)."""
     for relative, expected in manifest["files"].items():
         path = folder / relative
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             raise WeightsError(f"{model_id}: the manifest names a file outside the model folder ({relative}).")
         if not path.is_file():
             raise WeightsError(f"{model_id}: {relative} is missing from {folder}; retrain or restore the model.")
-        actual = sha256_of(path)
-        if actual != expected:
-            raise WeightsError(f"{model_id}: {relative} does not match its recorded sha256 (expected {expected}, got "
-                               f"{actual}). The file was changed or damaged; retrain or restore the model, and do "
-                               f"not run it until it matches.")
+        verify_file(path, expected, model_id, remedy="retrain or restore the model")
 
 
 @dataclass
