@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -13,21 +14,32 @@ import numpy as np
 DOMAIN_KEEP = 0.95
 
 
-def similarities(queries: np.ndarray, reference: np.ndarray, metric: str) -> np.ndarray:
-    """Each query's similarity to its nearest reference row: Tanimoto of 0/1 fingerprints (one
-    matrix product: |a & b| / (|a| + |b| - |a & b|)) or cosine of real vectors."""
-    if len(reference) == 0 or len(queries) == 0:
-        return np.zeros(len(queries))
-    q, r = queries.astype(np.float32), reference.astype(np.float32)
-    if metric == "tanimoto":
-        shared = (q @ r.T).astype(np.float64)
-        union = q.sum(axis=1, dtype=np.float64)[:, None] + r.sum(axis=1, dtype=np.float64)[None, :] - shared
-        matrix = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    else:
-        qn = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
-        rn = r / np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
-        matrix = (qn @ rn.T).astype(np.float64)
-    return matrix.max(axis=1)
+class NearestNeighbours:
+    """The reference side of the nearest-neighbour search, prepared once (a trained model searches
+    the same reference set for every batch): 0/1 fingerprints compared by Tanimoto (one matrix
+    product: |a & b| / (|a| + |b| - |a & b|)), or real vectors by cosine."""
+
+    def __init__(self, reference: np.ndarray, metric: str):
+        r = np.asarray(reference, dtype=np.float32)
+        self.metric = metric
+        if metric == "tanimoto":
+            self.matrix, self.counts = np.ascontiguousarray(r.T), r.sum(axis=1, dtype=np.float64)
+        else:
+            self.matrix = np.ascontiguousarray((r / np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)).T)
+
+    def nearest(self, queries: np.ndarray) -> np.ndarray:
+        """Each query's similarity to its nearest reference row."""
+        if self.matrix.shape[1] == 0 or len(queries) == 0:
+            return np.zeros(len(queries))
+        q = np.asarray(queries, dtype=np.float32)
+        if self.metric == "tanimoto":
+            shared = (q @ self.matrix).astype(np.float64)
+            union = q.sum(axis=1, dtype=np.float64)[:, None] + self.counts[None, :] - shared
+            matrix = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+        else:
+            qn = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+            matrix = (qn @ self.matrix).astype(np.float64)
+        return matrix.max(axis=1)
 
 
 @dataclass
@@ -41,13 +53,22 @@ class Domain:
     center: np.ndarray | None = None
 
     def prepare(self, vectors: np.ndarray) -> np.ndarray:
-        vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float64))
-        if self.metric == "tanimoto":
-            return (vectors > 0).astype(np.uint8)
-        return vectors - self.center if self.center is not None else vectors
+        return prepared(vectors, self.metric, self.center)
+
+    @cached_property
+    def search(self) -> NearestNeighbours:
+        return NearestNeighbours(self.reference, self.metric)
 
     def similarity(self, vectors: np.ndarray) -> np.ndarray:
-        return similarities(self.prepare(vectors), self.reference, self.metric)
+        return self.search.nearest(self.prepare(vectors))
+
+
+def prepared(vectors: np.ndarray, metric: str, center: np.ndarray | None) -> np.ndarray:
+    """What the metric compares: 0/1 bits for Tanimoto, vectors less the training mean for cosine."""
+    vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float64))
+    if metric == "tanimoto":
+        return (vectors > 0).astype(np.uint8)
+    return vectors - center if center is not None else vectors
 
 
 def fit_domain(vectors: np.ndarray, metric: str, folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[Domain, np.ndarray]:
@@ -55,14 +76,11 @@ def fit_domain(vectors: np.ndarray, metric: str, folds: Sequence[tuple[np.ndarra
     folds it was not in (which sets the threshold and the card's out/in-domain error ratio)."""
     vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float64))
     center = vectors.mean(axis=0) if metric == "cosine" else None
-    domain = Domain(np.empty((0, vectors.shape[1])), metric, 0.0, center)
-    prepared = domain.prepare(vectors)
+    reference = prepared(vectors, metric, center)
     held_out = np.zeros(len(vectors))
     for train, test in folds:
-        held_out[test] = similarities(prepared[test], prepared[train], metric)
-    domain.reference = prepared
-    domain.threshold = float(np.quantile(held_out, 1.0 - DOMAIN_KEEP))
-    return domain, held_out
+        held_out[test] = NearestNeighbours(reference[train], metric).nearest(reference[test])
+    return Domain(reference, metric, float(np.quantile(held_out, 1.0 - DOMAIN_KEEP)), center), held_out
 
 
 def isotonic_calibrators(scores: np.ndarray, labels: np.ndarray, n_classes: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -19,6 +19,8 @@ from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 from threadpoolctl import ThreadpoolController
 
+from specialist_hub.training.trust import NearestNeighbours
+
 from .molecules import ParsedMolecule
 
 DATA = Path(__file__).parent / "data"
@@ -35,8 +37,7 @@ class TanimotoDomain:
             self.residuals = data["residuals"].astype(float) if "residuals" in data.files else None
             bits = np.unpackbits(data["fingerprints"], axis=1)[:, :FINGERPRINT_BITS]
             self.domain_threshold = float(data["threshold"])
-        self.domain_reference = bits.T.astype(np.float32)  # bits x references: one matrix product per batch
-        self.domain_reference_counts = bits.sum(axis=1, dtype=np.int64)
+        self.domain_search = NearestNeighbours(bits, "tanimoto")  # one matrix product per batch
         self.fingerprints = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
         self.thread_pools = ThreadpoolController()  # found once: looking the libraries up takes ms per call
 
@@ -48,10 +49,7 @@ class TanimotoDomain:
         packed = b"".join(DataStructs.BitVectToBinaryText(fingerprint) for fingerprint in fingerprints)
         bits = np.unpackbits(np.frombuffer(packed, np.uint8), bitorder="little").reshape(len(items), FINGERPRINT_BITS)
         with self.thread_pools.limit(limits=1, user_api="blas"):  # idle BLAS threads spin and slow torch down
-            shared = (bits.astype(np.float32) @ self.domain_reference).astype(np.float64)  # whole counts: exact
-        union = bits.sum(axis=1, dtype=np.int64)[:, None] + self.domain_reference_counts[None, :] - shared
-        similarity = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-        return similarity.max(axis=1).tolist()
+            return self.domain_search.nearest(bits).tolist()
 
     def domain_molecule(self, item) -> ParsedMolecule:
         """The parsed molecule inside a preprocessed item (the item itself unless a model wraps it)."""
