@@ -229,37 +229,43 @@ def _task_reason(task: str, values: list[Any], forced: str | None) -> str:
             f"{'…' if len(set(known)) > 8 else ''}; --task regression to override")
 
 
-def deduplicate(data: Labelled, keys: list[str]) -> list[int]:
-    """Indices of the records to keep, one per identical input (``keys``: its canonical form).
+def deduplicate(data: Labelled, rows: list[int], keys: list[str]) -> list[int]:
+    """Positions in ``rows`` (records of ``data``) to keep, one per identical input (``keys[i]``:
+    the canonical form of record ``rows[i]``); the merged values are written into the kept record.
 
     A regression target takes the mean of the duplicates' values; a class target their most common
     label, and a duplicate whose labels tie is dropped. Every merge and conflict is counted."""
     by_key: dict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(keys):
-        by_key[key].append(index)
+    for position, key in enumerate(keys):
+        by_key[key].append(position)
     keep = []
-    for members in by_key.values():
-        first = members[0]
-        keep.append(first)
-        if len(members) == 1:
+    for positions in by_key.values():
+        keep.append(positions[0])
+        if len(positions) == 1:
             continue
-        data.drop("duplicate inputs merged into their first record", data.ids[members[1]] or f"record {members[1] + 1}")
+        first, members = rows[positions[0]], [rows[p] for p in positions]
+        data.drop("duplicate inputs merged into their first record", _name(data, members[1]))
         for name, values in data.targets.items():
             known = [values[i] for i in members if values[i] is not None]
             if not known:
                 continue
             if data.tasks[name] == "regression":
                 values[first] = sum(known) / len(known)
-                if max(known) - min(known) > 0.5 * _spread(values):
-                    data.drop(f"duplicates with conflicting {name} values (mean kept)", data.ids[first] or f"record {first + 1}")
+                if max(known) - min(known) > 0.5 * _spread([values[i] for i in rows]):
+                    data.drop(f"duplicates with conflicting {name} values (mean kept)", _name(data, first))
             else:
                 ranked = Counter(known).most_common()
                 tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
                 values[first] = None if tie else ranked[0][0]
                 if len(ranked) > 1:
                     verdict = "dropped: tied" if tie else "majority kept"
-                    data.drop(f"duplicates with conflicting {name} labels ({verdict})", data.ids[first] or f"record {first + 1}")
+                    data.drop(f"duplicates with conflicting {name} labels ({verdict})", _name(data, first))
     return sorted(keep)
+
+
+def _name(data: Labelled, row: int) -> str:
+    """How a record is named in the card and report: its id, else its place in the file."""
+    return data.ids[row] or f"record {row + 1}"
 
 
 def _spread(values: list[Any]) -> float:

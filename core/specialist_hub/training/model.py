@@ -105,10 +105,7 @@ class TrainedModel(Model):
         return self.residuals[field]
 
     def domain_similarities(self, items: list[Featurized]) -> list[float]:
-        missing = [f for f in items if f.features is None]
-        if missing:  # an item whose batch was retried alone still has its row; this is a safety net
-            for featurized, row in zip(missing, self.featurizer.features([f.item for f in missing])):
-                featurized.features = np.asarray(row, dtype=np.float64)
+        # forward gave every item that reaches this step its feature row (a batch retried item by item too)
         features = np.vstack([np.asarray(f.features) for f in items])
         vectors = self.featurizer.domain_vectors([f.item for f in items], features)
         return self.domain.similarity(np.asarray(vectors)).tolist()

@@ -28,7 +28,7 @@ from .heads import CITATIONS, HEAD_CLASSES, HEADS, Head, make_head
 from .metrics import better, classification, regression
 from .model import TRUST_FILE
 from .splits import N_FOLDS, Folds, grouped_folds, predefined_folds, random_folds
-from .trust import DOMAIN_KEEP, calibrated, fit_domain, isotonic_calibrators
+from .trust import DOMAIN_KEEP, calibrated, conformal_classifier, conformal_sets, fit_domain, isotonic_calibrators
 
 #: Coverage the card reports for intervals and sets (the model's default ``coverage`` option).
 COVERAGE = 0.9
@@ -174,7 +174,8 @@ def train(input: str | os.PathLike, target: str | Sequence[str] = (), name: str 
         writer.discard()
         raise
     report = TrainingReport(f"user/{name}", folder, metrics, card, data.notes, data.dropped)
-    _add_examples(report, manifest, [data.values[i] for i in rows[:EXAMPLES]])
+    if kind.literal_arguments:  # media paths need not exist where the model is installed
+        _add_examples(report, manifest, [data.values[i] for i in rows[:EXAMPLES]])
     return report
 
 
@@ -185,10 +186,7 @@ EXAMPLES = 3
 def _add_examples(report: TrainingReport, manifest: dict[str, Any], values: list[Any]) -> None:
     """The trained model's own predictions on a few training inputs, as its examples: ``hub check``
     then tells whether another environment (other library versions) reproduces the model."""
-    model = report.load()
-    if not model.input_kind.literal_arguments:  # media paths need not exist where the model is installed
-        return
-    predictions = model.predict(values)
+    predictions = report.load().predict(values)
     fields = [t["name"] for t in manifest["targets"]]
     manifest["examples"] = [{"input": str(value), "expected": {f: p.output[f] for f in fields}}
                             for value, p in zip(values, predictions) if p.ok]
@@ -212,15 +210,9 @@ def _parse(featurizer, data: Labelled) -> tuple[list[Any], list[int]]:
 
 
 def deduplicate_parsed(data: Labelled, featurizer, items: list[Any], kept: list[int]) -> list[int]:
-    """Positions in ``items`` to keep after merging identical inputs (by the featuriser's key)."""
-    sub = Labelled(values=[data.values[i] for i in kept], ids=[data.ids[i] for i in kept],
-                   targets={n: [v[i] for i in kept] for n, v in data.targets.items()}, tasks=data.tasks,
-                   dropped=data.dropped)
-    keep = deduplicate(sub, [featurizer.key(item) for item in items])
-    for name, values in sub.targets.items():  # merged values go back to the original rows
-        for position, index in enumerate(kept):
-            data.targets[name][index] = values[position]
-    return keep
+    """Positions in ``items`` (the parsed records ``kept``) to keep after merging identical inputs,
+    found by the featuriser's canonical key."""
+    return deduplicate(data, kept, [featurizer.key(item) for item in items])
 
 
 def _featurise(featurizer, items: list[Any], say: Progress) -> np.ndarray:
@@ -377,8 +369,6 @@ def _cross_fitted_calibration(scores: np.ndarray, y: np.ndarray, folds: Folds, n
 
 
 def _cross_fitted_sets(scores: np.ndarray, y: np.ndarray, folds: Folds) -> tuple[float, float]:
-    from .trust import conformal_classifier, conformal_sets
-
     hits, sizes = 0, 0
     for train_rows, test_rows in folds:
         sets = conformal_sets(conformal_classifier(scores[train_rows], y[train_rows]), scores[test_rows], COVERAGE)
