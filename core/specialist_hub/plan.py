@@ -203,6 +203,8 @@ def check_writable_folder(folder: str | os.PathLike, what: str) -> None:
     """Make sure, before the run, that a folder a model writes into exists and takes a file: otherwise
     every record would fail and its results be lost (the folder is made, as the model would)."""
     path = Path(os.fspath(folder)).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{what} {path} is a file, not a folder; name a folder you can write into.")
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):

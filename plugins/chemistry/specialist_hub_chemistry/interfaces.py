@@ -6,6 +6,8 @@ imported only when a depiction is asked for, so registering stays light.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -32,15 +34,24 @@ def add_routes(router) -> None:
 @click.option("--height", default=240, show_default=True, type=click.IntRange(50, 4000))
 def draw_command(molecule, output, width, height):
     """Draw a molecule (SMILES or molfile) as SVG with RDKit (chemistry plugin)."""
-    from specialist_hub.errors import MissingDependencyError
+    from specialist_hub.errors import MissingDependencyError, OutputWriteError
+    from specialist_hub.plan import check_writable_folder
 
+    to_file = output not in (None, "-")
+    if to_file:  # before drawing: a destination that cannot be written is a usage error
+        check_writable_folder(Path(output).parent, "--output's folder")
     try:
         from .drawing import molecule_svg
     except ImportError as exc:
         raise MissingDependencyError("chemistry/draw", [exc.name or "rdkit"], 'pip install "specialist-hub[chem]"') from None
     svg = molecule_svg(molecule, width, height)
-    if output:
+    if not to_file:
+        click.echo(svg)
+        return
+    try:
         with click.open_file(output, "w", atomic=True) as handle:
             handle.write(svg)
-    else:
-        click.echo(svg)
+    except OSError as exc:
+        raise OutputWriteError(f"Cannot write {output} ({exc.strerror or type(exc).__name__}); it was left as it was "
+                               f"(the file is replaced only once complete). Fix the folder or make room, then "
+                               f"draw again.") from None
