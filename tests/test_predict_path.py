@@ -377,6 +377,18 @@ def test_vtt_notes_a_failed_recording_and_srt_says_it_cannot():
     assert SrtWriter.holds_failures is False and VttWriter.holds_failures is True
 
 
+def test_a_format_without_a_place_for_the_models_outputs_is_refused_before_the_run(tmp_path, monkeypatch):
+    interrupt_at_chunk(monkeypatch, 1)  # nothing may run
+    set_registry(Registry())  # the installed plugins' srt, vtt and gff3 (the fixture puts its registry back)
+    for fmt, fits in (("srt", "audio/speech-to-text"), ("vtt", "audio/transcribe"), ("gff3", "biology/genes")):
+        result = hub("predict", "-m", "chemistry/qed", "CCO", "-f", fmt, "--no-isolate")
+        assert result.exit_code == 2 and result.stdout == "", (fmt, result.output)  # was an empty file, exit 0
+        assert f"chemistry/qed has no output that format {fmt!r} shows" in result.stderr and fits in result.stderr
+        assert "jsonl" in result.stderr
+    result = hub("predict", "-m", "chemistry/qed", "CCO", "-o", tmp_path / "qed.srt", "--no-isolate")
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == []  # no partial file either
+
+
 def test_an_sdf_title_stays_one_line_when_the_id_has_a_line_break(tmp_path):
     from rdkit import Chem
 

@@ -23,7 +23,7 @@ from .registry import Registry, get_registry, set_registry
 from .results import Prediction, Predictions
 from .runner import RunSummary, execute
 from .spec import ModelSpec
-from .writers import OutputFile, Sink, StreamSink, format_for, kept_output_names, writer_for
+from .writers import OutputFile, Sink, StreamSink, check_fits, format_for, kept_output_names, writer_for
 
 
 def list_models(domain: str | None = None, registry: Registry | None = None) -> list[ModelSpec]:
@@ -209,6 +209,8 @@ def predict_file(model_ids: str | ModelSpec | Sequence[str | ModelSpec], sources
     writer = writer_for(fmt, registry.formats.values())
     plan = plan_run(registry, models, settings, options=options,
                     output_dir=str(Path(output).resolve().parent) if to_file and output else None)
+    check_fits(writer, fmt, plan.specs, registry.formats.values(),
+               "choose json, jsonl, csv or table (--format, or the --output extension)")
     if settings.read.keep_columns:  # named now: a CSV or Parquet output's header holds them
         if plan.engine == "ray":
             raise UsageError("--keep-columns works with the local engine (CSV, TSV, Parquet and SDF inputs).")

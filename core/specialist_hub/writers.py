@@ -75,6 +75,17 @@ def writer_for(fmt: str, extra: Iterable[OutputFormat] = ()) -> type[Writer] | N
     raise UsageError(f"Unknown format {fmt!r}; choose one of {', '.join([*FORMATS, *plugin_formats])}.")
 
 
+def check_fits(writer: type[Writer] | None, fmt: str, specs: Sequence[ModelSpec], extra: Iterable[OutputFormat],
+               remedy: str) -> None:
+    """Refuse, before the run, a format with no place for a model's outputs: subtitles of a molecule
+    would be an empty file that looks like success."""
+    unfit = [spec.id for spec in specs if writer is not None and not writer.fits(spec)]
+    if unfit:
+        described = next((f.description for f in extra if f.name == fmt), fmt)
+        raise UsageError(f"{', '.join(unfit)} {'has' if len(unfit) == 1 else 'have'} no output that format {fmt!r} "
+                         f"shows ({described}): {remedy}.")
+
+
 def output_columns(specs: Sequence[ModelSpec], kept: Sequence[str] = ()) -> list[str]:
     """A flat row's columns: the record's, the kept input columns (output names), the models' fields."""
     columns = [*BASE_COLUMNS, *kept]

@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..inputs import Record
 from ..registry import Registry
 from ..results import Prediction
-from ..writers import writer_for
+from ..writers import check_fits, writer_for
 from .responses import HubJSONResponse, error_response, validation_errors
 from .schemas import FORMAT_MEDIA_TYPES, PREDICT_BODY, PREDICT_RESPONSES, PredictRequest
 from .service import HubService
@@ -139,10 +139,7 @@ def _writer_for_request(fmt: str | None, registry: Registry, spec) -> Any:
     if fmt == "parquet":
         raise UsageError("Parquet is a file format: ask for csv, jsonl or a plugin's text format, or use hub predict.")
     writer = writer_for(fmt, registry.formats.values())
-    if writer is not None and not writer.fits(spec):
-        described = registry.formats[fmt].description if fmt in registry.formats else fmt
-        raise UsageError(f"{spec.id} has no output that format {fmt!r} shows ({described}): ask for json, jsonl, "
-                         f"csv or table.")
+    check_fits(writer, fmt, [spec], registry.formats.values(), "ask for json, jsonl, csv or table")
     return writer
 
 
