@@ -312,6 +312,26 @@ def test_undecodable_bytes_end_the_reading_with_exit_3(tmp_path):
     assert 1000 < len(written) <= 3000 and {r["input"] for r in written} == {"alpha"}
 
 
+@pytest.mark.parametrize("bad", [b"be\xff\xfeta", "café".encode("latin-1")], ids=["invalid-utf8", "latin-1"])
+def test_undecodable_bytes_on_stdin_end_the_reading_with_exit_3_under_the_c_locale(bad):
+    code = textwrap.dedent("""
+        from hub_test_plugins import LengthPlugin
+        from specialist_hub.cli import main
+        from specialist_hub.registry import Registry, set_registry
+        set_registry(Registry([LengthPlugin()], entry_points=False))
+        main(["predict", "-m", "test/length", "-f", "jsonl", "--no-isolate"])
+    """)
+    env = {name: value for name, value in os.environ.items() if name not in ("PYTHONUTF8", "PYTHONIOENCODING")}
+    env.update(LC_ALL="C", LANG="C", PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-c", code], input=b"alpha\n" * 3000 + bad + b"\ngamma\n", env=env,
+                          capture_output=True, timeout=120)
+    stderr = done.stderr.decode()
+    assert done.returncode == 3, stderr  # was 1: surrogateescape let the bytes into a record, which failed
+    assert "standard input: cannot be read past record" in stderr and "UnicodeDecodeError" in stderr
+    written = rows(done.stdout.decode())
+    assert 1000 < len(written) <= 3000 and {r["input"] for r in written} == {"alpha"}
+
+
 # -- --where: refused instead of silently dropping rows ------------------------------------------
 
 @pytest.mark.parametrize("where, message", [

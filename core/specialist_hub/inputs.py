@@ -7,6 +7,7 @@ is malformed, so one bad record never stops a batch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -147,6 +148,19 @@ def open_text(path: Path, limit: int = MAX_RECORD_CHARS) -> BoundedLines:
     else:
         handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - BoundedLines closes it
     return BoundedLines(handle, limit, path.name)
+
+
+def standard_input() -> TextIO:
+    """Standard input, decoded as input files are (strict UTF-8) whatever the locale: under the C/POSIX
+    locale Python reads it with surrogateescape, under Latin-1 as Latin-1, so undecodable bytes would
+    pass into the records instead of ending the reading (exit 3)."""
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper):  # not a StringIO or a notebook's stream, already text
+        if codecs.lookup(stdin.encoding).name != "utf-8":
+            stdin.reconfigure(encoding="utf-8")
+        if stdin.errors != "strict":
+            stdin.reconfigure(errors="strict")
+    return stdin
 
 
 def file_suffix(path: Path | str) -> str:
@@ -493,7 +507,7 @@ def python_records(kind: InputKind, inputs: Any) -> Iterator[Record]:
 
 
 def iter_records(kind: InputKind, sources: Iterable[Any], options: ReadOptions = ReadOptions(),
-                 stdin: Callable[[], TextIO] = lambda: sys.stdin) -> Iterator[Record]:
+                 stdin: Callable[[], TextIO] = standard_input) -> Iterator[Record]:
     """Stream records from command-line style sources: values, paths, directories or ``-``.
 
     A source that cannot be read to its end raises InputStreamError after its last good record.
