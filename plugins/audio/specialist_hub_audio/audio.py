@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -147,17 +148,22 @@ class Framer:
     """Cuts a stream into windows of ``size`` samples every ``hop``, as if framing it whole.
 
     ``push`` returns a contiguous span (last axis) holding every window complete so far, ready for
-    a ``center=False`` STFT/unfold, and keeps the samples the next window needs.
+    a ``center=False`` STFT/unfold, and keeps the samples the next window needs (with a hop longer
+    than the window, the samples between two windows are skipped as they arrive).
     """
 
     def __init__(self, size: int, hop: int):
         self.size, self.hop = size, hop
         self.buffer: np.ndarray | None = None
+        self.skip = 0  # samples still to drop before the next window starts
 
     def push(self, samples: np.ndarray) -> np.ndarray | None:
         buffer = samples if self.buffer is None else np.concatenate([self.buffer, samples], axis=-1)
+        dropped = min(self.skip, buffer.shape[-1])
+        buffer, self.skip = buffer[..., dropped:], self.skip - dropped
         count = self.count(buffer.shape[-1])
         self.buffer = buffer[..., count * self.hop:]
+        self.skip += max(0, count * self.hop - buffer.shape[-1])
         return buffer[..., : (count - 1) * self.hop + self.size] if count else None
 
     def count(self, length: int) -> int:
@@ -178,6 +184,24 @@ def padded_windows(blocks: Iterable[np.ndarray], size: int, hop: int, shortest: 
         if len(window) < shortest:
             return
         yield np.pad(window, (0, size - len(window)))
+
+
+def chunks_with_context(blocks: Iterator[np.ndarray], size: int, context: int) -> Iterator[tuple[np.ndarray, slice]]:
+    """(rows, kept): a stream of row blocks (frames of features or activations) cut into chunks of
+    ``size`` rows, each with up to ``context`` rows of its neighbours on both sides, so a computation
+    whose output at a row reaches ``context`` rows either way gives the whole stream's answer on the
+    chunk's own rows, ``rows[kept]``. The first chunk starts at row 0, the last ends with the stream."""
+    buffer, start = np.zeros((0, 0)), 0  # buffer[0] is row ``start - context`` (or row 0)
+    for block in chain(blocks, [None]):  # None: the stream has ended
+        if block is not None:
+            buffer = block if not len(buffer) else np.concatenate([buffer, block])
+        while len(buffer) - (offset := min(start, context)) >= size + context or block is None:
+            stop = min(offset + size, len(buffer))
+            yield buffer[: offset + size + context], slice(offset, stop)
+            if stop == len(buffer):
+                return
+            start += size
+            buffer = buffer[offset + size - min(start, context):]
 
 
 def open_audio(value: Any) -> AudioSource:

@@ -8,8 +8,14 @@ equal ``basic_pitch.inference.predict``'s. One deliberate difference: pitch bend
 from the contour bin where an in-tune note peaks, one bin (1/3 semitone) above the bin basic-pitch
 assumes, so in-tune notes bend by 0 rather than +33 cents (spotify/basic-pitch issue 87).
 
-Audio is read in blocks; the activations of the whole recording (about 9 MB a minute) are kept,
-because the decoding looks at all of them at once: the model's max_duration bounds them.
+Audio is read in blocks and the network runs window by window; its activations are decoded a
+minute at a time, each segment with ten seconds of its neighbours on both sides, so memory does not
+grow with the recording. A segment keeps the notes that start in it; a note still sounding where its
+segment's context ends takes its end from the next segment: the same onset found again there, or,
+for a note begun before that segment, the note of its pitch from the segment's first frames. Notes
+equal the whole recording's decoded at once (the tests hold them within a frame), except that
+onsets inferred from jumps of the frame activations are scaled by each segment's maxima rather
+than the recording's, which can move an onset by a frame.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
@@ -25,7 +32,7 @@ import numpy as np
 
 from specialist_hub.weights import locate
 
-from .audio import AudioModel, AudioSource, onnx_session, padded_windows
+from .audio import AudioModel, AudioSource, chunks_with_context, onnx_session, padded_windows
 
 RATE = 22050
 FFT_HOP = 256
@@ -45,6 +52,13 @@ MIDI_PROGRAM = 4  # General MIDI "Electric Piano 1", as basic-pitch writes
 WINDOWS_PER_RUN = 8
 OUTPUTS = {"note": "StatefulPartitionedCall:1", "onset": "StatefulPartitionedCall:2",
            "contour": "StatefulPartitionedCall:0"}
+#: Columns of an activation row: note (88 keys), onset (88 keys), contour (264 bins).
+NOTE, ONSET, CONTOUR = np.s_[:, :KEYS], np.s_[:, KEYS:2 * KEYS], np.s_[:, 2 * KEYS:]
+SEGMENT_FRAMES = 60 * FRAMES_PER_SECOND  # activations decoded at once: a minute
+#: Frames of each neighbour a segment also decodes: a note that starts in the segment and lasts up to
+#: this long is decoded whole, with the notes around it that shorten it.
+CONTEXT_FRAMES = 10 * FRAMES_PER_SECOND
+ONSET_JITTER = 2  # frames by which two segments may place the same onset apart
 
 
 def model_windows(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
@@ -59,11 +73,10 @@ def key_index(frequency: float) -> int:
     return max(int(np.round(12 * (np.log2(frequency) - np.log2(440.0)) + 69 - LOWEST_MIDI)), 0)
 
 
-def frame_times(count: int) -> np.ndarray:
-    """Seconds of each output frame, with basic-pitch's correction for the window overlap."""
-    frames = np.arange(count)
+def frame_time(frame: int) -> float:
+    """Seconds of an output frame, with basic-pitch's correction for the window overlap."""
     window_offset = (FFT_HOP / RATE) * (WINDOW_FRAMES - WINDOW / FFT_HOP) + 0.0018  # basic-pitch's constant
-    return frames * FFT_HOP / RATE - window_offset * np.floor(frames / WINDOW_FRAMES)
+    return float(frame * FFT_HOP / RATE - window_offset * (frame // WINDOW_FRAMES))
 
 
 def inferred_onsets(onsets: np.ndarray, frames: np.ndarray) -> np.ndarray:
@@ -151,7 +164,58 @@ def pitch_bends(contours: np.ndarray, start: int, end: int, pitch: int) -> list[
     return [int(b) for b in np.argmax(contours[start:end, low:high] * weight, axis=1) - shift]
 
 
-def to_midi(notes: list[dict], multiple_pitch_bends: bool):
+@dataclass
+class Note:
+    """A decoded note in frames of the whole recording, with its key's frame activation and its
+    pitch bend (contour bins) at each of its frames."""
+
+    start: int
+    end: int
+    pitch: int
+    levels: list[float]
+    bend_bins: list[int]
+
+    @classmethod
+    def decoded(cls, frames: np.ndarray, contours: np.ndarray, first: int, start: int, end: int,
+                pitch: int) -> Note:
+        """The note from ``start`` to ``end``, rows of a segment whose row 0 is the recording's frame ``first``."""
+        note = cls(int(first + start), int(first + start), int(pitch), [], [])
+        note.continue_with(frames, contours, first, int(first + end))
+        return note
+
+    def continue_with(self, frames: np.ndarray, contours: np.ndarray, first: int, end: int) -> None:
+        """The note as a later segment (row 0 at frame ``first``) sees it, ending at frame ``end``: its frames
+        from that segment's first row on are the segment's."""
+        keep = max(first - self.start, 0)
+        rows = slice(self.start + keep - first, end - first)
+        self.levels = self.levels[:keep] + frames[rows, self.pitch - LOWEST_MIDI].tolist()
+        self.bend_bins = self.bend_bins[:keep] + pitch_bends(contours, rows.start, rows.stop, self.pitch)
+        self.end = end
+
+    def end_in(self, found: list[tuple[int, int, int, float]], first: int) -> int | None:
+        """Where a later segment's notes (row 0 at frame ``first``) end this one: the same note found again
+        at its onset, or, with the onset before the segment, a note of its pitch from the segment's start."""
+        for start, end, pitch, _ in found:
+            if pitch != self.pitch:
+                continue
+            if self.start >= first and abs(first + start - self.start) <= ONSET_JITTER and first + end > self.start:
+                return int(first + end)
+            if self.start < first and start <= ENERGY_TOLERANCE + 1 and first + end > self.end:
+                return int(first + end)
+        return None
+
+    @property
+    def velocity(self) -> int:
+        return int(np.round(127 * np.mean(np.array(self.levels, dtype=np.float32))))
+
+    def public(self) -> dict:
+        """As returned: times rounded to 0.1 ms, pitch bends in cents."""
+        return {"onset": round(frame_time(self.start), 4), "offset": round(frame_time(self.end), 4),
+                "pitch": self.pitch, "velocity": self.velocity,
+                "pitch_bend": [round(b * 100 / CONTOUR_BINS_PER_SEMITONE, 1) for b in self.bend_bins]}
+
+
+def to_midi(notes: list[Note], multiple_pitch_bends: bool):
     """A pretty_midi.PrettyMIDI of the notes: one piano track, or one per pitch with
     multiple_pitch_bends (MIDI bends a whole channel, so overlapping notes otherwise lose theirs)."""
     import pretty_midi
@@ -160,26 +224,26 @@ def to_midi(notes: list[dict], multiple_pitch_bends: bool):
     tracks: dict[int, pretty_midi.Instrument] = {}
     overlapping = set() if multiple_pitch_bends else overlapping_notes(notes)
     for index, note in enumerate(notes):
-        track = tracks.setdefault(note["pitch"] if multiple_pitch_bends else 0,
+        track = tracks.setdefault(note.pitch if multiple_pitch_bends else 0,
                                   pretty_midi.Instrument(program=MIDI_PROGRAM))
-        track.notes.append(pretty_midi.Note(velocity=note["velocity"], pitch=note["pitch"], start=note["onset"],
-                                            end=note["offset"]))
-        if index in overlapping or not note["bend_bins"]:
+        onset, offset = frame_time(note.start), frame_time(note.end)
+        track.notes.append(pretty_midi.Note(velocity=note.velocity, pitch=note.pitch, start=onset, end=offset))
+        if index in overlapping or not note.bend_bins:
             continue
-        times = np.linspace(note["onset"], note["offset"], len(note["bend_bins"]))
+        times = np.linspace(onset, offset, len(note.bend_bins))
         # 4096 ticks a semitone: the default ±2-semitone wheel range.
-        ticks = np.clip(np.round(np.array(note["bend_bins"]) * 4096 / CONTOUR_BINS_PER_SEMITONE), -8192, 8191)
+        ticks = np.clip(np.round(np.array(note.bend_bins) * 4096 / CONTOUR_BINS_PER_SEMITONE), -8192, 8191)
         track.pitch_bends += [pretty_midi.PitchBend(int(tick), float(time)) for tick, time in zip(ticks, times)]
     midi.instruments.extend(tracks.values())
     return midi
 
 
-def overlapping_notes(notes: list[dict]) -> set[int]:
+def overlapping_notes(notes: list[Note]) -> set[int]:
     """Indices of notes that overlap another in time (``notes`` sorted by onset)."""
     found = set()
     for i, note in enumerate(notes):
         for j in range(i + 1, len(notes)):
-            if notes[j]["onset"] >= note["offset"]:
+            if notes[j].start >= note.end:  # frame times increase with the frame
                 break
             found |= {i, j}
     return found
@@ -189,10 +253,10 @@ class NotesModel(AudioModel):
     def load(self):
         self.session = onnx_session(locate(self.spec.weights[0], self.spec.id))
 
-    def activations(self, source: AudioSource) -> dict[str, np.ndarray]:
-        """Frame-wise note, onset (88 keys) and contour (264 bins) activations of the whole input."""
-        parts: dict[str, list[np.ndarray]] = {name: [] for name in OUTPUTS}
-        length = 0
+    def activations(self, source: AudioSource) -> Iterator[np.ndarray]:
+        """Frame-wise activation rows (note, onset, contour: see NOTE, ONSET, CONTOUR) of the input,
+        in blocks of a run of windows, cut to basic-pitch's frame count of the whole input."""
+        length, sent, held = 0, 0, None
 
         def counted(blocks):
             nonlocal length
@@ -203,54 +267,66 @@ class NotesModel(AudioModel):
         windows = model_windows(counted(source.mono(RATE)))
         while batch := list(islice(windows, WINDOWS_PER_RUN)):
             inputs = {"serving_default_input_2:0": np.stack(batch)[..., None]}
-            outputs = self.session.run(list(OUTPUTS.values()), inputs)
-            for name, output in zip(OUTPUTS, outputs):
-                trimmed = output[:, OVERLAP_FRAMES // 2: -(OVERLAP_FRAMES // 2)]
-                parts[name].append(trimmed.reshape(-1, trimmed.shape[-1]))
-        count = int(np.floor(length * (FRAMES_PER_SECOND / RATE)))
-        # Joined one output at a time, each one's blocks freed as it is: the peak holds the blocks and
-        # one joined output, not every output twice.
-        return {name: np.concatenate(parts.pop(name))[:count] for name in OUTPUTS}
+            outputs = dict(zip(OUTPUTS, self.session.run(list(OUTPUTS.values()), inputs)))
+            rows = np.concatenate([outputs[name] for name in OUTPUTS], axis=-1)
+            rows = rows[:, OVERLAP_FRAMES // 2: -(OVERLAP_FRAMES // 2)]
+            if held is not None:  # held back a run: the count is known once the input has ended
+                yield held
+                sent += len(held)
+            held = rows.reshape(-1, rows.shape[-1])
+        if held is not None:
+            yield held[: int(np.floor(length * (FRAMES_PER_SECOND / RATE))) - sent]
 
     def compute(self, source: AudioSource):
         options = self.options
-        output = self.activations(source)
-        frames, onsets = output["note"], output["onset"]  # changed in place: only the contours are read again
-        if options["max_frequency"] > 0:
-            above = np.s_[:, key_index(options["max_frequency"]):]
-            frames[above] = onsets[above] = 0
-        if options["min_frequency"] > 0:
-            below = np.s_[:, :key_index(options["min_frequency"])]
-            frames[below] = onsets[below] = 0
-        notes = []
-        if len(frames) > 1:
-            min_frames = int(np.round(options["min_note_ms"] / 1000 * (RATE / FFT_HOP)))
-            times = frame_times(len(frames))
-            for start, end, pitch, amplitude in decode_notes(frames, onsets, options["onset_threshold"],
-                                                             options["frame_threshold"], min_frames,
-                                                             options["melodia_trick"]):
-                notes.append({"onset": float(times[start]), "offset": float(times[end]), "pitch": int(pitch),
-                              "velocity": int(np.round(127 * amplitude)),
-                              "bend_bins": pitch_bends(output["contour"], start, end, pitch)})
-        notes.sort(key=lambda note: (note["onset"], note["pitch"], note["offset"]))
-        midi_path = self.write_midi(source, notes) if options["midi"] else None
-        return {"notes": [public(note) for note in notes], "note_count": len(notes), "midi_path": midi_path}
+        min_frames = int(np.round(options["min_note_ms"] / 1000 * (RATE / FFT_HOP)))
+        low = key_index(options["min_frequency"]) if options["min_frequency"] > 0 else 0
+        high = key_index(options["max_frequency"]) if options["max_frequency"] > 0 else KEYS
+        notes: list[Note] = []
+        sounding: list[Note] = []  # notes still sounding where the last segment's activations ended
+        at_boundary: list[Note] = []  # the last segment's notes that start just before its end
+        segments = chunks_with_context(self.activations(source), SEGMENT_FRAMES, CONTEXT_FRAMES)
+        for index, (rows, kept) in enumerate(segments):
+            first = index * SEGMENT_FRAMES - kept.start  # the recording's frame at row 0
+            frames, onsets, contours = rows[NOTE].copy(), rows[ONSET].copy(), rows[CONTOUR]
+            frames[:, :low] = onsets[:, :low] = frames[:, high:] = onsets[:, high:] = 0
+            found = decode_notes(frames, onsets, options["onset_threshold"], options["frame_threshold"],
+                                 min_frames, options["melodia_trick"]) if len(rows) > 1 else []
+            cut = kept.stop < len(rows)  # more activations follow
+            continuing = []
+            for note in sounding:
+                if (end := note.end_in(found, first)) is not None:
+                    note.continue_with(frames, contours, first, end)
+                    if cut and end - first >= len(rows) - ENERGY_TOLERANCE:
+                        continuing.append(note)
+            claimed = []
+            for start, end, pitch, _ in found:
+                # A note found a frame or two apart in two segments (their inferred onsets are scaled
+                # apart) is claimed by the earlier one.
+                if not kept.start - (index and ONSET_JITTER) <= start < kept.stop or any(
+                        other.pitch == pitch and abs(other.start - (first + start)) <= ONSET_JITTER
+                        for other in at_boundary):
+                    continue
+                note = Note.decoded(frames, contours, first, start, end, pitch)
+                claimed.append(note)
+                if cut and end >= len(rows) - ENERGY_TOLERANCE:  # stopped by the end of the activations
+                    continuing.append(note)
+            notes += claimed
+            sounding = continuing
+            at_boundary = [note for note in claimed if note.start >= first + kept.stop - ONSET_JITTER]
+        notes.sort(key=lambda note: (note.start, note.pitch, note.end))
+        public = [note.public() for note in notes]
+        midi_path = self.write_midi(source, notes, public) if options["midi"] else None
+        return {"notes": public, "note_count": len(notes), "midi_path": midi_path}
 
-    def write_midi(self, source: AudioSource, notes: list[dict]) -> str:
+    def write_midi(self, source: AudioSource, notes: list[Note], public: list[dict]) -> str:
         """``<input stem>-<digest>.mid`` in output_dir, written whole or not at all."""
         folder = Path(self.options["output_dir"] or os.getcwd()).expanduser().resolve()
         stem = Path(source.name).stem if not source.name.startswith("<") else "notes"
-        digest = hashlib.sha1(json.dumps([source.name, notes]).encode()).hexdigest()[:10]
+        digest = hashlib.sha1(json.dumps([source.name, public]).encode()).hexdigest()[:10]
         path = folder / f"{stem}-{digest}.mid"
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
         to_midi(notes, self.options["multiple_pitch_bends"]).write(str(partial))
         os.replace(partial, path)
         return str(path)
-
-
-def public(note: dict) -> dict:
-    """A note as returned: times rounded to 0.1 ms, pitch bends in cents."""
-    return {"onset": round(note["onset"], 4), "offset": round(note["offset"], 4), "pitch": note["pitch"],
-            "velocity": note["velocity"],
-            "pitch_bend": [round(b * 100 / CONTOUR_BINS_PER_SEMITONE, 1) for b in note["bend_bins"]]}

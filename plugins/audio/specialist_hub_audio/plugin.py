@@ -254,7 +254,6 @@ SPEECH_QUALITY = audio_spec(
     options=(
         Option("personalized", "bool", False, "Personalized DNSMOS P.835, which also penalises interfering "
                                               "talkers as background (DNS Challenge 5)"),
-        max_duration_option(600.0, "a 9 s window is scored every second (an hour ran past 240 s)"),
     ),
     outputs=(
         OutputField("sig_mos", "float", "P.835 speech signal quality (1 bad - 5 excellent)"),
@@ -306,8 +305,6 @@ NOTES = audio_spec(
                                                       "notes keep their pitch bends", stage="call"),
         Option("output_dir", "str", "", "Folder for the MIDI files (the CLI uses the --output file's folder; "
                                         "empty means the current directory)", stage="call", host="output_dir"),
-        max_duration_option(600.0, "the note decoding holds the whole recording's activations (about 20 MB a "
-                                   "minute: 600 s peaked at 1.0 GB, the process included)"),
     ),
     outputs=(
         OutputField("notes", "list", "{onset (s), offset (s), pitch (MIDI number), velocity (1-127), pitch_bend "
@@ -383,8 +380,8 @@ BEATS = audio_spec(
         Option("max_bpm", "float", 215.0, "Fastest tempo considered", minimum=10.0, maximum=400.0),
         Option("downbeats", "bool", True, "Also track downbeats and meter (3 or 4 beats a bar; runs a second "
                                           "network, about doubling the time)"),
-        max_duration_option(600.0, "madmom's networks and decoders read the whole recording at once (an hour "
-                                   "ran past 240 s)"),
+        max_duration_option(600.0, "the bidirectional beat networks and the DBN decoders read the whole "
+                                   "recording at once (about 10 MB a minute; an hour ran past 240 s)"),
     ),
     outputs=(
         OutputField("tempo_bpm", "float", "The strongest tempo (comb-filter histogram of the beat activation); "
@@ -422,14 +419,12 @@ KEY = audio_spec(
         "models/key/2018/",
         ("key_cnn.pkl", "c58ba553be1048877662a663a2670c0051b3c2c66d109b6042ba722ed0bfc7a6", 2670279),
     ),
-    options=(top_k_option(3), max_duration_option(600.0, "the key network reads the whole recording at once (600 s "
-                                                        "peaked at 1.1 GB, the process included; an hour at 2.6 GB)")),
+    options=(top_k_option(3),),
     outputs=CLASSIFIER_OUTPUTS,
     examples=(
         Example(CADENCE_C, {"label": "C major"}, reference="a piano-like I-IV-V-I cadence in C major; "
                                                            + FIXTURE_REFERENCE),
     ),
-    card_values={"madmom_note": MADMOM_CARD_NOTE},
 )
 
 CHORDS = audio_spec(
@@ -451,7 +446,7 @@ CHORDS = audio_spec(
         ("chords_cnnfeat.pkl", "59ac731a514880d7ec22ed9ee33935fc1683d2a03d8a7b4b81d26a3da944ce7d", 3880804),
         ("chords_cnncrf.pkl", "4b8a63b4bb5bea076cf1babc76d5cb0a3618e6125d9a3a998f441d61308676af", 15981),
     ),
-    options=(max_duration_option(600.0, "the chord network and CRF read the whole recording at once (an hour "
+    options=(max_duration_option(600.0, "the CRF decodes the whole recording's chord features at once (an hour "
                                         "ran past 240 s)"),),
     outputs=(
         OutputField("chords", "list", "Segments {start (s), end (s), chord}: 'C:maj', 'A:min'... (sharps: "

@@ -92,13 +92,14 @@ class SpeechQualityModel(AudioModel):
         return ((self.librosa.power_to_db(mel, ref=np.max) + 40) / 40).T
 
     def compute(self, source: AudioSource):
-        raw, p808 = [], []
+        """The reference's means over windows, kept as running sums: memory does not grow with the input."""
+        sums, count = dict.fromkeys((*self.calibration, "p808"), 0.0), 0
         windows = reference_windows(source.mono(RATE))
         while batch := list(islice(windows, WINDOWS_PER_RUN)):
-            raw.append(self.p835.run(None, {"input_1": np.stack(batch)})[0])
+            raw = self.p835.run(None, {"input_1": np.stack(batch)})[0].astype(np.float64)
+            for column, name in enumerate(("sig", "bak", "ovrl")):
+                sums[name] += float(self.calibration[name](raw[:, column]).sum())
             features = np.stack([self.p808_features(w) for w in batch]).astype(np.float32)
-            p808.append(self.p808.run(None, {"input_1": features})[0][:, 0])
-        raw = np.concatenate(raw).astype(np.float64)
-        scores = {f"{name}_mos": float(np.mean(self.calibration[name](raw[:, column])))
-                  for column, name in enumerate(("sig", "bak", "ovrl"))}
-        return {**scores, "p808_mos": float(np.mean(np.concatenate(p808))), "windows": len(raw)}
+            sums["p808"] += float(self.p808.run(None, {"input_1": features})[0][:, 0].astype(np.float64).sum())
+            count += len(batch)
+        return {**{f"{name}_mos": total / count for name, total in sums.items()}, "windows": count}

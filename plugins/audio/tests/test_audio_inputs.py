@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import specialist_hub as sh
 from specialist_hub.cli import main
-from specialist_hub_audio.audio import Framer, StreamResampler, open_audio
+from specialist_hub_audio.audio import Framer, StreamResampler, chunks_with_context, open_audio
 from specialist_hub_audio.plugin import EXAMPLES, TONE_220
 
 
@@ -28,14 +28,28 @@ def test_stream_resampler_equals_whole_signal(orig, new):
     np.testing.assert_allclose(streamed, whole, atol=1e-5)
 
 
-def test_framer_yields_the_frames_of_the_whole_signal():
+@pytest.mark.parametrize("size,hop,block", [(64, 16, 97), (64, 90, 97), (64, 90, 7)])
+def test_framer_yields_the_frames_of_the_whole_signal(size, hop, block):
+    # A hop longer than the window (madmom's key frames) skips the samples between windows, even
+    # when they arrive in blocks shorter than the gap.
     x = np.arange(1000, dtype=np.float32)
-    framer, frames = Framer(64, 16), []
-    for i in range(0, 1000, 97):
-        span = framer.push(x[i:i + 97])
+    framer, frames = Framer(size, hop), []
+    for i in range(0, 1000, block):
+        span = framer.push(x[i:i + block])
         if span is not None:
-            frames.append(torch.from_numpy(span).unfold(0, 64, 16))
-    np.testing.assert_array_equal(torch.cat(frames).numpy(), torch.from_numpy(x).unfold(0, 64, 16).numpy())
+            frames.append(torch.from_numpy(span).unfold(0, size, hop))
+    np.testing.assert_array_equal(torch.cat(frames).numpy(), torch.from_numpy(x).unfold(0, size, hop).numpy())
+
+
+@pytest.mark.parametrize("length,block", [(5, 5), (12, 12), (16, 3), (90, 7), (91, 50)])
+def test_chunks_with_context_tile_the_stream_each_with_its_neighbours(length, block):
+    rows = np.arange(length)[:, None]
+    chunks = list(chunks_with_context((rows[i:i + block] for i in range(0, length, block)), 8, 4))
+    assert len(chunks) == -(-length // 8)
+    for index, (chunk, kept) in enumerate(chunks):
+        first = max(index * 8 - 4, 0)  # the context is cut only by the stream's ends
+        np.testing.assert_array_equal(chunk[:, 0], np.arange(first, min((index + 1) * 8 + 4, length)))
+        np.testing.assert_array_equal(chunk[kept, 0], np.arange(index * 8, min((index + 1) * 8, length)))
 
 
 @pytest.mark.parametrize("fmt,subtype", [("WAV", "FLOAT"), ("FLAC", "PCM_24"), ("OGG", "VORBIS"), ("MP3", None)])

@@ -4,12 +4,14 @@ and against madmom reading the same WAV file itself."""
 from __future__ import annotations
 
 import importlib.metadata
+import math
 
 import numpy as np
 import pytest
 import soundfile as sf
 
 import specialist_hub as sh
+from specialist_hub_audio import music
 from specialist_hub_audio.music import RATE, import_madmom
 from specialist_hub_audio.plugin import CADENCE_C, CLICKS_120
 
@@ -83,6 +85,29 @@ def test_key_probabilities_equal_madmom_reading_the_file_itself(tmp_path, fixtur
     assert output["label"] == key.key_prediction_to_label(expected) == "D major"
     scores = {entry["label"]: entry["score"] for entry in output["top_k"]}
     np.testing.assert_allclose([scores[label] for label in key.KEY_LABELS], expected, atol=1e-4)
+
+
+def test_key_streamed_in_chunks_equals_madmom_on_the_whole_recording(monkeypatch, fixtures):
+    # Three cadences (13.5 s, 68 spectrogram frames of 0.2 s) in chunks of 8 frames, each run with the
+    # context the network's receptive field needs; madmom runs on all the samples at once.
+    major, minor = fixtures.render(fixtures.cadence(62), RATE), fixtures.render(fixtures.cadence(59, minor=True), RATE)
+    audio = np.concatenate([major, minor, major[:-1234]])
+    key = import_madmom().features.key
+    expected = key.CNNKeyRecognitionProcessor()(import_madmom().audio.signal.Signal(audio, sample_rate=RATE))[0]
+    chunks, chunks_with_context = [], music.chunks_with_context
+
+    def recorded(*arguments):
+        for rows, kept in chunks_with_context(*arguments):
+            chunks.append(len(rows))
+            yield rows, kept
+
+    monkeypatch.setattr(music, "KEY_CHUNK_FRAMES", 8)
+    monkeypatch.setattr(music, "chunks_with_context", recorded)
+    output = predict("audio/key", (audio, RATE), top_k=24)
+    assert len(chunks) == math.ceil(math.ceil(len(audio) / 8820) / 8) == 9
+    scores = {entry["label"]: entry["score"] for entry in output["top_k"]}
+    np.testing.assert_allclose([scores[label] for label in key.KEY_LABELS], expected, atol=1e-6)
+    assert output["label"] == key.key_prediction_to_label(expected)
 
 
 def test_cadence_chords_and_boundaries():

@@ -14,10 +14,20 @@ import pytest
 import symusic
 
 import specialist_hub as sh
-from specialist_hub_audio.notes import CONTOUR_BINS_PER_SEMITONE, CONTOUR_TUNING_BIN, HOP, WINDOW, model_windows
+from specialist_hub_audio import notes as basic_pitch_notes
+from specialist_hub_audio.notes import (
+    CONTOUR_BINS_PER_SEMITONE,
+    CONTOUR_TUNING_BIN,
+    FFT_HOP,
+    HOP,
+    RATE,
+    WINDOW,
+    model_windows,
+)
 from specialist_hub_audio.plugin import ARPEGGIO, ARPEGGIO_NOTES, EXAMPLES
 
 ONSET_TOLERANCE = 0.05  # s
+FRAME = FFT_HOP / RATE  # s, one frame of activations
 
 
 def notes(value, **options) -> dict:
@@ -135,3 +145,49 @@ def test_model_windows_are_basic_pitch_windows(seconds):
 def test_the_registered_notes_are_the_recorded_truth():
     truth = json.loads((EXAMPLES / "arpeggio.json").read_text())["notes"]
     assert [(n["pitch"], n["onset"], n["offset"]) for n in truth] == list(ARPEGGIO_NOTES)
+
+
+def test_notes_decoded_in_segments_equal_the_recording_decoded_whole(monkeypatch, fixtures):
+    # 16 s of piano notes every 0.45 s over organ-like held tones of 1.3-4 s, decoded in segments of
+    # 2 s with 1 s of context: notes cross every segment boundary, and the held ones outlast the context.
+    melody = fixtures.render([(60 + (i * 5) % 17, 0.3 + 0.45 * i, 0.35) for i in range(30)], RATE, tail=1.0)
+    t = np.arange(len(melody)) / RATE
+    for start, length, pitch in [(2.0, 3.0, 45), (7.5, 4.0, 40), (12.6, 1.3, 50)]:
+        held = (t >= start) & (t < start + length)
+        melody[held] += 0.25 * np.sin(2 * np.pi * 440 * 2 ** ((pitch - 69) / 12) * t[held])
+    whole = notes((melody, RATE))["notes"]  # 16 s is within one segment
+    monkeypatch.setattr(basic_pitch_notes, "SEGMENT_FRAMES", 172)
+    monkeypatch.setattr(basic_pitch_notes, "CONTEXT_FRAMES", 86)
+    segmented = notes((melody, RATE))["notes"]
+    assert len(segmented) == len(whole) == 36
+
+    def by_pitch(found):  # onsets a frame apart may swap the order of notes struck together
+        return sorted(found, key=lambda n: (n["pitch"], n["onset"]))
+
+    for ours, theirs in zip(by_pitch(segmented), by_pitch(whole)):
+        assert ours["pitch"] == theirs["pitch"]
+        assert ours["onset"] == pytest.approx(theirs["onset"], abs=FRAME + 1e-4)
+        assert ours["offset"] == pytest.approx(theirs["offset"], abs=FRAME + 1e-4)
+        assert abs(ours["velocity"] - theirs["velocity"]) <= 2
+    # Held notes longer than the 1 s context reach across a segment's boundary (every 2 s).
+    assert sum(n["offset"] - n["onset"] > 1.0 and n["onset"] // 2 != n["offset"] // 2 for n in segmented) == 2
+
+
+def test_a_long_recording_is_decoded_a_segment_at_a_time(monkeypatch, sine):
+    # 100 s of tones (a new pitch every 4 s), no longer refused: no decoding sees more than a segment
+    # and its context, so memory does not grow with the recording.
+    pitches = [48 + (i * 7) % 24 for i in range(25)]
+    audio = np.concatenate([np.concatenate([sine(440 * 2 ** ((p - 69) / 12), 3.0, RATE, 0.3),
+                                            np.zeros(RATE, dtype=np.float32)]) for p in pitches])
+    decoded, decode_notes = [], basic_pitch_notes.decode_notes
+
+    def recorded(frames, *arguments):
+        decoded.append(len(frames))
+        return decode_notes(frames, *arguments)
+
+    monkeypatch.setattr(basic_pitch_notes, "decode_notes", recorded)
+    output = notes((audio, RATE))
+    bound = basic_pitch_notes.SEGMENT_FRAMES + 2 * basic_pitch_notes.CONTEXT_FRAMES
+    assert len(decoded) == 2 and max(decoded) <= bound < sum(decoded) - 2 * basic_pitch_notes.CONTEXT_FRAMES
+    assert [n["pitch"] for n in output["notes"]] == pitches
+    np.testing.assert_allclose([n["onset"] for n in output["notes"]], np.arange(25) * 4.0, atol=ONSET_TOLERANCE)
