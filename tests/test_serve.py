@@ -148,6 +148,21 @@ def test_uploaded_files_are_read_like_cli_inputs_then_deleted(client, monkeypatc
     assert unreadable.status_code == 400 and "unsupported extension" in unreadable.json()["detail"]
 
 
+@pytest.mark.parametrize("data, extra, status, message", [
+    ({"option": '{"scale": 2}'}, [], 400, "Unknown form field(s) 'option'"),
+    ({"options": ['{"scale": 2}', '{"scale": 3}']}, [], 422, "one text field named 'options'"),
+    ({}, [("options", ("options.json", b'{"scale": 2}'))], 422, "one text field named 'options'"),
+    ({"files": "ab"}, [], 400, "holds text, not a file"),
+    ({}, [("files", ("table.csv", b"word\nab\n"))], 400, "table.csv: no input column found"),
+])
+def test_multipart_parts_that_would_be_lost_are_refused_naming_the_clients_file(client, data, extra, status, message):
+    """Each was answered 200 with the options dropped, or named the server's temporary file."""
+    response = client.post("/models/test/length/predict", data=data,
+                           files=[("files", ("words.txt", b"ab\n")), *extra])
+    assert response.status_code == status and message in response.json()["detail"], response.text
+    assert "hub-serve-" not in response.text
+
+
 def test_api_key_guards_everything_but_health(registry):
     client = TestClient(create_app(ServeSettings(api_keys=[KEY]), registry), base_url="http://127.0.0.1")
     assert client.get("/health").status_code == 200

@@ -24,6 +24,10 @@ class HubError(Exception):
         # so errors cross process boundaries (isolated workers) with their class and details.
         return _rebuild_error, (type(self), str(self), self.__dict__)
 
+    def reworded(self, message: str) -> HubError:
+        """The same error, class and details, with another message (the server's file names as the client's)."""
+        return _rebuild_error(type(self), message, self.__dict__)
+
 
 def _rebuild_error(cls: type[HubError], message: str, state: dict[str, Any]) -> HubError:
     error = cls.__new__(cls)

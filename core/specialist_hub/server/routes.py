@@ -23,7 +23,7 @@ from ..writers import check_fits, writer_for
 from .responses import HubJSONResponse, error_response, validation_errors
 from .schemas import FORMAT_MEDIA_TYPES, PREDICT_BODY, PREDICT_RESPONSES, PredictRequest
 from .service import HubService
-from .uploads import form_options, predict_uploads
+from .uploads import form_parts, predict_uploads
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -95,13 +95,9 @@ async def _predict(service: HubService, model_id: str, spec, request: Request) -
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form(max_files=100_000, max_fields=100_000)
-        files = [f for f in form.getlist("files") if not isinstance(f, str)]
+        files, options = form_parts(form)
         service.check_batch(len(files))
-        if not files:
-            raise UsageError("Send one or more files in multipart fields named 'files'.")
         uploads = [(f.filename or "", await f.read()) for f in files]
-        given = form.get("options")
-        options = form_options(given if isinstance(given, str) else None)
         request.state.records = len(uploads)
         return await predict_uploads(service, model_id, uploads, options)
     if content_type != "application/json":
