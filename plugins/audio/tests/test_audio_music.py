@@ -126,6 +126,29 @@ def test_chords_equal_madmom_reading_the_file_itself(tmp_path, fixtures):
     assert {"A:min", "D:min", "E:maj"} <= set(predict("audio/chords", path)["labels"])
 
 
+def test_chords_streamed_in_chunks_equal_madmom_on_the_whole_recording(monkeypatch, fixtures):
+    # Three cadences (13.5 s, 135 spectrogram frames of 0.1 s) through the feature network in chunks of
+    # 8 frames, then the CRF's Viterbi pass chunk by chunk; madmom runs on all the samples at once.
+    audio = np.concatenate([fixtures.render(fixtures.cadence(tonic, minor), RATE)
+                            for tonic, minor in [(62, False), (57, True), (60, False)]])[:-777]
+    chords = import_madmom().features.chords
+    signal = import_madmom().audio.signal.Signal(audio, sample_rate=RATE)
+    expected = chords.CRFChordRecognitionProcessor()(chords.CNNChordFeatureProcessor()(signal))
+    monkeypatch.setattr(music, "CHORD_CHUNK_FRAMES", 8)
+    pushed, push = [], music.ViterbiPass.push
+
+    def recorded(self, observations):
+        pushed.append(len(observations))
+        push(self, observations)
+
+    monkeypatch.setattr(music.ViterbiPass, "push", recorded)
+    output = predict("audio/chords", (audio, RATE))["chords"]
+    assert sum(pushed) == 135 and len(pushed) == math.ceil((135 + 22) / 8) and max(pushed) == 8
+    assert [c["chord"] for c in output] == [str(label) for label in expected["label"]]
+    np.testing.assert_allclose([c["start"] for c in output], expected["start"], atol=1e-9)
+    assert {"D:maj", "A:min", "C:maj"} <= {c["chord"] for c in output}
+
+
 def test_silence_has_no_beats_and_too_short_inputs_say_so():
     output = predict("audio/beats", (np.zeros(RATE, dtype=np.float32), RATE), downbeats=False)
     assert output["beats"] == [] and output["tempo_bpm"] is None and output["tempi"] == []
