@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 from specialist_hub import Example, InputError, InputKind, Model, ModelSpec, Option, OutputField, Pipeline, Step, hookimpl
 from specialist_hub.spec import parse_option_pairs
+from specialist_hub.writers import OutputFormat, Writer
 
 
 class WordLength(Model):
@@ -242,3 +247,108 @@ class DelegatePlugin:
     def register_pipelines(self, register):
         register(Pipeline("test/delegating-job", "A job whose step runs another model",
                           steps=(Step("count", "test/runs-another"),)))
+
+
+# -- models of the predict-path and server-limit tests (importable here by a worker process) --
+
+class FileSize(Model):
+    """An image-kind model that reports each file's size in bytes (the files need not be images)."""
+
+    def preprocess(self, value):
+        if not os.path.isfile(value):
+            raise InputError(f"{value}: no such file")
+        return value
+
+    def forward(self, batch):
+        return [{"bytes": os.path.getsize(path)} for path in batch]
+
+
+class Annotates(WordLength):
+    """WordLength that writes each word into its ``annotate_dir`` (as the vision models draw there)."""
+
+    def forward(self, batch):
+        folder = Path(self.options["annotate_dir"])
+        for word in batch:
+            (folder / f"{word}.txt").write_text(word)
+        return super().forward(batch)
+
+
+class LogsLoads(WordLength):
+    """WordLength that logs, in $HUB_TEST_LOAD_LOG, each time the registry hands it out (Registry.load)."""
+
+    def configured(self, call_options):
+        with open(os.environ["HUB_TEST_LOAD_LOG"], "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return super().configured(call_options)
+
+
+class PathPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(ModelSpec(id="test/file-size", task="size", summary="Bytes of a file", input_kind="image",
+                           factory="hub_test_plugins:FileSize", license="MIT", citation="none",
+                           outputs=(OutputField("bytes", "int", "File size"),)))
+        register(ModelSpec(
+            id="test/logs-loads", task="count", summary="Letters", input_kind="text",
+            factory="hub_test_plugins:LogsLoads", license="MIT", citation="none",
+            outputs=(OutputField("letters", "int", "Letter count"), OutputField("upper", "str", "Upper case")),
+            options=(Option("scale", "int", 1, "Multiply the count", stage="call"),)))
+        register(ModelSpec(
+            id="test/annotates", task="count", summary="Letters, written into a folder", input_kind="text",
+            factory="hub_test_plugins:Annotates", license="MIT", citation="none",
+            outputs=(OutputField("letters", "int", "Letter count"), OutputField("upper", "str", "Upper case")),
+            options=(Option("scale", "int", 1, "Multiply the count", stage="call"),
+                     Option("annotate_dir", "str", "", "Folder for the words", stage="call", host="path"))))
+
+
+class WritesFile(Model):
+    """Writes each word into the server's output folder and returns the file's path."""
+
+    def preprocess(self, value):
+        if value == "fail":
+            raise InputError(f"cannot write into {self.options['output_dir']}")
+        return value
+
+    def forward(self, batch):
+        paths = []
+        for word in batch:
+            path = Path(self.options["output_dir"]) / f"{word}.txt"
+            path.write_text(word)
+            paths.append({"path": str(path), "paths": [str(path)]})
+        return paths
+
+
+class Hangs(Model):
+    """Counts letters, but hangs for a minute on "hang": work that only killing can stop in time."""
+
+    def forward(self, batch):
+        if "hang" in batch:
+            time.sleep(60)
+        return [{"letters": len(word), "upper": word.upper()} for word in batch]
+
+
+class EventsWriter(Writer):
+    """A format for models that have an ``events`` output (as SRT is for timed speech)."""
+
+    fields = ("events",)
+
+    def write(self, prediction):
+        self.stream.write(f"{prediction.output}\n")
+
+
+class ServerPlugin:
+    @hookimpl
+    def register_models(self, register):
+        register(text_spec("writes", factory="hub_test_plugins:WritesFile",
+                           outputs=(OutputField("path", "str", "The file written"),
+                                    OutputField("paths", "list", "The files written")),
+                           options=(Option("output_dir", "str", "", "Folder of the files", stage="call",
+                                           host="output_dir"),)))
+        register(text_spec("hangs", factory="hub_test_plugins:Hangs", options=()))
+        register(text_spec("targeted", factory="hub_test_plugins:WordLength",
+                           options=(Option("scale", "int", 1, "Multiply the count", stage="call"),
+                                    Option("target", "str", "", "A large call option", stage="call"))))
+
+    @hookimpl
+    def register_output_formats(self, register):
+        register(OutputFormat("events", (".events",), "hub_test_plugins:EventsWriter", "Events of test models"))

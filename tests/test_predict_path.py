@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hub_test_plugins import CrashPlugin, LengthPlugin, NonFinitePlugin, WordLength
+from hub_test_plugins import CrashPlugin, LengthPlugin, NonFinitePlugin, PathPlugin
 
 import specialist_hub
-from specialist_hub import InputError, Model, ModelSpec, Option, OutputField, hookimpl
 from specialist_hub.cli import main
 from specialist_hub.isolation import IsolatedRunner
 from specialist_hub.loaded import LoadedPlan
@@ -28,56 +27,6 @@ from specialist_hub.registry import Registry, set_registry
 from specialist_hub.results import Prediction
 
 TESTS = Path(__file__).parent
-
-
-class FileSize(Model):
-    """An image-kind model that reports each file's size in bytes (the files need not be images)."""
-
-    def preprocess(self, value):
-        if not os.path.isfile(value):
-            raise InputError(f"{value}: no such file")
-        return value
-
-    def forward(self, batch):
-        return [{"bytes": os.path.getsize(path)} for path in batch]
-
-
-class Annotates(WordLength):
-    """WordLength that writes each word into its ``annotate_dir`` (as the vision models draw there)."""
-
-    def forward(self, batch):
-        folder = Path(self.options["annotate_dir"])
-        for word in batch:
-            (folder / f"{word}.txt").write_text(word)
-        return super().forward(batch)
-
-
-class LogsLoads(WordLength):
-    """WordLength that logs, in $HUB_TEST_LOAD_LOG, each time the registry hands it out (Registry.load)."""
-
-    def configured(self, call_options):
-        with open(os.environ["HUB_TEST_LOAD_LOG"], "a") as handle:
-            handle.write(f"{os.getpid()}\n")
-        return super().configured(call_options)
-
-
-class PathPlugin:
-    @hookimpl
-    def register_models(self, register):
-        register(ModelSpec(id="test/file-size", task="size", summary="Bytes of a file", input_kind="image",
-                           factory="test_predict_path:FileSize", license="MIT", citation="none",
-                           outputs=(OutputField("bytes", "int", "File size"),)))
-        register(ModelSpec(
-            id="test/logs-loads", task="count", summary="Letters", input_kind="text",
-            factory="test_predict_path:LogsLoads", license="MIT", citation="none",
-            outputs=(OutputField("letters", "int", "Letter count"), OutputField("upper", "str", "Upper case")),
-            options=(Option("scale", "int", 1, "Multiply the count", stage="call"),)))
-        register(ModelSpec(
-            id="test/annotates", task="count", summary="Letters, written into a folder", input_kind="text",
-            factory="test_predict_path:Annotates", license="MIT", citation="none",
-            outputs=(OutputField("letters", "int", "Letter count"), OutputField("upper", "str", "Upper case")),
-            options=(Option("scale", "int", 1, "Multiply the count", stage="call"),
-                     Option("annotate_dir", "str", "", "Folder for the words", stage="call", host="path"))))
 
 
 @pytest.fixture(autouse=True)

@@ -10,74 +10,18 @@ import socket
 import threading
 import time
 import tracemalloc
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from hub_test_plugins import LengthPlugin, text_spec
+from hub_test_plugins import LengthPlugin, ServerPlugin
 
-from specialist_hub import InputError, Model, Option, OutputField, hookimpl
 from specialist_hub.inputs import Record
 from specialist_hub.registry import Registry
 from specialist_hub.server import ServeSettings, create_app
 from specialist_hub.server.service import HubService
-from specialist_hub.writers import OutputFormat, Writer
 
 LOCAL = "http://127.0.0.1"
-
-
-class WritesFile(Model):
-    """Writes each word into the server's output folder and returns the file's path."""
-
-    def preprocess(self, value):
-        if value == "fail":
-            raise InputError(f"cannot write into {self.options['output_dir']}")
-        return value
-
-    def forward(self, batch):
-        paths = []
-        for word in batch:
-            path = Path(self.options["output_dir"]) / f"{word}.txt"
-            path.write_text(word)
-            paths.append({"path": str(path), "paths": [str(path)]})
-        return paths
-
-
-class Hangs(Model):
-    """Counts letters, but hangs for a minute on "hang": work that only killing can stop in time."""
-
-    def forward(self, batch):
-        if "hang" in batch:
-            time.sleep(60)
-        return [{"letters": len(word), "upper": word.upper()} for word in batch]
-
-
-class EventsWriter(Writer):
-    """A format for models that have an ``events`` output (as SRT is for timed speech)."""
-
-    fields = ("events",)
-
-    def write(self, prediction):
-        self.stream.write(f"{prediction.output}\n")
-
-
-class ServerPlugin:
-    @hookimpl
-    def register_models(self, register):
-        register(text_spec("writes", factory=f"{__name__}:WritesFile",
-                           outputs=(OutputField("path", "str", "The file written"),
-                                    OutputField("paths", "list", "The files written")),
-                           options=(Option("output_dir", "str", "", "Folder of the files", stage="call",
-                                           host="output_dir"),)))
-        register(text_spec("hangs", factory=f"{__name__}:Hangs", options=()))
-        register(text_spec("targeted", factory="hub_test_plugins:WordLength",
-                           options=(Option("scale", "int", 1, "Multiply the count", stage="call"),
-                                    Option("target", "str", "", "A large call option", stage="call"))))
-
-    @hookimpl
-    def register_output_formats(self, register):
-        register(OutputFormat("events", (".events",), f"{__name__}:EventsWriter", "Events of test models"))
 
 
 @pytest.fixture
