@@ -8,8 +8,9 @@ the medians compared. The MCP figure is the whole round trip an agent waits for:
 pipe, the argument check, the hand-off to the model's worker process, the result's structured content
 and text, and the client's own check of the result against the tool's output schema. Beside the wall
 time (medians), the CPU time of each call (means; this process, the server and the model's worker
-process together), which other load on a shared machine changes less. The target: at 100 molecules the MCP call costs at
-most 1.2x the direct one.
+process together), which other load on a shared machine changes less; and, as a share of the direct call's CPU
+time, what the client's check of the typed result alone costs (part of the MCP figure). The target: at 100
+molecules the MCP call costs at most 1.2x the direct one.
 Run: python benchmarks/mcp.py [--repeats 15]
 """
 
@@ -28,6 +29,8 @@ from pathlib import Path
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 import psutil  # noqa: E402
+from jsonschema.exceptions import best_match  # noqa: E402
+from jsonschema.validators import validator_for  # noqa: E402
 from mcp import Client, StdioServerParameters  # noqa: E402
 
 import specialist_hub  # noqa: E402
@@ -62,6 +65,7 @@ async def main(repeats: int) -> None:
                                    env=dict(os.environ))  # the SDK passes only a few variables by default
     rows = []
     async with Client(params, read_timeout_seconds=600) as client:
+        schemas = {tool.name: tool.output_schema for tool in (await client.list_tools()).tools}
         for model in MODELS:
             tool = model.replace("/", "_")
             for size in SIZES:
@@ -75,9 +79,10 @@ async def main(repeats: int) -> None:
                     result = await client.call_tool(tool, {"inputs": batch})
                     failed = result.is_error or result.structured_content["failed"]
                     assert not failed, result.content[0].text[:500]
+                    return result.structured_content
 
                 await direct()
-                await through_mcp()
+                structured = await through_mcp()
                 wall: dict[str, list[float]] = {"direct": [], "mcp": []}
                 cpu: dict[str, list[float]] = {"direct": [], "mcp": []}
                 for _ in range(repeats if model == "chemistry/qed" or size == 1 else max(3, repeats // 3)):
@@ -89,16 +94,28 @@ async def main(repeats: int) -> None:
                 # wall: medians; CPU: means, as the clock counts it in ticks of 10 ms
                 medians = {**{f"wall {side}": statistics.median(values) * 1000 for side, values in wall.items()},
                            **{f"cpu {side}": statistics.fmean(values) * 1000 for side, values in cpu.items()}}
+                medians["check"] = client_check_ms(schemas[tool], structured)
                 rows.append((model, size, medians, len(wall["mcp"])))
     print(f"{'model':<18}{'molecules':>10}{'direct ms':>11}{'MCP ms':>9}{'ratio':>7}{'direct CPU ms':>15}"
-          f"{'MCP CPU ms':>12}{'ratio':>7}{'calls':>7}")
+          f"{'MCP CPU ms':>12}{'ratio':>7}{'client check':>14}{'calls':>7}")
     for model, size, m, calls in rows:
         print(f"{model:<18}{size:>10}{m['wall direct']:>11.1f}{m['wall mcp']:>9.1f}{m['wall mcp'] / m['wall direct']:>7.2f}"
-              f"{m['cpu direct']:>15.1f}{m['cpu mcp']:>12.1f}{m['cpu mcp'] / m['cpu direct']:>7.2f}{calls:>7}")
+              f"{m['cpu direct']:>15.1f}{m['cpu mcp']:>12.1f}{m['cpu mcp'] / m['cpu direct']:>7.2f}"
+              f"{m['check'] / m['cpu direct']:>13.2f}x{calls:>7}")
     largest = [m for _, size, m, _ in rows if size == max(SIZES)]
     print(f"\nAt {max(SIZES)} molecules per call the MCP call costs at most "
           f"{max(m['wall mcp'] / m['wall direct'] for m in largest):.2f}x the direct one in wall time and "
           f"{max(m['cpu mcp'] / m['cpu direct'] for m in largest):.2f}x in CPU time (target: {TARGET}x).")
+
+def client_check_ms(schema: dict, structured: dict, repeats: int = 20) -> float:
+    """CPU milliseconds of the SDK client's own check of one result against the tool's output schema
+    (the same jsonschema validator class and call the client uses), timed apart from the round trip."""
+    validator = validator_for(schema)(schema)
+    start = time.process_time()
+    for _ in range(repeats):
+        assert best_match(validator.iter_errors(structured)) is None
+    return (time.process_time() - start) / repeats * 1000
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

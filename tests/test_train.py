@@ -304,3 +304,60 @@ def test_python_api_trains_and_predicts_in_the_same_process(models, tmp_path):
         assert prediction.ok and abs(prediction.output["measured_log_solubility"] - 1.1) < 1.5  # ethanol: 1.10
     finally:
         set_registry(previous)
+
+
+def test_a_running_mcp_server_follows_models_trained_after_it_started(tmp_path):
+    """An agent's server lists and calls a model trained while it runs; a retrained one (--force) is the
+    new model on the next call, not the one its worker had loaded, and a listening client is told."""
+    import functools
+
+    import anyio
+    from mcp import Client
+    from mcp.shared.subscriptions import ToolsListChanged
+    from mcp_session import Session
+
+    import specialist_hub as hub
+    from specialist_hub.mcp import MCPSettings, exposed_specs, open_tools
+    from specialist_hub.mcp.server import create_server
+    from specialist_hub.server import ServeSettings
+
+    rows = DELANEY.read_text().splitlines()
+    header, body = rows[0].split(","), list(csv.reader(rows[1:151]))
+    target = header.index("measured_log_solubility")
+    few, shifted = tmp_path / "few.csv", tmp_path / "shifted.csv"
+    few.write_text("\n".join(rows[:151]) + "\n")
+    with shifted.open("w", newline="") as handle:  # the same compounds, every log S 10 units higher
+        csv.writer(handle).writerows([header] + [[*r[:target], float(r[target]) + 10, *r[target + 1:]] for r in body])
+
+    def ethanol(result):
+        assert not result.is_error, result.content[0].text
+        return result.structured_content["results"][0]["output"]["measured_log_solubility"]
+
+    async def retrain_while_listening(client):
+        async with client.listen(tools_list_changed=True) as changes:
+            await anyio.to_thread.run_sync(functools.partial(
+                hub.train, shifted, "measured_log_solubility", "fresh", domain="chem", heads=["linear"], force=True))
+            value = ethanol(await client.call_tool("user_fresh", {"inputs": ["CCO"]}))
+            with anyio.fail_after(30):
+                return value, await changes.__anext__()
+
+    with trained_models_folder(tmp_path / "models"):
+        registry = Registry()
+        settings = MCPSettings(ServeSettings(isolate=True, max_batch=8))
+        with open_tools(registry, exposed_specs(registry), settings, exposed_specs) as tools:
+            session = Session(lambda: Client(create_server(tools)))
+            previous = set_registry(Registry())
+            try:
+                assert "user_fresh" not in session.tools()
+                hub.train(few, "measured_log_solubility", "fresh", domain="chem", heads=["linear"])
+                (expected,) = hub.predict("user/fresh", ["CCO"])
+                value = ethanol(session.call("user_fresh", {"inputs": ["CCO"]}))  # before listing the tools again
+                assert value == pytest.approx(expected.output["measured_log_solubility"])
+                assert abs(value - 1.1) < 1.5  # ethanol: measured log S 1.10 (Delaney)
+                assert "user_fresh" in session.tools()
+                shifted_value, change = session.run(retrain_while_listening)
+                assert shifted_value == pytest.approx(value + 10, abs=0.5)
+                assert isinstance(change, ToolsListChanged)
+            finally:
+                set_registry(previous)
+                session.close()

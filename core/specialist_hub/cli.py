@@ -8,6 +8,7 @@ could not be written during the run (a full disk; the records written so far are
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -472,8 +473,8 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
     registry = get_registry().replace(commercial_only=True if license_filter == "commercial" else None,
                                       max_loaded=max_loaded_models, pipelines=pipelines)
     ids = [part.strip() for given in model_ids for part in given.split(",") if part.strip()]
-    specs = exposed_specs(registry, ids, domains)
-    specs += [registry.get(p.id) for p in pipelines if p.id not in {spec.id for spec in specs}]
+    choose = functools.partial(exposed_specs, model_ids=ids, domains=domains, pipeline_ids=[p.id for p in pipelines])
+    specs = choose(registry)
     if list_tools:
         tools = model_tools(specs, registry, max_inputs)
         if as_json:
@@ -495,7 +496,7 @@ def mcp_command(transport, port, model_ids, domains, pipeline_files, license_fil
     settings = MCPSettings(ServeSettings(port=port, api_keys=keys, rate_limit=rate_limit, max_batch=max_inputs,
                                          device=device, isolate=isolate, request_timeout_s=request_timeout_s,
                                          output_dir=output_dir), roots=tuple(roots))
-    with open_tools(registry, specs, settings) as served:
+    with open_tools(registry, specs, settings, choose) as served:
         if transport == "http":
             from .mcp.http import serve_http
 

@@ -388,6 +388,11 @@ class ModelSpec:
         return self.id.split("/", 1)[1]
 
     @property
+    def writes_files(self) -> bool:
+        """Whether the model writes files: it has an option naming the folder for them, which a server fills in."""
+        return any(option.host == "output_dir" for option in self.options)
+
+    @property
     def output_names(self) -> tuple[str, ...]:
         return tuple(o.name for o in self.outputs)
 

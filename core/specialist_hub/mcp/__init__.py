@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,25 +36,32 @@ class MCPSettings:
     roots: tuple[str, ...] = ()
 
 
-def exposed_specs(registry: Registry, model_ids: Sequence[str] = (), domains: Sequence[str] = ()) -> list[ModelSpec]:
+def exposed_specs(registry: Registry, model_ids: Sequence[str] = (), domains: Sequence[str] = (),
+                  pipeline_ids: Sequence[str] = ()) -> list[ModelSpec]:
     """The models and pipelines a server offers: the named ones (each must be installed), else those
-    of the domains, else every installed one; the registry's licence filter applies throughout."""
+    of the domains, else every installed one, and the given pipelines (``--pipeline``) in any case; the
+    registry's licence filter applies throughout."""
     if model_ids and domains:
         raise UsageError("Give --model or --domain, not both.")
     if model_ids:
         specs = [registry.get(model_id) for model_id in dict.fromkeys(model_ids)]
         for spec in specs:
             registry.require(spec)
-        return specs
-    wanted = {registry.resolve_domain(domain) for domain in domains}
-    return [spec for spec in registry.list_models() if (not wanted or spec.domain in wanted)
-            and not registry.missing_requirements(spec)]
+    else:
+        wanted = {registry.resolve_domain(domain) for domain in domains}
+        specs = [spec for spec in registry.list_models() if (not wanted or spec.domain in wanted)
+                 and not registry.missing_requirements(spec)]
+    chosen = {spec.id for spec in specs}
+    return specs + [registry.get(pipeline_id) for pipeline_id in pipeline_ids if pipeline_id not in chosen]
 
 
 @contextlib.contextmanager
-def open_tools(registry: Registry, specs: Sequence[ModelSpec], settings: MCPSettings) -> Iterator[HubTools]:
+def open_tools(registry: Registry, specs: Sequence[ModelSpec], settings: MCPSettings,
+               choose: Callable[[Registry], Sequence[ModelSpec]] | None = None) -> Iterator[HubTools]:
     """The server's tools over ``hub serve``'s service, whose worker processes stop (and whose temporary
-    output folder goes) when the block ends."""
+    output folder goes) when the block ends. With ``choose`` (how ``specs`` were chosen from a registry)
+    the tools follow the installation: when plugins or trained models change, the registry is rebuilt and
+    the tools chosen again."""
     from ..server.service import HubService
     from .roots import FileRoots
     from .server import HubTools
@@ -68,4 +75,4 @@ def open_tools(registry: Registry, specs: Sequence[ModelSpec], settings: MCPSett
         service = HubService(settings.serve.replace(models=tuple(spec.id for spec in specs), output_dir=output_dir),
                              registry)
         stack.callback(service.close)
-        yield HubTools(registry, specs, roots, service, settings.serve.max_batch)
+        yield HubTools(registry, specs, roots, service, settings.serve.max_batch, choose)

@@ -12,6 +12,7 @@ import math
 import sys
 from collections.abc import AsyncIterator
 
+import anyio
 from fastapi import FastAPI, Request
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
@@ -22,7 +23,7 @@ from ..server.middleware import BodyLimit
 from ..server.responses import hub_error_response
 from ..server.security import LocalOnly, guards, parse_rate_limit
 from ..server.settings import LOCAL_HOSTS, ServeSettings
-from .server import HubTools, create_server
+from .server import HubTools, create_server, follow_installation
 
 HOST = "127.0.0.1"
 PATH = "/mcp"
@@ -51,8 +52,10 @@ def create_http_app(tools: HubTools, settings: ServeSettings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with server.session_manager.run():
+        async with server.session_manager.run(), anyio.create_task_group() as group:
+            group.start_soon(follow_installation, server, tools)
             yield
+            group.cancel_scope.cancel()
 
     app = FastAPI(title="Specialist Hub MCP", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)

@@ -12,8 +12,10 @@ load) is a tool result with ``isError`` and the hub's message.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import mimetypes
+import os
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -23,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import jsonschema  # type: ignore[import-untyped]
 import mcp_types as types
-from mcp.server.lowlevel import Server
+from mcp.server.lowlevel import NotificationOptions, Server
+from mcp.server.models import InitializationOptions
+from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
 from mcp.shared.exceptions import MCPError
 
 from .. import __version__
@@ -35,7 +39,7 @@ from ..results import finite
 from ..server.service import OUTPUTS_ROUTE
 from ..spec import ModelSpec
 from .roots import FileRoots, paths_of_uris
-from .tools import INPUTS, ModelTool, discovery_tools, model_tools, structured_result, text_result, writes_files
+from .tools import INPUTS, ModelTool, discovery_tools, model_tools, structured_result, text_result
 
 if TYPE_CHECKING:
     from ..server.service import HubService
@@ -48,6 +52,10 @@ OUTPUT_URI = "hub://outputs/"
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 #: Output files ``resources/list`` shows, newest first.
 MAX_LISTED_RESOURCES = 100
+#: The domain of the models ``hub train`` writes (``user/NAME``), which can change while a server runs.
+TRAINED_DOMAIN = "user"
+#: Seconds between two looks at the installed plugins and trained models (about 10 ms each).
+WATCH_INTERVAL_S = 5.0
 #: Seconds a client has to answer ``roots/list``.
 ROOTS_TIMEOUT_S = 10.0
 INSTRUCTIONS = ("Small specialised models (chemistry, biology, vision, audio, video) as tools. Each model tool takes "
@@ -62,20 +70,68 @@ def _error(message: str) -> dict[str, Any]:
     return {"content": [{"type": "text", "text": message}], "isError": True}
 
 
+def installed_plugins() -> tuple:
+    """The hub's plugins as installed now: entry points with their distributions' versions."""
+    from importlib.metadata import entry_points
+
+    from ..registry import ENTRY_POINT_GROUP
+
+    return tuple(sorted((ep.name, ep.value, getattr(ep.dist, "version", "")) for ep in entry_points(group=ENTRY_POINT_GROUP)))
+
+
+def trained_models() -> tuple:
+    """The models ``hub train`` wrote, as they are now: each one's name and manifest time (a fraction of a
+    millisecond to read, so it is read at every call to a trained model)."""
+    from ..training.artifact import MANIFEST, models_dir
+
+    try:
+        folders = [entry for entry in os.scandir(models_dir()) if entry.is_dir() and not entry.name.startswith(".")]
+    except OSError:  # no models folder yet
+        return ()
+    state = []
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not a model, or one being replaced right now (read again next time)
+            state.append((folder.name, os.stat(os.path.join(folder.path, MANIFEST)).st_mtime_ns))
+    return tuple(sorted(state))
+
+
 class HubTools:
     """The tools of one server and how a call runs; independent of the transport."""
 
     def __init__(self, registry: Registry, specs: Sequence[ModelSpec], roots: FileRoots, service: HubService,
-                 max_inputs: int):
-        self.registry, self.roots, self.service = registry, roots, service
+                 max_inputs: int, choose: Callable[[Registry], Sequence[ModelSpec]] | None = None):
+        self.roots, self.service, self.max_inputs, self.choose = roots, service, max_inputs, choose
         self.output_dir = Path(service.output_dir)
-        self.models: dict[str, ModelTool] = {}
-        for tool in model_tools(specs, registry, max_inputs):
-            self.models[tool.name] = tool
+        #: Plugins and trained models as they were when the tools were chosen; None: the tools never change.
+        self._installed = (installed_plugins(), trained_models()) if choose is not None else None
+        #: Counts the times the tools were chosen, so that each client can be told of a change once.
+        self.generation = 0
+        self._use(registry, specs)
+
+    def _use(self, registry: Registry, specs: Sequence[ModelSpec]) -> None:
+        self.registry = registry
+        self.models: dict[str, ModelTool] = {tool.name: tool for tool in model_tools(specs, registry, self.max_inputs)}
         self.by_id = {tool.spec.id: tool for tool in self.models.values()}
         self.definitions = discovery_tools(sorted({spec.domain for spec in specs})) + [
             dict(tool.definition) for tool in self.models.values()]
         self._validators = {d["name"]: jsonschema.Draft202012Validator(d["inputSchema"]) for d in self.definitions}
+        self.generation += 1
+
+    def refresh(self, plugins: bool = True) -> bool:
+        """Choose the tools again if the trained models (and, with ``plugins``, the installed plugins)
+        changed since they were chosen: a model trained, retrained or removed, a plugin installed while
+        the server runs. A model whose spec changed loads anew on its next call. Whether they changed."""
+        if self._installed is None or self.choose is None:
+            return False
+        installed = (installed_plugins() if plugins else self._installed[0], trained_models())
+        if installed == self._installed:
+            return False
+        self._installed = installed
+        registry = self.registry.replace()
+        specs = self.choose(registry)
+        self.service.use_registry(registry, tuple(spec.id for spec in specs))
+        self._use(registry, specs)
+        return True
 
     def input_schema(self, name: str) -> Mapping[str, Any] | None:
         validator = self._validators.get(name)
@@ -83,6 +139,9 @@ class HubTools:
 
     async def call(self, name: str, arguments: Mapping[str, Any] | None, client_roots: ClientRoots) -> dict[str, Any]:
         """The result of one call, as the ``CallToolResult`` JSON object."""
+        tool = self.models.get(name)
+        if (tool is None or tool.spec.domain == TRAINED_DOMAIN) and self.refresh(plugins=False):
+            tool = self.models.get(name)  # a model trained (or retrained) after the client listed the tools
         validator = self._validators.get(name)
         if validator is None:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool {name!r}; tools/list names this server's tools, "
@@ -97,7 +156,8 @@ class HubTools:
                 return self._search(arguments)
             if name == "model_card":
                 return self._card(arguments["model"])
-            return await self._predict(self.models[name], arguments, client_roots)
+            assert tool is not None
+            return await self._predict(tool, arguments, client_roots)
         except HubError as exc:
             return _error(f"Error: {exc}")
         except Exception as exc:  # noqa: BLE001 - a plugin's bug fails its call, never the server
@@ -113,7 +173,7 @@ class HubTools:
         model_id = tool.spec.id
         results = await self.service.results(model_id, self.service.submit(model_id, records, arguments))
         written: dict[str, None] = {}
-        for record in results if writes_files(tool.spec) else ():
+        for record in results if tool.spec.writes_files else ():
             if record.get("output"):
                 record["output"] = self._name_outputs(record["output"], written)
         structured = finite(structured_result(tool.spec, results))
@@ -223,15 +283,43 @@ def _client_roots(ctx: Any) -> ClientRoots:
     return roots
 
 
-def create_server(tools: HubTools) -> Server:
-    """The SDK's low-level server with the hub's handlers."""
-    listed = types.ListToolsResult(tools=[types.Tool.model_validate(d) for d in tools.definitions])
+class HubServer(Server):
+    """The SDK's low-level server, telling clients that its tool list changes: on a
+    ``subscriptions/listen`` stream (protocol 2026-07-28), else as a notification (older protocols)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self.changes = InMemorySubscriptionBus()
+        super().__init__(*args, on_subscriptions_listen=ListenHandler(self.changes), **kwargs)
+
+    def create_initialization_options(self, notification_options: NotificationOptions | None = None,
+                                      *args: Any, **kwargs: Any) -> InitializationOptions:
+        return super().create_initialization_options(notification_options or NotificationOptions(tools_changed=True),
+                                                     *args, **kwargs)
+
+
+def create_server(tools: HubTools) -> HubServer:
+    """The SDK's low-level server with the hub's handlers. The tool list follows the installation
+    (:meth:`HubTools.refresh`): it is read again at each ``tools/list``, at each call to a trained model
+    and every :data:`WATCH_INTERVAL_S` (:func:`follow_installation`); listening clients are told of a
+    change, and a client whose call found it is sent ``notifications/tools/list_changed``."""
+    listed: dict[int, types.ListToolsResult] = {}
 
     async def list_tools(ctx, params) -> types.ListToolsResult:
-        return listed
+        if tools.refresh():
+            await server.changes.publish(ToolsListChanged())
+        if tools.generation not in listed:
+            listed.clear()
+            listed[tools.generation] = types.ListToolsResult(tools=[types.Tool.model_validate(d)
+                                                                    for d in tools.definitions])
+        return listed[tools.generation]
 
     async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
+        generation = tools.generation
         result = await tools.call(params.name, params.arguments, _client_roots(ctx))
+        if tools.generation != generation:
+            await server.changes.publish(ToolsListChanged())
+            with contextlib.suppress(Exception):  # a client of the newer protocol hears it on its listen stream
+                await ctx.session.send_tool_list_changed()
         return types.CallToolResult.model_validate(result)
 
     async def list_resources(ctx, params) -> types.ListResourcesResult:
@@ -240,9 +328,19 @@ def create_server(tools: HubTools) -> Server:
     async def read_resource(ctx, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
         return types.ReadResourceResult.model_validate(tools.read_output(str(params.uri)))
 
-    return Server(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, title="Specialist Hub",
-                  get_tool_input_schema=tools.input_schema, on_list_tools=list_tools, on_call_tool=call_tool,
-                  on_list_resources=list_resources, on_read_resource=read_resource)
+    server = HubServer(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, title="Specialist Hub",
+                       get_tool_input_schema=tools.input_schema, on_list_tools=list_tools, on_call_tool=call_tool,
+                       on_list_resources=list_resources, on_read_resource=read_resource)
+    return server
+
+
+async def follow_installation(server: HubServer, tools: HubTools) -> None:
+    """Until cancelled: every :data:`WATCH_INTERVAL_S`, choose the tools again if plugins or trained
+    models changed, and tell the listening clients."""
+    while True:
+        await anyio.sleep(WATCH_INTERVAL_S)
+        if tools.refresh():
+            await server.changes.publish(ToolsListChanged())
 
 
 async def serve_stdio(tools: HubTools) -> None:
@@ -251,5 +349,7 @@ async def serve_stdio(tools: HubTools) -> None:
     from mcp.server.stdio import stdio_server
 
     server = create_server(tools)
-    async with stdio_server() as (read_stream, write_stream):
+    async with stdio_server() as (read_stream, write_stream), anyio.create_task_group() as group:
+        group.start_soon(follow_installation, server, tools)
         await server.run(read_stream, write_stream, server.create_initialization_options())
+        group.cancel_scope.cancel()

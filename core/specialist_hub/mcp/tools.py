@@ -250,15 +250,10 @@ def model_tools(specs: Sequence[ModelSpec], registry: Registry, max_inputs: int)
         tools.append(ModelTool(spec, kind, {
             "name": names[spec.id], "title": spec.id, "description": description(spec, kind),
             "inputSchema": input_schema(spec, kind, max_inputs, runnable), "outputSchema": output_schema(spec),
-            "annotations": {"title": spec.id, "readOnlyHint": not writes_files(spec),
+            "annotations": {"title": spec.id, "readOnlyHint": not spec.writes_files,
                             "idempotentHint": spec.deterministic, "openWorldHint": False},
         }))
     return tools
-
-
-def writes_files(spec: ModelSpec) -> bool:
-    """Whether the model writes files (it has an ``output_dir`` option, which the server fills in)."""
-    return any(option.host == "output_dir" for option in spec.options)
 
 
 # -- results ------------------------------------------------------------------------------------

@@ -119,6 +119,21 @@ class HubService:
             self._output_dir = tempfile.mkdtemp(prefix="hub-serve-outputs-")
         return self._output_dir
 
+    def use_registry(self, registry: Registry, served: tuple[str, ...]) -> None:
+        """Serve ``served`` from a rebuilt registry (trained models came, went or changed): the checked
+        plans are dropped, and the worker of each model whose spec changed stops, so that its next batch
+        loads the model anew."""
+        if self.settings.max_loaded_models is not None:
+            registry = registry.replace(max_loaded=self.settings.max_loaded_models)
+        with self._guard:
+            changed = [model_id for model_id in self._isolated
+                       if registry.specs.get(model_id) != self.registry.specs.get(model_id)]
+            stale = [self._isolated.pop(model_id) for model_id in changed]
+            self.registry, self.served = registry, served
+            self._plans.clear()
+        for runner in stale:
+            runner.close()
+
     def check_batch(self, count: int, exact: bool = True) -> None:
         if count > self.settings.max_batch:
             raise TooLarge(f"Too many inputs: a request may carry at most {self.settings.max_batch} "
@@ -143,7 +158,7 @@ class HubService:
         settings = RunSettings(device=self.settings.device, isolate=self.isolate,
                                batch_size=self.settings.max_batch_records if spec.batch_size > 1 else None)
         plan = plan_run(self.registry, [spec], settings, options=options, client=True,
-                        output_dir=self.output_dir if any(o.host == "output_dir" for o in spec.options) else None)
+                        output_dir=self.output_dir if spec.writes_files else None)
         planned = plan, requests_key(plan.requests)
         if cache_key:
             with self._guard:
@@ -167,6 +182,8 @@ class HubService:
             raise RequestTimedOut(timeout or 0) from None
         failed = sum(not prediction.ok for prediction in predictions)
         self.metrics.outcomes(model_id, len(predictions) - failed, failed)
+        if not self.registry.get(model_id).writes_files:  # only a model given the output folder names its files
+            return [prediction.to_dict() for prediction in predictions]
         return [self.public(prediction.to_dict()) for prediction in predictions]
 
     def public(self, record: dict[str, Any]) -> dict[str, Any]:
