@@ -206,3 +206,16 @@ def test_models_stay_loaded_in_their_workers_least_recently_used_first_out(sessi
     for model in ("test_length", "test_trusted", "test_length", "test_non_finite"):
         assert session.call(model, {"inputs": ["hello"]}).structured_content["ok"] == 1
     assert list(tools.service.loaded_models()) == ["test/length", "test/non-finite"]  # test/trusted was evicted
+
+
+def test_a_stdio_server_starts_without_the_http_stack():
+    """hub mcp over stdio needs the service, not hub serve's HTTP app: FastAPI stays unimported (the SDK
+    itself brings starlette and uvicorn)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from specialist_hub.cli import main; from specialist_hub.mcp import server; "
+            "from specialist_hub.server import ServeSettings, api_key_from; "
+            "print('fastapi' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "False"

@@ -13,10 +13,31 @@ The package, as FastAPI's larger applications and datasette's views are laid out
 cache, without FastAPI), :mod:`.security` (keys, rate limits, Host/Origin), :mod:`.middleware`,
 :mod:`.uploads`, :mod:`.schemas` (wire shapes), :mod:`.responses`, :mod:`.docs` and
 :mod:`.launch` (uvicorn and ``--workers``).
+
+The app and the launcher import FastAPI and uvicorn when first named (PEP 562), so what needs only
+the settings or the service (``hub mcp`` over stdio) starts without them.
 """
 
-from .app import create_app
-from .launch import serve
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .settings import ServeSettings, api_key_from
 
+if TYPE_CHECKING:
+    from .app import create_app
+    from .launch import serve
+
 __all__ = ["ServeSettings", "api_key_from", "create_app", "serve"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
+    if name == "serve":
+        from .launch import serve
+
+        return serve
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
