@@ -219,3 +219,15 @@ def test_a_stdio_server_starts_without_the_http_stack():
             "print('fastapi' in sys.modules)")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "False"
+
+
+def test_an_option_pattern_is_the_schemas_whole_value_pattern():
+    """A str option's pattern (matched against the whole value) becomes the JSON Schema pattern, anchored;
+    one with inline flags, which JSON Schema's regular expressions lack, is stated in the description."""
+    registry = Registry()
+    primers, xtb = (tool.definition["inputSchema"]["properties"]
+                    for tool in model_tools([registry.get("biology/primers"), registry.get("chemistry/xtb")], registry, 8))
+    target = jsonschema.Draft202012Validator(primers["target"])
+    assert target.is_valid("100-250") and target.is_valid("")
+    assert not target.is_valid("abc") and not target.is_valid("100-250x") and not target.is_valid("x100-250")
+    assert "pattern" not in xtb["charge"] and "(?i)" in xtb["charge"]["description"]

@@ -79,6 +79,10 @@ def option_schema(option: Option, runnable: Mapping[str, Sequence[str]]) -> dict
         choices = sorted({*runnable.get(option.runs, ()), *([option.default] if option.default else [])})
     if choices:
         schema["enum"] = choices
+    if option.pattern and not option.pattern.startswith("(?"):  # inline flags have no JSON Schema form
+        schema["pattern"] = f"^(?:{option.pattern})$"  # the spec's pattern matches whole values
+    elif option.pattern:
+        schema["description"] += f" (the whole value matches the regular expression {option.pattern})"
     if option.minimum is not None:
         schema["minimum"] = option.minimum
     if option.maximum is not None:
