@@ -13,16 +13,14 @@ import sys
 from collections.abc import AsyncIterator
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.responses import Response
 
-from ..errors import HubError
-from ..server.middleware import BodyLimit
-from ..server.responses import hub_error_response
-from ..server.security import LocalOnly, guards, parse_rate_limit
-from ..server.settings import LOCAL_HOSTS, ServeSettings
+from ..server.app import add_hub_guards
+from ..server.security import guards, parse_rate_limit
+from ..server.settings import ServeSettings
 from .server import HubTools, create_server, follow_installation
 
 HOST = "127.0.0.1"
@@ -58,13 +56,7 @@ def create_http_app(tools: HubTools, settings: ServeSettings) -> FastAPI:
             group.cancel_scope.cancel()
 
     app = FastAPI(title="Specialist Hub MCP", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
-    if not settings.api_keys:
-        app.add_middleware(LocalOnly, hosts=LOCAL_HOSTS, origins=settings.cors_origins)
-
-    @app.exception_handler(HubError)
-    async def on_hub_error(request: Request, exc: HubError):
-        return hub_error_response(exc)
+    add_hub_guards(app, settings)
 
     @app.api_route(PATH, methods=["GET", "POST", "DELETE"], dependencies=guards(settings, tools.service.metrics))
     async def mcp() -> Response:

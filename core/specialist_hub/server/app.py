@@ -24,6 +24,21 @@ from .service import HubService
 from .settings import LOCAL_HOSTS, ServeSettings
 
 
+def add_hub_guards(app: FastAPI, settings: ServeSettings) -> None:
+    """What every hub server (``hub serve``, ``hub mcp --transport http``) holds to: the body's size
+    and time limits; without API keys, loopback Host and Origin names only; a HubError answered with
+    its own status and message."""
+
+    async def on_hub_error(request: Request, exc: Exception):
+        assert isinstance(exc, HubError)
+        return hub_error_response(exc)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
+    if not settings.api_keys:
+        app.add_middleware(LocalOnly, hosts=(*LOCAL_HOSTS, *settings.allowed_hosts), origins=settings.cors_origins)
+    app.add_exception_handler(HubError, on_hub_error)
+
+
 def create_app(settings: ServeSettings | None = None, registry: Registry | None = None) -> FastAPI:
     """The FastAPI app serving ``registry`` (default: the installed plugins) as ``settings`` say.
 
@@ -46,17 +61,11 @@ def create_app(settings: ServeSettings | None = None, registry: Registry | None 
                   description="Small, specialised models for chemistry, biology, vision, audio and video. "
                               "The same models and records as the `hub` command.")
     app.state.service = service
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
-    if not settings.api_keys:
-        app.add_middleware(LocalOnly, hosts=(*LOCAL_HOSTS, *settings.allowed_hosts), origins=settings.cors_origins)
+    add_hub_guards(app, settings)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(RequestLog, metrics=service.metrics, access_log=settings.access_log)
-
-    @app.exception_handler(HubError)
-    async def on_hub_error(request: Request, exc: HubError):
-        return hub_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, exc: RequestValidationError):
