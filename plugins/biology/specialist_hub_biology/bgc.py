@@ -27,7 +27,7 @@ from gecco.types import TypeClassifier
 from specialist_hub import Model
 from specialist_hub.plan import usable_cores
 
-from .sequences import NUCLEOTIDE, clean_sequence, dna_only
+from .sequences import NUCLEOTIDE, clean_sequence, dna_only, within_limit
 
 
 def threads(jobs: int) -> int:
@@ -70,7 +70,7 @@ class BgcModel(Model):
         self.whitelist = frozenset(self.classifier.model.attributes_)
 
     def preprocess(self, value):
-        return dna_only(clean_sequence(value, NUCLEOTIDE, protein=False), "BGC detection")
+        return within_limit(self, dna_only(clean_sequence(value, NUCLEOTIDE, protein=False), "BGC detection"))
 
     def forward(self, batch):
         o = self.options

@@ -43,6 +43,17 @@ def _alphabet_in_intended_use(card: dict[str, str]) -> dict[str, str]:
     return {**card, "intended_use": f"{card['intended_use']}\n\n**Input:** {alphabet}"}
 
 
+#: The most bases a whole-genome model reads per record by default: the largest bacterial genomes
+#: sequenced (myxobacteria, Sorangium cellulosum So0157-2 with 14.8 Mb) fit.
+GENOME_LENGTH = 16_000_000
+
+
+def max_length_option(default: int, why: str, maximum: int = 100_000_000) -> Option:
+    """The bound on bases per record, checked before the work starts; the host's to set."""
+    return Option("max_length", "int", default, "Refuse (per record) sequences of more bases than this" + why,
+                  stage="call", host="limit", minimum=1, maximum=maximum)
+
+
 #: Every biology model: sequence input, the bio extra, and the accepted alphabet in the card.
 biology_spec = SpecFamily("biology", input_kind="sequence", install_hint='pip install "specialist-hub[bio]"',
                           card=_alphabet_in_intended_use, cards=CARDS,
@@ -328,9 +339,8 @@ RNA_FOLD = biology_spec(
                maximum=1.0),
         Option("convert_dna", "bool", False, "Fold DNA input as RNA (T read as U, RNA parameters); otherwise DNA "
                                              "is refused", stage="call"),
-        Option("max_length", "int", 2000, "Refuse (per record) sequences longer than this (bases, both strands): "
-               "folding time grows with the cube of the length (1 kb took 16 s, 2 kb 274 s on two busy cores)",
-               stage="call", host="limit", minimum=1, maximum=100_000),
+        max_length_option(2000, " (both strands count): folding time grows with the cube of the length (1 kb "
+                                "took 16 s, 2 kb 274 s on two busy cores)", maximum=100_000),
     ),
     outputs=(
         OutputField("length", "int", "Number of nucleotides (both strands when cofolding)"),
@@ -481,6 +491,8 @@ RNA_GENES = biology_spec(
                stage="call"),
         Option("linear", "bool", False, "Treat the sequence as linear (ARAGORN's default is circular: genes may "
                                         "span the origin)", stage="call"),
+        max_length_option(GENOME_LENGTH, ": the largest bacterial genomes fit (nhmmer and ARAGORN take about 3 s "
+                                         "a megabase on two busy cores; 13 Mb took 36 s and 330 MB)"),
     ),
     outputs=(
         OutputField("length", "int", "Number of bases"),
@@ -542,6 +554,9 @@ PRIMERS = biology_spec(
         bounded("mg_mm", 1.5, "Divalent cations (Mg2+) for Tm (mM)", 0.0, 1000.0),
         bounded("dntps_mm", 0.6, "dNTPs (mM; bind Mg2+)", 0.0, 1000.0),
         bounded("primer_nm", 50.0, "Primer concentration for Tm (nM)", 0.001, 1e6),
+        max_length_option(100_000, " ([ ] marks not counted): primer3's time grows faster than the template (with a "
+                                   "target, 100 kb took up to 3 s, 200 kb up to 30 s, 1 Mb over 900 s on two busy "
+                                   "cores) and its memory by about 1.2 KB a base"),
     ),
     outputs=(
         OutputField("length", "int", "Template length (bases, [ ] marks removed)"),
@@ -617,6 +632,8 @@ BGC = biology_spec(
                choices=("none", "gathering", "trusted", "noise"), stage="call"),
         Option("jobs", "int", 0, "Threads for gene finding and the HMM search (gecco's --jobs); 0: this "
                                  "process's share of the cores", stage="call", minimum=0, maximum=256),
+        max_length_option(GENOME_LENGTH, ": the largest bacterial genomes fit (gecco takes about 18 s a megabase "
+                                         "on two busy cores, so about 5 minutes at the limit, in about 0.5 GB)"),
     ),
     weights=(
         gecco_weights("crf/model.pkl", "f314d4c4062282ba9d8b56b07058f1c6213e7b7702088b24f2b16f8ee1e1e134", 517283,

@@ -14,7 +14,7 @@ import primer3
 
 from specialist_hub import InputError
 
-from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence, dna_only
+from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence, dna_only, within_limit
 
 _PRIMER3 = threading.Lock()
 
@@ -55,7 +55,7 @@ class PrimersModel(SequenceModel):
         if not isinstance(value, str):
             return super().preprocess(value)
         stripped, targets = marked_targets(value)
-        sequence = dna_only(clean_sequence(stripped, self.alphabet, protein=False), "primer design")
+        sequence = within_limit(self, dna_only(clean_sequence(stripped, self.alphabet, protein=False), "primer design"))
         if not targets and self.options["target"]:
             targets = [self.target_option(len(sequence))]
         return sequence, targets

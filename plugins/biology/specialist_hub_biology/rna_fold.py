@@ -14,7 +14,7 @@ import RNA
 
 from specialist_hub import InputError
 
-from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence
+from .sequences import NUCLEOTIDE, SequenceModel, clean_sequence, within_limit
 
 STRAND_BREAK = "&"
 
@@ -33,7 +33,7 @@ class RnaFoldModel(SequenceModel):
         if len(strands) > 2:
             raise InputError(f"at most two strands joined by one '&' can be cofolded; got {len(strands)}")
         strands = [clean_sequence(strand, self.alphabet, protein=False) for strand in strands]
-        joined = self.within_limit("".join(strands))
+        joined = within_limit(self, "".join(strands))
         if "T" in joined and "U" in joined:
             raise InputError("the strands mix T (DNA) and U (RNA)")
         if "T" in joined:

@@ -14,7 +14,7 @@ from pybarrnap import Barrnap
 
 from specialist_hub import Model
 
-from .sequences import NUCLEOTIDE, clean_sequence, dna_only
+from .sequences import NUCLEOTIDE, clean_sequence, dna_only, within_limit
 
 #: The option's kingdom names as pybarrnap's HMM database names.
 KINGDOMS = {"bacteria": "bac", "archaea": "arc", "eukaryote": "euk"}
@@ -29,7 +29,7 @@ def feature(kind: str, name: str, start: int, end: int, strand: str, score: floa
 
 class RnaGenesModel(Model):
     def preprocess(self, value):
-        return dna_only(clean_sequence(value, NUCLEOTIDE, protein=False), "RNA gene search")
+        return within_limit(self, dna_only(clean_sequence(value, NUCLEOTIDE, protein=False), "RNA gene search"))
 
     def forward(self, batch):
         o = self.options

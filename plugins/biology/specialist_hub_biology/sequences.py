@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from specialist_hub import InputError, ItemModel
+from specialist_hub import InputError, ItemModel, Model
 
 #: The 20 standard amino acids (one-letter codes).
 PROTEIN = "ACDEFGHIKLMNPQRSTVWY"
@@ -72,6 +72,18 @@ def dna_only(sequence: str, task: str) -> str:
     return sequence
 
 
+def within_limit(model: Model, sequence: str, unit: str = "bases") -> str:
+    """``sequence``, unless it is longer than ``model``'s ``max_length`` option (declared by the
+    models whose time or memory a long record drives into minutes or GBs: folding's grows with the
+    cube of the length), refused before the work starts."""
+    limit = model.options.get("max_length")
+    if limit is not None and len(sequence) > limit:
+        raise InputError(f"{len(sequence):,} {unit} is above the limit of {limit:,} {unit} of {model.spec.id}; "
+                         f"raise it with --option max_length=N if the time is affordable (on a server, only its "
+                         f"host can)")
+    return sequence
+
+
 class SequenceModel(ItemModel):
     """Base for biology models: preprocess validates against ``alphabet``; compute does one record."""
 
@@ -79,15 +91,5 @@ class SequenceModel(ItemModel):
     protein: bool = True
 
     def preprocess(self, value: Any) -> str:
-        return self.within_limit(clean_sequence(value, self.alphabet, self.protein))
-
-    def within_limit(self, sequence: str) -> str:
-        """``sequence``, unless it is longer than the model's ``max_length`` option (declared by the
-        models whose work grows faster than the length, as folding's with its cube)."""
-        limit = self.options.get("max_length")
-        if limit is not None and len(sequence) > limit:
-            unit = "residues" if self.protein else "bases"
-            raise InputError(f"{len(sequence):,} {unit} is above the limit of {limit:,} {unit} of {self.spec.id}; "
-                             f"raise it with --option max_length=N if the time is affordable (on a server, only its "
-                             f"host can)")
-        return sequence
+        return within_limit(self, clean_sequence(value, self.alphabet, self.protein),
+                            "residues" if self.protein else "bases")

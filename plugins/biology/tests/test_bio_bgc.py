@@ -127,3 +127,14 @@ def test_annotate_genome_with_two_workers_writes_gecco_clusters_to_gff3(tmp_path
     # the pipeline's genes step (Prodigal, metagenomic mode) calls the genes gecco's own gene finder calls
     cds = sorted((f.start, f.end, f.strand) for f in database.features_of_type("CDS") if f.seqid == record_id)
     assert cds == sorted((int(r["start"]), int(r["end"]), r["strand"]) for r in gecco_run["genes"])
+
+
+def test_a_record_above_max_length_fails_alone():
+    """16 Mb by default (the largest bacterial genomes fit; gecco takes about 18 s a megabase), the host's to set."""
+    limit = next(o for o in specialist_hub.get_spec("biology/bgc").options if o.name == "max_length")
+    assert limit.default == 16_000_000 and limit.server_only
+    refused, short = specialist_hub.predict("biology/bgc", ["ACGT" * 250 + "A", "ACGT" * 60], max_length=1000)
+    assert not refused.ok
+    assert "1,001 bases is above the limit of 1,000 bases of biology/bgc" in refused.error["message"]
+    assert "--option max_length=N" in refused.error["message"]
+    assert short.ok and short.output["length"] == 240

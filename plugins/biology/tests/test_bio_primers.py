@@ -80,3 +80,21 @@ def test_bad_templates_and_settings_are_refused(genome):
     assert "does not lie within" in outside.error["message"]
     with pytest.raises(specialist_hub.OptionError, match=r"'tm_min' \(62.0\) must not exceed 'tm_opt' \(60.0\)"):
         specialist_hub.predict("biology/primers", template, tm_min=62.0)  # before the run, not per record
+
+
+def test_a_template_above_max_length_fails_alone_before_primer3_runs(genome, monkeypatch):
+    """The default of 100 kb holds any product the options allow; 1 Mb with a target ran over 900 s."""
+    templates = []
+    design = primer3.design_primers
+    monkeypatch.setattr(primer3, "design_primers",
+                        lambda arguments, settings: templates.append(len(arguments["SEQUENCE_TEMPLATE"]))
+                        or design(arguments, settings))
+    too_long = (genome * 6)[:100_001]
+    refused, designed = specialist_hub.predict("biology/primers", [too_long, genome[5000:5600]])
+    assert not refused.ok
+    assert "100,001 bases is above the limit of 100,000 bases of biology/primers" in refused.error["message"]
+    assert "--option max_length=N" in refused.error["message"]
+    assert designed.ok and designed.output["pair_count"] == 5
+    assert templates == [600]  # primer3 never saw the long template
+    limit = next(o for o in specialist_hub.get_spec("biology/primers").options if o.name == "max_length")
+    assert limit.server_only  # a server client cannot raise it

@@ -74,3 +74,15 @@ def test_batch_keeps_records_apart_and_refuses_rna(genome):
     assert [f["name"] for f in excerpt.output["features"]] == ["5S_rRNA", "23S_rRNA", "16S_rRNA", "tRNA-Leu",
                                                                "tRNA-Lys"]
     assert "contains U" in rna.error["message"]
+
+
+def test_a_record_above_max_length_fails_alone(genome):
+    """16 Mb by default (the largest bacterial genomes fit), the host's to set."""
+    limit = next(o for o in specialist_hub.get_spec("biology/rna-genes").options if o.name == "max_length")
+    assert limit.default == 16_000_000 and limit.server_only
+    operon = genome[81000:88000]
+    refused, excerpt = specialist_hub.predict("biology/rna-genes", [operon + "A", operon], max_length=7000)
+    assert not refused.ok
+    assert "7,001 bases is above the limit of 7,000 bases of biology/rna-genes" in refused.error["message"]
+    assert "--option max_length=N" in refused.error["message"]
+    assert excerpt.ok and excerpt.output["rrna_count"] == 3

@@ -37,7 +37,7 @@ from specialist_hub import InputError, Model
 from specialist_hub.hf import from_pretrained
 from specialist_hub.weights import weights_file
 
-from .molecules import parse_molecule
+from .molecules import heavy_atoms, parse_molecule
 
 #: rxnmapper's SMILES token pattern: its vocabulary holds these tokens.
 TOKEN = re.compile(r"(\[[^\]]+]|Br?|Cl?|N|O|S|P|F|I|b|c|n|o|s|p|\(|\)|\.|=|#|-|\+|\\|\/|:|~|@|\?|>>?|\*|\$|\%[0-9]{2}|[0-9])")
@@ -89,6 +89,19 @@ def reaction_smiles(value: Any) -> str:
     if "\n" in value.strip():
         raise InputError("expected one reaction SMILES per record or an MDL RXN record starting with $RXN")
     return value.strip()
+
+
+def reaction_heavy_atoms(value: str, limit: int) -> int:
+    """The heavy atoms of a reaction SMILES (every side) or of the V2000 molfiles of an RXN block,
+    counted without parsing and only up to about ``limit + 1``."""
+    if not value.lstrip().startswith("$RXN"):
+        return heavy_atoms(value, limit)
+    count = 0
+    for molfile in value.split("$MOL\n")[1:]:
+        count += heavy_atoms(molfile, limit)
+        if count > limit:
+            break
+    return count
 
 
 def parse_reaction(text: str) -> Reaction:
@@ -280,6 +293,14 @@ class AtomMapModel(Model):
         self.max_tokens = self.encoder.config.max_position_embeddings
 
     def preprocess(self, value):
+        # Each heavy atom is at least one token (canonical SMILES drop hydrogens, never add atoms) beside
+        # [CLS], '>>' and [SEP], so a reaction of more cannot be read: refused before RDKit parses it
+        # (canonicalising a million-atom reaction ran over 300 s).
+        most = self.max_tokens - 3
+        if isinstance(value, str) and reaction_heavy_atoms(value, most) > most:
+            raise InputError(f"the reaction has more than {most} heavy atoms; the model reads at most "
+                             f"{self.max_tokens} tokens, one or more an atom, so it cannot map it: map its steps "
+                             f"or fewer reactants at a time")
         text = reaction_smiles(value)
         reaction = parse_reaction(text)
         if self.options["canonicalize"]:

@@ -97,15 +97,36 @@ def test_examples_pass_and_repeat():
 
 
 def test_bad_reactions_fail_alone(mapper):
-    too_long = "C=C" + "[C+][C-]" * 500 + ">>CC"  # rxnmapper's test: 1 + 3 + 1000 + 3 + 1 tokens
+    too_long = "C(C)" * 200 + ">>CC"  # 402 atoms in 1 + 800 + 3 + 1 tokens (canonical: CC(C)C(C)...)
     inputs = ["not a reaction", "CCO", "C1CC>>CC", "CC>>", "CCO.BrCFC>>CCOCFC", too_long, SNAR, ""]
     results = mapper.predict(inputs)
     assert [r.ok for r in results] == [False] * 6 + [True, False]
     messages = [r.error["message"] for r in results if not r.ok]
     assert "not a reaction SMILES" in messages[1] and "C1CC" in messages[2] and "both sides" in messages[3]
     assert "Explicit valence" in messages[4] and "canonicalize=false" in messages[4]
-    assert "1008 tokens" in messages[5] and "at most 512" in messages[5]
+    assert "tokens; the model reads at most 512" in messages[5]
     assert results[6].output["mapped_reaction"] == SNAR_MAPPED
+
+
+def test_a_reaction_of_more_atoms_than_the_model_reads_fails_before_rdkit_parses_it(mapper, monkeypatch):
+    """509 heavy atoms fill the 512 tokens with [CLS], '>>' and [SEP]; one more cannot be read, and a
+    million-atom reaction (canonicalising it ran over 300 s) or RXN block is refused without parsing."""
+    from specialist_hub_chemistry import atom_map
+
+    fits, over = "C" * 255 + ">>" + "C" * 254, "C" * 255 + ">>" + "C" * 255
+    rxn_block = rdChemReactions.ReactionToRxnBlock(rdChemReactions.ReactionFromSmarts(over, useSmiles=True))
+    (fitted,) = mapper.predict([fits])
+    assert fitted.ok and fitted.output["n_product_atoms"] == 254
+
+    def refuse(*_, **__):
+        raise AssertionError("RDKit was asked to parse a reaction the model cannot read")
+
+    monkeypatch.setattr(atom_map.Chem, "MolFromSmiles", refuse)
+    monkeypatch.setattr(atom_map.rdChemReactions, "ReactionFromRxnBlock", refuse)
+    results = mapper.predict([over, "C" * 500_000 + ">>" + "C" * 500_000, rxn_block])
+    for result in results:
+        assert not result.ok
+        assert "more than 509 heavy atoms; the model reads at most 512 tokens" in result.error["message"]
 
 
 def test_atom_maps_are_replaced_when_canonicalizing_and_refused_otherwise(mapper):
