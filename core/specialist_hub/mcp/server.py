@@ -54,7 +54,7 @@ MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 MAX_LISTED_RESOURCES = 100
 #: The domain of the models ``hub train`` writes (``user/NAME``), which can change while a server runs.
 TRAINED_DOMAIN = "user"
-#: Seconds between two looks at the installed plugins and trained models (about 10 ms each).
+#: Seconds between two looks at the installed packages and trained models (some microseconds each).
 WATCH_INTERVAL_S = 5.0
 #: Seconds a client has to answer ``roots/list``.
 ROOTS_TIMEOUT_S = 10.0
@@ -70,13 +70,14 @@ def _error(message: str) -> dict[str, Any]:
     return {"content": [{"type": "text", "text": message}], "isError": True}
 
 
-def installed_plugins() -> tuple:
-    """The hub's plugins as installed now: entry points with their distributions' versions."""
-    from importlib.metadata import entry_points
-
-    from ..registry import ENTRY_POINT_GROUP
-
-    return tuple(sorted((ep.name, ep.value, getattr(ep.dist, "version", "")) for ep in entry_points(group=ENTRY_POINT_GROUP)))
+def installed_packages() -> tuple:
+    """The folders Python imports from, as they are now (each one's modification time): installing,
+    upgrading or removing a distribution, a plugin's included, changes its folder. Some microseconds."""
+    times = []
+    for folder in sys.path:
+        with contextlib.suppress(OSError):  # an entry that is a zip file, or gone
+            times.append(os.stat(folder or ".").st_mtime_ns)
+    return tuple(times)
 
 
 def trained_models() -> tuple:
@@ -102,9 +103,9 @@ class HubTools:
                  max_inputs: int, choose: Callable[[Registry], Sequence[ModelSpec]] | None = None):
         self.roots, self.service, self.max_inputs, self.choose = roots, service, max_inputs, choose
         self.output_dir = Path(service.output_dir)
-        #: Plugins and trained models as they were when the tools were chosen; None: the tools never change.
-        self._installed = (installed_plugins(), trained_models()) if choose is not None else None
-        #: Counts the times the tools were chosen, so that each client can be told of a change once.
+        #: Packages and trained models as they were when the tools were chosen; None: the tools never change.
+        self._installed = (installed_packages(), trained_models()) if choose is not None else None
+        #: Counts the changes of the tool list, so that clients are told of each one.
         self.generation = 0
         self._use(registry, specs)
 
@@ -115,22 +116,25 @@ class HubTools:
         self.definitions = discovery_tools(sorted({spec.domain for spec in specs})) + [
             dict(tool.definition) for tool in self.models.values()]
         self._validators = {d["name"]: jsonschema.Draft202012Validator(d["inputSchema"]) for d in self.definitions}
-        self.generation += 1
 
-    def refresh(self, plugins: bool = True) -> bool:
-        """Choose the tools again if the trained models (and, with ``plugins``, the installed plugins)
-        changed since they were chosen: a model trained, retrained or removed, a plugin installed while
-        the server runs. A model whose spec changed loads anew on its next call. Whether they changed."""
+    def refresh(self, packages: bool = True) -> bool:
+        """Choose the tools again if the trained models (and, with ``packages``, the installed packages)
+        changed since they were chosen: a model trained, retrained or removed, a plugin installed while the
+        server runs. A model whose spec changed loads anew on its next call. Whether the tool list changed."""
         if self._installed is None or self.choose is None:
             return False
-        installed = (installed_plugins() if plugins else self._installed[0], trained_models())
+        installed = (installed_packages() if packages else self._installed[0], trained_models())
         if installed == self._installed:
             return False
         self._installed = installed
         registry = self.registry.replace()
         specs = self.choose(registry)
         self.service.use_registry(registry, tuple(spec.id for spec in specs))
+        before = self.definitions
         self._use(registry, specs)
+        if self.definitions == before:
+            return False
+        self.generation += 1
         return True
 
     def input_schema(self, name: str) -> Mapping[str, Any] | None:
@@ -140,7 +144,7 @@ class HubTools:
     async def call(self, name: str, arguments: Mapping[str, Any] | None, client_roots: ClientRoots) -> dict[str, Any]:
         """The result of one call, as the ``CallToolResult`` JSON object."""
         tool = self.models.get(name)
-        if (tool is None or tool.spec.domain == TRAINED_DOMAIN) and self.refresh(plugins=False):
+        if (tool is None or tool.spec.domain == TRAINED_DOMAIN) and self.refresh(packages=False):
             tool = self.models.get(name)  # a model trained (or retrained) after the client listed the tools
         validator = self._validators.get(name)
         if validator is None:
