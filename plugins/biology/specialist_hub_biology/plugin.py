@@ -554,9 +554,10 @@ PRIMERS = biology_spec(
         bounded("mg_mm", 1.5, "Divalent cations (Mg2+) for Tm (mM)", 0.0, 1000.0),
         bounded("dntps_mm", 0.6, "dNTPs (mM; bind Mg2+)", 0.0, 1000.0),
         bounded("primer_nm", 50.0, "Primer concentration for Tm (nM)", 0.001, 1e6),
-        max_length_option(100_000, " ([ ] marks not counted): primer3's time grows faster than the template (with a "
-                                   "target, 100 kb took up to 3 s, 200 kb up to 30 s, 1 Mb over 900 s on two busy "
-                                   "cores) and its memory by about 1.2 KB a base"),
+        max_length_option(50_000, " ([ ] marks not counted): when no pair fits (a target too near an end), primer3 "
+                                  "tries every left primer with every right one, so the time grows with the square "
+                                  "of the template (20 kb took 5 s, 50 kb 38 s and 0.4 GB, 100 kb over 600 s on two "
+                                  "busy cores)"),
     ),
     outputs=(
         OutputField("length", "int", "Template length (bases, [ ] marks removed)"),
@@ -632,8 +633,8 @@ BGC = biology_spec(
                choices=("none", "gathering", "trusted", "noise"), stage="call"),
         Option("jobs", "int", 0, "Threads for gene finding and the HMM search (gecco's --jobs); 0: this "
                                  "process's share of the cores", stage="call", minimum=0, maximum=256),
-        max_length_option(GENOME_LENGTH, ": the largest bacterial genomes fit (gecco takes about 18 s a megabase "
-                                         "on two busy cores, so about 5 minutes at the limit, in about 0.5 GB)"),
+        max_length_option(GENOME_LENGTH, ": the largest bacterial genomes fit (gecco's time grows with the length: "
+                                         "13 Mb took 173 s and 0.54 GB on two busy cores)"),
     ),
     weights=(
         gecco_weights("crf/model.pkl", "f314d4c4062282ba9d8b56b07058f1c6213e7b7702088b24f2b16f8ee1e1e134", 517283,

@@ -130,7 +130,7 @@ def test_annotate_genome_with_two_workers_writes_gecco_clusters_to_gff3(tmp_path
 
 
 def test_a_record_above_max_length_fails_alone():
-    """16 Mb by default (the largest bacterial genomes fit; gecco takes about 18 s a megabase), the host's to set."""
+    """16 Mb by default (the largest bacterial genomes fit; 13 Mb took gecco 173 s), the host's to set."""
     limit = next(o for o in specialist_hub.get_spec("biology/bgc").options if o.name == "max_length")
     assert limit.default == 16_000_000 and limit.server_only
     refused, short = specialist_hub.predict("biology/bgc", ["ACGT" * 250 + "A", "ACGT" * 60], max_length=1000)
