@@ -24,6 +24,14 @@ and those of issue 32, each bounded by what it costs the model (the bound is pri
                  1 s tone
   protonate      a server request for max_variants=4096 over pH 0-14 on a 20-site polyacid: refused (422),
                  above the server's variant_limit (it held the model for about 70 s)
+  1 Mb template  biology/primers: refused at max_length (primer3 took 12 s and 1.2 GB on it; with a target at
+                 its start, where no pair fits, 100 kb ran over 600 s)
+  17 Mb contig   biology/bgc and biology/rna-genes: refused at max_length (16 Mb, the largest bacterial genomes)
+  1M-atom rxn    chemistry/atom-map: refused at the 509 heavy atoms its 512 tokens hold, before RDKit parses it
+                 (canonicalising it ran over 300 s)
+  plan-cache flood  40 server requests to biology/primers, each with its own 4 MB target: the server's RSS
+                 above idle after them, with the plan cache's PLAN_CACHE_MAX_OPTION_CHARS and with that bound
+                 lifted (the cache then keeps every set; the issue saw 258 -> 562 MB for good)
 
 Run:  python benchmarks/limits.py [WORD ...]   (only the cases whose name holds one of the words)
 """
@@ -46,6 +54,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 HUB = [sys.executable, "-m", "specialist_hub"]
 TONE = Path(__file__).parents[1] / "plugins/audio/specialist_hub_audio/examples/tone_220hz.wav"
+BIOLOGY_EXAMPLES = Path(__file__).parents[1] / "plugins/biology/specialist_hub_biology/examples"
+#: Requests of the plan-cache flood, each with a target of this many characters.
+FLOOD_REQUESTS, FLOOD_TARGET_CHARS = 40, 4_000_000
 #: Posts one file per options object to a model of the server app and prints the status codes
 #: and the registry's load counts. argv: model id, file, JSON list of options objects.
 SERVER = """
@@ -64,6 +75,31 @@ with TestClient(create_app(registry=registry), base_url="http://127.0.0.1") as c
         statuses.append(response.status_code)
 print(json.dumps({"statuses": statuses, "loads": registry.load_counts}))
 """
+
+
+def plan_cache_flood(lifted: bool) -> None:
+    """Print the server process's RSS after one biology/primers request and after the flood, as JSON.
+    Each target is blanks then ``1001-1100`` (its pattern allows blanks), a different number of them per
+    request; ``lifted`` sets PLAN_CACHE_MAX_OPTION_CHARS out of reach, so the cache keeps every set."""
+    from fastapi.testclient import TestClient
+
+    from specialist_hub.server import create_app, service
+
+    if lifted:
+        service.PLAN_CACHE_MAX_OPTION_CHARS = 1 << 62
+    lines = (BIOLOGY_EXAMPLES / "KK037166.fna").read_text().splitlines()
+    template = "".join(line for line in lines if not line.startswith(">"))
+    statuses = []
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
+        def post(options: dict) -> None:
+            response = client.post("/models/biology/primers/predict", json={"inputs": [template], "options": options})
+            statuses.append(response.status_code)
+
+        post({"target": "1001-1100"})
+        idle = tree_rss(os.getpid())
+        for index in range(FLOOD_REQUESTS):
+            post({"target": " " * (FLOOD_TARGET_CHARS - 9 - index) + "1001-1100"})
+        print(json.dumps({"idle": idle, "after": tree_rss(os.getpid()), "statuses": statuses[1:]}))
 
 
 def tree_rss(root: int) -> int:
@@ -122,7 +158,9 @@ def input_paths(folder: Path) -> dict[str, Path]:
     return {"bomb": folder / "bomb.smi.gz", "small_smiles": folder / "small.smi.gz", "small_png": folder / "small.png",
             "huge_png": folder / "huge.png", "batch": folder / "batch", "polymer": folder / "polymer.smi",
             "alkane": folder / "alkane.smi", "long_rna": folder / "long_rna.txt", "short_rna": folder / "short_rna.txt",
-            "hour": folder / "hour.flac", "polyacid": folder / "polyacid.smi"}
+            "hour": folder / "hour.flac", "polyacid": folder / "polyacid.smi", "template": folder / "template.txt",
+            "contig": folder / "contig.txt", "polymerisation": folder / "polymerisation.rsmi",
+            "reaction": folder / "reaction.rsmi"}
 
 
 def make_inputs(folder: Path) -> None:
@@ -145,6 +183,10 @@ def make_inputs(folder: Path) -> None:
     files["short_rna"].write_text("GCGGAUUUAGCUCAGUUGGGAGAGCGCCAGACUGAAGAUCUGGAGGUCCUGUGUUCGAUCCACAGAAUUCGCACCA\n")
     files["polyacid"].write_text("C" + "C(C(=O)O)C" * 20 + " polyacid\n")
     write_silence(files["hour"], 3600)
+    files["template"].write_text("ACGT" * 250_000 + "\n")
+    files["contig"].write_text("ACGT" * 4_250_000 + "\n")
+    files["polymerisation"].write_text("C" * 500_000 + ">>" + "C" * 500_000 + " polymerisation\n")
+    files["reaction"].write_text("CC(C)S.CN(C)C=O.Fc1cccnc1F.O=C([O-])[O-].[K+].[K+]>>CC(C)Sc1ncccc1F SNAr\n")
 
 
 def write_silence(path: Path, seconds: int, rate: int = 22050) -> None:
@@ -206,6 +248,15 @@ def main(words: list[str]) -> None:
               for name in ("notes", "key", "chords", "speech-quality")),
             ("protonate 4096 variants pH 0-14", server("chemistry/protonate", files["polyacid"], [wide]),
              server("chemistry/protonate", files["polyacid"], [{}]), "variant_limit 256"),
+            ("1 Mb template, primers", hub_predict("biology/primers", files["template"]),
+             hub_predict("biology/primers", BIOLOGY_EXAMPLES / "KK037166.fna"), "max_length 50,000"),
+            ("17 Mb contig, bgc", hub_predict("biology/bgc", files["contig"]),
+             hub_predict("biology/bgc", BIOLOGY_EXAMPLES / "CP001621_81001-88000.fna"), "max_length 16,000,000"),
+            ("17 Mb contig, rna-genes", hub_predict("biology/rna-genes", files["contig"]),
+             hub_predict("biology/rna-genes", BIOLOGY_EXAMPLES / "CP001621_81001-88000.fna"),
+             "max_length 16,000,000"),
+            ("1M-atom reaction, atom-map", hub_predict("chemistry/atom-map", files["polymerisation"]),
+             hub_predict("chemistry/atom-map", files["reaction"]), "509 heavy atoms (512 tokens)"),
         ]
         sizes = ", ".join(f"{name} {os.path.getsize(files[name]) / 1e3:.0f} kB" for name in ("bomb", "huge_png"))
         print(f"inputs: {sizes}, batch PNGs {os.path.getsize(big[0]) / 1e3:.0f} kB each\n")
@@ -220,10 +271,25 @@ def main(words: list[str]) -> None:
             print(f"{name:<36}{result:>22}{peak / 2**20:>9.0f} MB{idle_peak / 2**20:>6.0f} MB"
                   f"{(peak - idle_peak) / 2**20:>9.0f} MB{largest / 2**20:>14.0f} MB{wall:>7.1f}s{idle_wall:>10.1f}s"
                   f"  {bound}")
+        if not words or any(word in "plan-cache flood" for word in words):
+            from specialist_hub.server.service import PLAN_CACHE_MAX_OPTION_CHARS
+
+            print(f"\nplan-cache flood: {FLOOD_REQUESTS} biology/primers requests, each its own "
+                  f"{FLOOD_TARGET_CHARS / 1e6:.0f} MB target; the server's RSS after one request and after them")
+            for label, lifted in ((f"PLAN_CACHE_MAX_OPTION_CHARS {PLAN_CACHE_MAX_OPTION_CHARS:,}", False),
+                                  ("bound lifted (the cache keeps every set)", True)):
+                run = subprocess.run([sys.executable, __file__, "--flood", str(lifted)], capture_output=True,
+                                     text=True, check=True)
+                report = json.loads(run.stdout.splitlines()[-1])
+                statuses = ", ".join(f"{status} x{count}" for status, count in Counter(report["statuses"]).items())
+                print(f"  {label:<44}{statuses:>10}{report['idle'] / 2**20:>8.0f} MB idle{report['after'] / 2**20:>8.0f}"
+                      f" MB after{(report['after'] - report['idle']) / 2**20:>8.0f} MB above idle")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--make-inputs"]:
         make_inputs(Path(sys.argv[2]))
+    elif sys.argv[1:2] == ["--flood"]:
+        plan_cache_flood(sys.argv[2] == "True")
     else:
         main(sys.argv[1:])
