@@ -115,8 +115,10 @@ def test_keep_columns_refusals_say_what_to_do(tmp_path):
     assert missing.exit_code == 2 and "no column 'organsim'" in missing.stderr and "organism" in missing.stderr
     literal = hub("-m", "biology/protein-properties", GFP, "--keep-columns", "all")
     assert literal.exit_code == 2 and "needs CSV, TSV, Parquet or SDF inputs" in literal.stderr
-    gff = hub("-m", "biology/protein-properties", "-i", str(table), "--keep-columns", "all", "-f", "gff3")
-    assert gff.exit_code == 2 and "--keep-columns needs a csv, parquet, json, jsonl or table output" in gff.stderr
+    molecules = tmp_path / "mols.csv"
+    molecules.write_text("smiles,vendor\nCCO,acme\n")
+    sdf = hub("-m", "chemistry/descriptors", "-i", str(molecules), "--keep-columns", "all", "-f", "sdf")
+    assert sdf.exit_code == 2 and "--keep-columns needs a csv, parquet, json, jsonl or table output" in sdf.stderr
 
 
 def test_parquet_holds_list_and_dict_fields_as_arrow_lists_and_structs(tmp_path):

@@ -94,8 +94,10 @@ def test_concurrent_requests_share_batches_and_get_exactly_their_own_records(reg
     CountsCalls.calls.clear()
     client = client_for(registry, batch_wait_ms=50)
     bodies = [request_body(i) for i in range(24)]
+    together = threading.Barrier(24)  # the pool starts its threads one by one: let them send at once
 
     def send(index):
+        together.wait(30)
         if index % 6 == 5:  # bad options are refused alone, before batching
             return client.post(PREDICT, json={"inputs": ["ab"], "options": {"scale": "big"}})
         return client.post(PREDICT, json=bodies[index][0])
