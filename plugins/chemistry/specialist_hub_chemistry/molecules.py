@@ -91,11 +91,17 @@ def parse_molecule(value: Any, *, keep_hydrogens: bool = False, max_atoms: int =
         raise InputError("empty input: expected a SMILES string or a molfile record")
     check_size(value, max_atoms)
     is_block = "\n" in value
+    if not is_block and not value.isascii():  # SMILES is ASCII; RDKit's log of it would cut a character in two
+        position, character = next((i, c) for i, c in enumerate(value.strip()) if not c.isascii())
+        raise InputError(f"invalid SMILES: {character!r} at position {position + 1} is not a SMILES character "
+                         f"(SMILES are ASCII)")
     collect = _Collect()
     _rdkit_log.addHandler(collect)
     try:
         mol = (Chem.MolFromMolBlock(value, removeHs=not keep_hydrogens) if is_block
                else Chem.MolFromSmiles(value.strip()))
+    except (SystemError, UnicodeDecodeError):  # RDKit's log message cut inside a character of the record
+        raise InputError("invalid molfile record: RDKit could not parse it (it holds non-ASCII text)") from None
     finally:
         _rdkit_log.removeHandler(collect)
     if mol is None:

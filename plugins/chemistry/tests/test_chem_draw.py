@@ -41,3 +41,21 @@ def test_a_write_that_fails_after_drawing_is_an_output_error(tmp_path, monkeypat
     assert f"Cannot write {target} (No such file or directory)" in result.output
     assert "draw again" in result.output and isinstance(result.exception, SystemExit)  # not a traceback
     assert not folder.exists()
+
+
+def test_a_smiles_with_non_ascii_characters_is_an_input_error_not_a_server_error():
+    """Found by the server's schemathesis run: RDKit's parse-error log of such a SMILES cut a character in
+    two and raised SystemError, a 500 from GET /draw/molecule; now it is refused as input, saying why."""
+    from fastapi.testclient import TestClient
+
+    import specialist_hub as hub
+    from specialist_hub.registry import Registry
+    from specialist_hub.server import create_app
+
+    smiles = "0000\x80\x80\x80\x80\x80" + "\U00010000" * 7
+    client = TestClient(create_app(registry=Registry()), base_url="http://127.0.0.1")
+    response = client.get("/draw/molecule", params={"smiles": smiles, "height": 50})
+    assert 400 <= response.status_code < 500, response.text
+    bad, good = hub.predict("chemistry/descriptors", [smiles, "CCO"])
+    assert bad.error["type"] == "InputError" and "ASCII" in bad.error["message"]
+    assert good.ok and abs(good.output["molecular_weight"] - 46.069) < 0.01  # ethanol, C2H6O
