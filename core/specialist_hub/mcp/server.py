@@ -83,17 +83,13 @@ def installed_packages() -> tuple:
 def trained_models() -> tuple:
     """The models ``hub train`` wrote, as they are now: each one's name and manifest time (a fraction of a
     millisecond to read, so it is read at every call to a trained model)."""
-    from ..training.artifact import MANIFEST, models_dir
+    from ..training.artifact import MANIFEST, trained_model_folders
 
-    try:
-        folders = [entry for entry in os.scandir(models_dir()) if entry.is_dir() and not entry.name.startswith(".")]
-    except OSError:  # no models folder yet
-        return ()
     state = []
-    for folder in folders:
-        with contextlib.suppress(OSError):  # not a model, or one being replaced right now (read again next time)
-            state.append((folder.name, os.stat(os.path.join(folder.path, MANIFEST)).st_mtime_ns))
-    return tuple(sorted(state))
+    for folder in trained_model_folders():
+        with contextlib.suppress(OSError):  # a model being replaced right now (read again next time)
+            state.append((folder.name, (folder / MANIFEST).stat().st_mtime_ns))
+    return tuple(state)
 
 
 class HubTools:

@@ -39,6 +39,15 @@ def models_dir() -> Path:
     return Path(user_data_dir("specialist-hub", appauthor=False)) / "models"
 
 
+def trained_model_folders(root: Path | None = None) -> list[Path]:
+    """The folders of the models ``hub train`` wrote under ``root`` (default :func:`models_dir`), by
+    name: each holds a manifest; dot folders (caches, a model being written) are not models."""
+    root = models_dir() if root is None else root
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file())
+
+
 def check_name(name: str) -> str:
     if not NAME.match(name or ""):
         raise UsageError(f"Model name {name!r} must be lower-case letters, digits, '-', '_' or '.' (at most 63), "

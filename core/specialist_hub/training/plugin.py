@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import HubError
 from ..hookspecs import hookimpl
 from ..spec import Example, ModelSpec, Option, OutputField, Weights
-from .artifact import MANIFEST, models_dir, read_manifest
+from .artifact import MANIFEST, read_manifest, trained_model_folders
 
 FACTORY = "specialist_hub.training.model:TrainedModel"
 
@@ -66,12 +66,7 @@ def artifact_spec(manifest: dict[str, Any], model_id: str, package: str = "", fo
 
 @hookimpl
 def register_models(register):
-    root = models_dir()
-    if not root.is_dir():
-        return
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if not (folder / MANIFEST).is_file():
-            continue
+    for folder in trained_model_folders():
         try:
             spec = artifact_spec(read_manifest(folder), f"user/{folder.name}")
         except (HubError, KeyError, TypeError, ValueError) as exc:
